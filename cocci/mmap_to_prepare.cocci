@@ -1,0 +1,976 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/// Convert f_op->mmap handlers that only configure the VMA to mmap_prepare
+///
+/// f_op->mmap hands the driver a half-built VMA. A handler that only checks
+/// the request and sets flags, page protection, vm_ops or private data can do
+/// the same on a struct vm_area_desc before the VMA exists, through
+/// f_op->mmap_prepare (proc_ops->proc_mmap_prepare for procfs).
+///
+//# Handlers that populate page tables (remap_pfn_range, vm_insert_page, ...)
+//# are left alone: split_prefault.cocci turns them into mmap_prepare plus
+//# mmap_complete. Handlers that pass the VMA to a function this semantic patch
+//# cannot see through, keep the VMA pointer, or are called directly by other
+//# code are left alone and reported (MODE=report says why, one line each).
+//# A static helper that takes the VMA is converted with its handler when all
+//# of its callers are converted; otherwise the handler is left alone.
+//# A non-static handler used from another file is not visible here:
+//# scripts/convert.py checks the whole tree for such users.
+//
+// Confidence: High
+// Copyright: (C) 2026 The mmap-convert authors. GPL-2.0-only
+// Options: --no-includes --include-headers
+// Requires: 1.1.1
+// Keywords: mmap, mmap_prepare, vm_area_desc, file_operations, proc_ops
+
+virtual patch
+virtual context
+virtual org
+virtual report
+
+@initialize:python@
+@@
+import re
+
+# API.md, "Legacy populate calls": these need mmap_complete.
+POPULATE = {
+	'remap_pfn_range', 'io_remap_pfn_range', 'vm_iomap_memory',
+	'vm_insert_page', 'vm_insert_pages', 'vm_map_pages',
+	'vm_map_pages_zero', 'remap_vmalloc_range', 'remap_vmalloc_range_partial',
+	'vmf_insert_pfn', 'vmf_insert_pfn_prot', 'vmf_insert_mixed',
+}
+STACKED = {'call_mmap', 'vfs_mmap', 'backing_file_mmap'}
+# Subsystem helpers that take the VMA and must gain a prepare form first.
+DELEGATES = {
+	'vb2_mmap', 'vb2_fop_mmap', 'drm_gem_mmap', 'drm_gem_mmap_obj',
+	'drm_gem_prime_mmap', 'snd_pcm_mmap_data', 'snd_pcm_lib_default_mmap',
+	'fb_deferred_io_mmap', 'fb_pgprotect', 'dma_buf_mmap', 'uio_mmap',
+	'kernfs_fop_mmap', 'v4l2_m2m_mmap', 'videobuf_mmap_mapper',
+	'ttm_bo_mmap_obj', 'drm_gem_ttm_mmap', 'drm_gem_shmem_mmap',
+	'drm_gem_dma_mmap', 'fb_mmap', 'shmem_mmap', 'shmem_zero_setup',
+	'hugetlbfs_file_mmap', 'perf_mmap', 'vfio_device_mmap',
+}
+GENERIC = {
+	'generic_file_mmap': 'generic_file_mmap_prepare',
+	'generic_file_readonly_mmap': 'generic_file_readonly_mmap_prepare',
+}
+SKIP = 'mmap_convert_nothing_to_rewrite'
+NEEDS_COMPLETE = 'split_prefault.cocci splits it into mmap_prepare + mmap_complete'
+
+
+class FileFacts:
+	"""What the matching rules saw in one file."""
+
+	def __init__(self):
+		self.hooks = {}		# handler -> [(kind, fops, pos)]
+		self.already = {}	# handler -> [(fops, pos)]
+		self.defs = {}		# function -> [(vma, index, filep, is_handler, pos)]
+		self.vma_uses = []	# (function, name, key)
+		self.file_uses = []	# (function, name, key)
+		self.allowed = set()	# keys of VMA uses the translation handles
+		self.forbidden = {}	# key -> why: writes the desc cannot take
+		self.call_args = {}	# key -> (callee, index, call key)
+		self.indirect = {}	# key -> (function pointer, index)
+		self.fields = {}	# key -> field name read through the VMA
+		self.stores = set()	# keys of the VMA stored somewhere
+		self.generic = {}	# key of the VMA -> key of its file argument
+		self.refs = {}		# function -> [(where, key)]
+		self.exports = set()	# keys of EXPORT_SYMBOL arguments
+		self.desc_users = set()	# functions already using the name desc
+		self.def_pos = {}	# function -> position of its first definition
+		self.reported = set()	# handlers already reported
+		self.decision = None
+
+
+FACTS = {}
+
+
+def c_text(expr):
+	"""Kernel spelling of an expression spatch hands over token by token."""
+	text = ' '.join(expr.split())
+	text = re.sub(r' ?(->|\.) ?', r'\1', text)
+	text = re.sub(r'(\w) \(', r'\1(', text)
+	return re.sub(r'\( ', '(', text).replace(' )', ')')
+
+
+def key(p):
+	return (int(p[0].line), int(p[0].column))
+
+
+def facts(p):
+	f = p[0].file
+	if f not in FACTS:
+		FACTS[f] = FileFacts()
+	return FACTS[f]
+
+
+def vma_param(ff, fn):
+	"""VMA parameter names of every definition of fn (one per #ifdef variant)."""
+	return {d[0] for d in ff.defs.get(fn, [])}
+
+
+def blocked_use(ff, fn, seen):
+	"""Why fn cannot take a desc instead of its VMA, or None (helpers included)."""
+	if fn in seen:
+		return None
+	seen.add(fn)
+	if fn in ff.desc_users:
+		return ('blocked:unknown-vma-use(desc)',
+			'%s already uses the name desc; rename it, then rerun' % fn)
+	names = vma_param(ff, fn)
+	for (where, name, k) in ff.vma_uses:
+		if where != fn or name not in names:
+			continue
+		if k in ff.forbidden:
+			return ('blocked:unknown-vma-use(%s)' % ff.forbidden[k][0],
+				ff.forbidden[k][1])
+		if k in ff.allowed:
+			continue
+		if k in ff.generic:
+			filek = ff.generic[k]
+			fileps = {d[2] for d in ff.defs.get(fn, [])}
+			if not any(w == fn and n in fileps and fk == filek
+				   for (w, n, fk) in ff.file_uses):
+				return ('blocked:stacked',
+					'%s maps another file than its own through generic_file_mmap(); '
+					'nested filesystems need their own conversion' % fn)
+			continue
+		if k in ff.stores:
+			return ('blocked:keeps-vma',
+				'%s stores the VMA pointer (line %d); keep the state in '
+				'vm_private_data or convert by hand' % (fn, k[0]))
+		if k in ff.fields:
+			fld = ff.fields[k]
+			if fld == 'vm_mm':
+				why = 'a desc has the mm only as a const pointer (desc->mm)'
+			elif fld in ('vm_ops', 'vm_private_data'):
+				why = 'a desc lets prepare write it, not read it'
+			else:
+				why = 'a desc has no such field'
+			return ('blocked:unknown-vma-use(%s)' % fld,
+				'%s uses vma->%s at line %d: %s' % (fn, fld, k[0], why))
+		if k not in ff.call_args and k in ff.indirect:
+			target = ff.indirect[k][0]
+			if target.endswith('mmap'):
+				return ('blocked:delegates(%s)' % target,
+					'%s hands the VMA to %s, another mmap implementation '
+					'that must gain a prepare form first' % (fn, target))
+			return ('blocked:unknown-vma-use(%s)' % target,
+				'%s passes the VMA through the function pointer %s, '
+				'which this semantic patch cannot see through' % (fn, target))
+		if k not in ff.call_args:
+			return ('blocked:unknown-vma-use(%s)' % name,
+				'%s uses the VMA itself at line %d, not one of its fields; '
+				'a desc cannot stand in for it' % (fn, k[0]))
+		callee, index, _ = ff.call_args[k]
+		if callee in POPULATE:
+			return ('needs-complete(%s)' % callee,
+				'%s populates page tables with %s(); %s'
+				% (fn, callee, NEEDS_COMPLETE))
+		if callee.startswith('dma_mmap_'):
+			return ('blocked:dma',
+				'%s maps DMA memory with %s(), which may rewrite the VMA '
+				'inside the DMA layer; no prepare form exists yet' % (fn, callee))
+		if callee in STACKED:
+			return ('blocked:stacked',
+				'%s maps another file with %s(); nested filesystems need '
+				'their own conversion' % (fn, callee))
+		helper = [d for d in ff.defs.get(callee, []) if not d[3]]
+		if helper and all(d[1] == index for d in helper):
+			why = blocked_use(ff, callee, seen)
+			if why:
+				return why
+			continue
+		if callee in DELEGATES or (callee not in ff.defs and 'mmap' in callee):
+			return ('blocked:delegates(%s)' % callee,
+				'%s hands the VMA to %s(), which must gain a prepare '
+				'form first' % (fn, callee))
+		return ('blocked:unknown-vma-use(%s)' % callee,
+			'%s passes the VMA to %s(), which this semantic patch cannot '
+			'see through; convert it to take a vm_area_desc first'
+			% (fn, callee))
+	return None
+
+
+def helpers_of(ff, fn, out):
+	"""Same-file helpers that fn passes its VMA to, transitively."""
+	names = vma_param(ff, fn)
+	for (where, name, k) in ff.vma_uses:
+		if where == fn and name in names and k in ff.call_args:
+			callee = ff.call_args[k][0]
+			if callee in ff.defs and callee not in out and \
+			   not any(d[3] for d in ff.defs[callee]):
+				out.add(callee)
+				helpers_of(ff, callee, out)
+	return out
+
+
+def decide(ff):
+	"""Status of every handler of the file, and the functions to convert."""
+	if ff.decision is not None:
+		return ff.decision
+	status = {}
+	convert = set()
+	hook_keys = {pos for uses in ff.hooks.values() for (_, _, pos) in uses}
+	for h, uses in ff.hooks.items():
+		if h in GENERIC:
+			status[h] = ('converted:generic', '%s becomes %s' % (h, GENERIC[h]))
+			continue
+		defs = ff.defs.get(h, [])
+		if not defs:
+			status[h] = ('blocked:external',
+				     '%s is defined in another file; convert it there, '
+				     'with every initializer that installs it' % h)
+			continue
+		if not all(d[3] for d in defs):
+			status[h] = ('blocked:external',
+				     '%s does not have the .mmap signature in this file' % h)
+			continue
+		why = blocked_use(ff, h, set())
+		if why is None:
+			others = [k for (where, k) in ff.refs.get(h, [])
+				  if k not in hook_keys and k not in ff.exports]
+			if others:
+				why = ('blocked:called-elsewhere',
+				       '%s is also used at line %s; convert those users '
+				       'together with it' % (h, ', '.join(str(k[0]) for k in others)))
+		if why is None:
+			status[h] = ('converted:prepare', '%s becomes %s_prepare' % (h, h))
+			convert.add(h)
+		else:
+			status[h] = why
+	# A helper is rewritten in place only when every user is rewritten too.
+	changed = True
+	while changed:
+		changed = False
+		for h in sorted(convert):
+			if h not in ff.hooks:
+				continue
+			helpers = helpers_of(ff, h, set())
+			outside = [(hp, k) for hp in helpers for (where, k) in ff.refs.get(hp, [])
+				   if where not in convert and where not in helpers]
+			if outside:
+				hp, k = outside[0]
+				status[h] = ('blocked:unknown-vma-use(%s)' % hp,
+					     '%s passes the VMA to %s(), which is also used at line %d; '
+					     'give %s a desc twin by hand' % (h, hp, k[0], hp))
+				convert.discard(h)
+				changed = True
+	for h in list(convert):
+		convert |= helpers_of(ff, h, set())
+	ff.decision = (status, convert)
+	return ff.decision
+
+
+def report_handler(ff, h, p, emit):
+	"""One line per handler: where it is defined (else installed), the
+	initializers installing it, its status code and what to do about it."""
+	if h in ff.reported or h not in ff.hooks:
+		return
+	ff.reported.add(h)
+	status, reason = decide(ff)[0][h]
+	fops = sorted({f for (_, f, _) in ff.hooks[h]})
+	emit(ff.def_pos.get(h, p)[0], '%s (%s): %s: %s'
+	     % (h, ', '.join(fops), status, reason))
+
+
+def report_already(ff, h, p, emit):
+	if h in ff.reported:
+		return
+	ff.reported.add(h)
+	fops = sorted({f for (f, _) in ff.already[h]})
+	emit(ff.def_pos.get(h, p)[0], '%s (%s): already: has mmap_prepare; '
+	     'nothing to do' % (h, ', '.join(fops)))
+
+
+def flags_operand(flags, p, op, negate=False):
+	"""Right-hand side of desc->vm_flags OP, wrapped like kernel code.
+
+	The result is printed verbatim, so it carries its own line breaks:
+	continuation lines line up with the first flag, as kernel code does.
+	"""
+	flags = ' '.join(flags.split())
+	opening, closing = '', ''
+	if negate:
+		opening = '~' if re.match(r'^\w+$', flags) else '~('
+		closing = '' if opening == '~' else ')'
+	indent = 8 * int(p[0].column)	# kernel code is indented with tabs
+	align = indent + len('desc->vm_flags ' + op + opening)
+	lines, line = [], ''
+	parts = flags.split(' | ')
+	for i, part in enumerate(parts):
+		cand = part if not line else line + ' | ' + part
+		# what ends the line: ' |' before a wrap, else ');' or ';'
+		tail = 2 if i < len(parts) - 1 else len(closing) + 1
+		if line and align + len(cand) + tail > 80:
+			lines.append(line + ' |')
+			line = part
+		else:
+			line = cand
+	lines.append(line)
+	tabs, spaces = divmod(align, 8)
+	return opening + ('\n' + '\t' * tabs + ' ' * spaces).join(lines) + closing
+
+
+def flags_to_set(flags, p):
+	return flags_operand(flags, p, '|= ')
+
+
+def flags_to_clear(flags, p):
+	return flags_operand(flags, p, '&= ', True)
+
+
+def uses_file(ff, fn):
+	"""Does fn still use its file parameter once generic_file_mmap() is gone?"""
+	fileps = {d[2] for d in ff.defs.get(fn, [])}
+	gone = set(ff.generic.values())
+	return any(w == fn and n in fileps and k not in gone
+		   for (w, n, k) in ff.file_uses)
+
+// ---------------------------------------------------------------------------
+// Facts: where the handlers are installed, and what they do with the VMA.
+// ---------------------------------------------------------------------------
+
+@fops_mmap@
+identifier fops, handler;
+position p;
+@@
+struct file_operations fops = { ..., .mmap = handler@p, ... };
+
+@script:python@
+h << fops_mmap.handler;
+fops << fops_mmap.fops;
+p << fops_mmap.p;
+@@
+if h != 'NULL':
+	facts(p).hooks.setdefault(h, []).append(('mmap', fops, key(p)))
+
+@fops_array_mmap@
+identifier fops, handler;
+position p;
+@@
+struct file_operations fops[...] = { ..., { ..., .mmap = handler@p, ... }, ... };
+
+@script:python@
+h << fops_array_mmap.handler;
+fops << fops_array_mmap.fops;
+p << fops_array_mmap.p;
+@@
+if h != 'NULL':
+	facts(p).hooks.setdefault(h, []).append(('mmap', fops, key(p)))
+
+@proc_ops_mmap@
+identifier fops, handler;
+position p;
+@@
+struct proc_ops fops = { ..., .proc_mmap = handler@p, ... };
+
+@script:python@
+h << proc_ops_mmap.handler;
+fops << proc_ops_mmap.fops;
+p << proc_ops_mmap.p;
+@@
+if h != 'NULL':
+	facts(p).hooks.setdefault(h, []).append(('proc_mmap', fops, key(p)))
+
+@fops_already@
+identifier fops, handler;
+position p;
+@@
+(
+struct file_operations fops = { ..., .mmap_prepare = handler@p, ... };
+|
+struct proc_ops fops = { ..., .proc_mmap_prepare = handler@p, ... };
+)
+
+@script:python@
+h << fops_already.handler;
+fops << fops_already.fops;
+p << fops_already.p;
+@@
+facts(p).already.setdefault(h, []).append((fops, key(p)))
+
+@vma_fn@
+identifier fn, v;
+parameter list[n] before;
+type T;
+position p;
+@@
+T fn@p(before, struct vm_area_struct *v, ...) { ... }
+
+@handler_shape@
+identifier vma_fn.fn, fp, v;
+type T;
+position vma_fn.p;
+@@
+T fn@p(struct file *fp, struct vm_area_struct *v) { ... }
+
+@script:python@
+fn << vma_fn.fn;
+v << vma_fn.v;
+n << vma_fn.n;
+p << vma_fn.p;
+fp << handler_shape.fp = "";
+@@
+ff = facts(p)
+ff.defs.setdefault(fn, []).append((v, int(n), fp or None, bool(fp), key(p)))
+ff.def_pos.setdefault(fn, p)
+
+@vma_use@
+idexpression struct vm_area_struct *v;
+position p;
+@@
+v@p
+
+@script:python@
+v << vma_use.v;
+p << vma_use.p;
+@@
+facts(p).vma_uses.append((p[0].current_element, v, key(p)))
+
+@file_use@
+idexpression struct file *f;
+position p;
+@@
+f@p
+
+@script:python@
+f << file_use.f;
+p << file_use.p;
+@@
+facts(p).file_uses.append((p[0].current_element, f, key(p)))
+
+// Every VMA use that has a desc translation (CONVERSION.md section 2).
+@vma_translatable@
+idexpression struct vm_area_struct *v;
+expression E;
+position p;
+@@
+(
+v@p->vm_start
+|
+v@p->vm_end
+|
+v@p->vm_pgoff
+|
+v@p->vm_flags
+|
+v@p->vm_page_prot
+|
+v@p->vm_file
+|
+v@p->vm_mm == E
+|
+v@p->vm_mm != E
+|
+E == v@p->vm_mm
+|
+E != v@p->vm_mm
+|
+v@p->vm_ops = E
+|
+v@p->vm_private_data = E
+|
+vma_pages(v@p)
+)
+
+@script:python@
+p << vma_translatable.p;
+@@
+facts(p).allowed.add(key(p))
+
+// Only whole statements: their translation is a statement too.
+@vma_flags_statement@
+idexpression struct vm_area_struct *v;
+expression F, G;
+position p;
+@@
+(
+vm_flags_set(v@p, F);
+|
+vm_flags_clear(v@p, F);
+|
+vm_flags_mod(v@p, F, G);
+)
+
+@script:python@
+p << vma_flags_statement.p;
+@@
+facts(p).allowed.add(key(p))
+
+// Fields a desc has but does not let prepare write.
+@vma_readonly_write@
+idexpression struct vm_area_struct *v;
+expression E;
+position p;
+identifier fld = {vm_start, vm_end, vm_mm, vm_flags};
+@@
+(
+v@p->fld = E
+|
+v@p->fld += E
+|
+v@p->fld -= E
+|
+v@p->fld |= E
+|
+v@p->fld &= E
+)
+
+@script:python@
+p << vma_readonly_write.p;
+fld << vma_readonly_write.fld;
+@@
+facts(p).forbidden[key(p)] = (fld,
+	'%s writes vma->%s (line %d), which a desc cannot change'
+	% (p[0].current_element, fld, int(p[0].line)))
+
+@generic_inside@
+idexpression struct vm_area_struct *v;
+idexpression struct file *f;
+identifier gen = {generic_file_mmap, generic_file_readonly_mmap};
+position p, pf;
+@@
+gen(f@pf, v@p)
+
+@script:python@
+p << generic_inside.p;
+pf << generic_inside.pf;
+@@
+facts(p).generic[key(p)] = key(pf)
+
+@vma_passed@
+idexpression struct vm_area_struct *v;
+identifier callee;
+expression list[n] before;
+position p, pc;
+@@
+callee@pc(before, v@p, ...)
+
+@script:python@
+callee << vma_passed.callee;
+n << vma_passed.n;
+p << vma_passed.p;
+pc << vma_passed.pc;
+@@
+facts(p).call_args[key(p)] = (callee, int(n), key(pc))
+
+@vma_passed_indirect@
+idexpression struct vm_area_struct *v;
+expression fnptr;
+expression list[n] before;
+position p;
+@@
+fnptr(before, v@p, ...)
+
+@script:python@
+fnptr << vma_passed_indirect.fnptr;
+n << vma_passed_indirect.n;
+p << vma_passed_indirect.p;
+@@
+facts(p).indirect[key(p)] = (c_text(fnptr), int(n))
+
+@vma_field@
+idexpression struct vm_area_struct *v;
+identifier fld;
+position p;
+@@
+v@p->fld
+
+@script:python@
+fld << vma_field.fld;
+p << vma_field.p;
+@@
+facts(p).fields[key(p)] = fld
+
+@vma_stored@
+idexpression struct vm_area_struct *v;
+expression E;
+position p;
+@@
+E = v@p
+
+@script:python@
+p << vma_stored.p;
+@@
+facts(p).stores.add(key(p))
+
+@fn_ref@
+identifier vma_fn.fn;
+position p;
+@@
+fn@p
+
+@script:python@
+fn << vma_fn.fn;
+p << fn_ref.p;
+@@
+facts(p).refs.setdefault(fn, []).append((p[0].current_element, key(p)))
+
+@exported@
+identifier vma_fn.fn;
+declarer name EXPORT_SYMBOL, EXPORT_SYMBOL_GPL;
+position p;
+@@
+(
+EXPORT_SYMBOL(fn@p);
+|
+EXPORT_SYMBOL_GPL(fn@p);
+)
+
+@script:python@
+p << exported.p;
+@@
+facts(p).exports.add(key(p))
+
+@desc_name@
+identifier desc =~ "^desc$";
+position p;
+@@
+desc@p
+
+@script:python@
+p << desc_name.p;
+@@
+facts(p).desc_users.add(p[0].current_element)
+
+// ---------------------------------------------------------------------------
+// Decisions: one line per handler, and the functions to rewrite.
+// ---------------------------------------------------------------------------
+
+@script:python depends on report@
+h << fops_mmap.handler;
+p << fops_mmap.p;
+@@
+report_handler(facts(p), h, p, coccilib.report.print_report)
+
+@script:python depends on report@
+h << fops_array_mmap.handler;
+p << fops_array_mmap.p;
+@@
+report_handler(facts(p), h, p, coccilib.report.print_report)
+
+@script:python depends on report@
+h << proc_ops_mmap.handler;
+p << proc_ops_mmap.p;
+@@
+report_handler(facts(p), h, p, coccilib.report.print_report)
+
+@script:python depends on report@
+h << fops_already.handler;
+p << fops_already.p;
+@@
+report_already(facts(p), h, p, coccilib.report.print_report)
+
+@script:python depends on org@
+h << fops_mmap.handler;
+p << fops_mmap.p;
+@@
+report_handler(facts(p), h, p, coccilib.org.print_todo)
+
+@script:python depends on org@
+h << fops_array_mmap.handler;
+p << fops_array_mmap.p;
+@@
+report_handler(facts(p), h, p, coccilib.org.print_todo)
+
+@script:python depends on org@
+h << proc_ops_mmap.handler;
+p << proc_ops_mmap.p;
+@@
+report_handler(facts(p), h, p, coccilib.org.print_todo)
+
+// These scripts never discard a match: a discarded binding would also drop
+// the functions other rules inherit. A function that is not to be rewritten
+// is bound to SKIP instead, a name no C code uses.
+@script:python converted_fn@
+fn << vma_fn.fn;
+v << vma_fn.v;
+p << vma_fn.p;
+cfn;
+cv;
+@@
+coccinelle.cfn = fn if fn in decide(facts(p))[1] else SKIP
+coccinelle.cv = v
+
+@script:python converted_handler@
+fn << vma_fn.fn;
+p << vma_fn.p;
+fp << handler_shape.fp;
+hfn;
+hfp;
+@@
+ff = facts(p)
+coccinelle.hfn = fn if fn in decide(ff)[1] and fn in ff.hooks else SKIP
+coccinelle.hfp = fp
+
+@script:python converted_helper@
+fn << vma_fn.fn;
+p << vma_fn.p;
+hfn;
+@@
+ff = facts(p)
+coccinelle.hfn = fn if fn in decide(ff)[1] and fn not in ff.hooks else SKIP
+
+@script:python needs_file_local@
+fn << vma_fn.fn;
+p << vma_fn.p;
+fp << handler_shape.fp;
+hfn;
+hfp;
+@@
+ff = facts(p)
+wanted = fn in decide(ff)[1] and fn in ff.hooks and uses_file(ff, fn)
+coccinelle.hfn = fn if wanted else SKIP
+coccinelle.hfp = fp
+
+@script:python generic_hook@
+h << fops_mmap.handler;
+gh;
+@@
+coccinelle.gh = h if h in GENERIC else SKIP
+
+// ---------------------------------------------------------------------------
+// Context mode: the handlers that would be converted.
+// ---------------------------------------------------------------------------
+
+@depends on context && !patch@
+identifier converted_handler.hfn;
+@@
+* hfn(...)
+  { ... }
+
+// ---------------------------------------------------------------------------
+// Patch mode: rewrite the bodies, then the headers, then the wiring.
+// ---------------------------------------------------------------------------
+
+// The flag helpers become plain |= and &= ~ on desc->vm_flags, wrapped at
+// 80 columns the way the kernel wraps long flag lists.
+@flags_set_to_desc depends on patch@
+identifier converted_fn.cfn, converted_fn.cv;
+expression F;
+position p;
+fresh identifier SET = script:python(F, p) { flags_to_set(F, p) };
+@@
+cfn(...) {
+<...
+- vm_flags_set@p(cv, F);
++ desc->vm_flags |= SET;
+...>
+}
+
+@flags_clear_to_desc depends on patch@
+identifier converted_fn.cfn, converted_fn.cv;
+expression F;
+position p;
+fresh identifier CLEAR = script:python(F, p) { flags_to_clear(F, p) };
+@@
+cfn(...) {
+<...
+- vm_flags_clear@p(cv, F);
++ desc->vm_flags &= CLEAR;
+...>
+}
+
+@flags_mod_to_desc depends on patch@
+identifier converted_fn.cfn, converted_fn.cv;
+expression F, G;
+position p;
+fresh identifier SET = script:python(F, p) { flags_to_set(F, p) };
+fresh identifier CLEAR = script:python(G, p) { flags_to_clear(G, p) };
+@@
+cfn(...) {
+<...
+- vm_flags_mod@p(cv, F, G);
++ desc->vm_flags |= SET;
++ desc->vm_flags &= CLEAR;
+...>
+}
+
+@fields_to_desc depends on patch@
+identifier converted_fn.cfn, converted_fn.cv;
+expression F;
+identifier gen = {generic_file_mmap, generic_file_readonly_mmap};
+fresh identifier gen_prepare = gen ## "_prepare";
+@@
+cfn(...) {
+<...
+(
+- (cv->vm_end - cv->vm_start)
++ vma_desc_size(desc)
+|
+- cv->vm_end - cv->vm_start
++ vma_desc_size(desc)
+|
+- vma_pages(cv)
++ vma_desc_pages(desc)
+|
+- cv->vm_start
++ desc->start
+|
+- cv->vm_end
++ desc->end
+|
+- cv->vm_pgoff
++ desc->pgoff
+|
+- cv->vm_flags
++ desc->vm_flags
+|
+- cv->vm_page_prot
++ desc->page_prot
+|
+- cv->vm_ops
++ desc->vm_ops
+|
+- cv->vm_private_data
++ desc->private_data
+|
+- cv->vm_file
++ desc->vm_file
+|
+- cv->vm_mm
++ desc->mm
+|
+- gen(F, cv)
++ gen_prepare(desc)
+)
+...>
+}
+
+// What is left of the VMA are arguments of helpers converted alongside.
+@vma_to_desc depends on patch@
+identifier converted_fn.cfn, converted_fn.cv;
+@@
+cfn(...) {
+<...
+- cv
++ desc
+...>
+}
+
+@file_local_before_decl depends on patch@
+identifier needs_file_local.hfn, needs_file_local.hfp;
+type T;
+identifier x;
+position p;
+@@
+hfn(...) {
++ struct file *hfp = desc->file;
+(
+  T x@p;
+|
+  T x@p = ...;
+)
+  ... when any
+}
+
+@file_local_alone depends on patch@
+identifier needs_file_local.hfn, needs_file_local.hfp;
+position p != file_local_before_decl.p;
+statement S;
+@@
+hfn(...) {
++ struct file *hfp = desc->file;
++
+  S@p
+  ... when any
+}
+
+@handler_header depends on patch@
+identifier converted_handler.hfn, converted_handler.hfp, v;
+fresh identifier fn_prepare = hfn ## "_prepare";
+type T;
+@@
+T
+- hfn(struct file *hfp, struct vm_area_struct *v)
++ fn_prepare(struct vm_area_desc *desc)
+{ ... }
+
+@handler_prototype depends on patch@
+identifier converted_handler.hfn;
+fresh identifier fn_prepare = hfn ## "_prepare";
+type T;
+@@
+T
+- hfn(...);
++ fn_prepare(struct vm_area_desc *desc);
+
+@helper_header depends on patch@
+identifier converted_helper.hfn, v;
+type T;
+@@
+T hfn(...,
+- struct vm_area_struct *v
++ struct vm_area_desc *desc
+ , ...) { ... }
+
+@helper_prototype depends on patch@
+identifier converted_helper.hfn, v;
+type T;
+@@
+T hfn(...,
+- struct vm_area_struct *v
++ struct vm_area_desc *desc
+ , ...);
+
+@helper_prototype_unnamed depends on patch@
+identifier converted_helper.hfn;
+type T;
+@@
+T hfn(...,
+- struct vm_area_struct *
++ struct vm_area_desc *desc
+ , ...);
+
+@export_rename depends on patch@
+identifier converted_handler.hfn;
+fresh identifier fn_prepare = hfn ## "_prepare";
+declarer name EXPORT_SYMBOL, EXPORT_SYMBOL_GPL;
+@@
+(
+EXPORT_SYMBOL(
+- hfn
++ fn_prepare
+  );
+|
+EXPORT_SYMBOL_GPL(
+- hfn
++ fn_prepare
+  );
+)
+
+@wire_fops depends on patch@
+identifier converted_handler.hfn, fops;
+fresh identifier fn_prepare = hfn ## "_prepare";
+@@
+struct file_operations fops = { ...,
+- .mmap = hfn
++ .mmap_prepare = fn_prepare
+  , ...};
+
+@wire_fops_array depends on patch@
+identifier converted_handler.hfn, fops;
+fresh identifier fn_prepare = hfn ## "_prepare";
+@@
+struct file_operations fops[...] = { ..., { ...,
+- .mmap = hfn
++ .mmap_prepare = fn_prepare
+  , ...}, ... };
+
+@wire_proc_ops depends on patch@
+identifier converted_handler.hfn, fops;
+fresh identifier fn_prepare = hfn ## "_prepare";
+@@
+struct proc_ops fops = { ...,
+- .proc_mmap = hfn
++ .proc_mmap_prepare = fn_prepare
+  , ...};
+
+@wire_generic depends on patch@
+identifier generic_hook.gh, fops;
+fresh identifier h_prepare = gh ## "_prepare";
+@@
+struct file_operations fops = { ...,
+- .mmap = gh
++ .mmap_prepare = h_prepare
+  , ...};
