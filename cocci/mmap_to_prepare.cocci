@@ -61,6 +61,7 @@ class FileFacts:
 	"""What the matching rules saw in one file."""
 
 	def __init__(self):
+		self.path = None
 		self.hooks = {}		# handler -> [(kind, fops, pos)]
 		self.already = {}	# handler -> [(fops, pos)]
 		self.defs = {}		# function -> [(vma, index, filep, is_handler, pos)]
@@ -100,6 +101,7 @@ def facts(p):
 	f = p[0].file
 	if f not in FACTS:
 		FACTS[f] = FileFacts()
+		FACTS[f].path = f
 	return FACTS[f]
 
 
@@ -204,6 +206,17 @@ def helpers_of(ff, fn, out):
 	return out
 
 
+def defined_in_text(path, fn):
+	"""Line of a definition of fn that a plain text scan finds, else 0."""
+	try:
+		with open(path, errors='replace') as src:
+			text = src.read()
+	except OSError:
+		return 0
+	m = re.search(r'^[^\n;#]*\b%s\s*\([^;{]*\)\s*\{' % re.escape(fn), text, re.M)
+	return text.count('\n', 0, m.start()) + 1 if m else 0
+
+
 def decide(ff):
 	"""Status of every handler of the file, and the functions to convert."""
 	if ff.decision is not None:
@@ -216,6 +229,12 @@ def decide(ff):
 			status[h] = ('converted:generic', '%s becomes %s' % (h, GENERIC[h]))
 			continue
 		defs = ff.defs.get(h, [])
+		if not defs and ff.path and defined_in_text(ff.path, h):
+			status[h] = ('error:parse',
+				     'spatch could not parse %s (line %d), so it is left '
+				     'alone; spatch --parse-c %s shows why'
+				     % (h, defined_in_text(ff.path, h), ff.path))
+			continue
 		if not defs:
 			status[h] = ('blocked:external',
 				     '%s is defined in another file; convert it there, '

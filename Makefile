@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# mmap-convert: move f_op->mmap handlers to mmap_prepare.  `make help` lists
+# the targets.  Variables: KDIR= (kernel tree), O= (output folder), J= (jobs),
+# V=1 (show the commands run), M= (a folder of KDIR to work on).
+
+PYTHON  ?= /usr/bin/python3
+CACHE   := $(CURDIR)/.cache
+REFTREE := $(CACHE)/linux-6.12
+KDIR    ?= $(REFTREE)
+O       ?= $(CURDIR)/build
+J       ?= $(shell nproc 2>/dev/null || echo 2)
+M       ?=
+
+# convert.py and the test scripts take -v
+VERBOSE := $(if $(filter 1,$(V)),-v,)
+
+.PHONY: help deps tree convert check check-fixtures check-unit check-kernel \
+	bench clean
+
+help:
+	@echo 'mmap-convert targets:'
+	@echo '  convert       install what is missing, then convert KDIR (default: the'
+	@echo '                reference tree) and write $$(O)/mmap_prepare.diff'
+	@echo '  check         install what is missing, then run every test:'
+	@echo '                check-unit, check-fixtures and check-kernel'
+	@echo '  check-unit    unit tests of scripts/mmapconv (no spatch, no tree)'
+	@echo '  check-fixtures  semantic patches against tests/fixtures'
+	@echo '  check-kernel  whole reference tree: the patch applies, touches only'
+	@echo '                allowed handlers, and equals make coccicheck on M= folders'
+	@echo '  bench         time convert.py against make coccicheck (J=2)'
+	@echo '  deps          apt-get install what is missing (as root)'
+	@echo '  tree          unpack linux-source-6.12 into .cache/ as a git tree'
+	@echo '  clean         remove $$(O)'
+	@echo 'Variables: KDIR=$(KDIR) O=$(O) J=$(J) M=$(M) V=1'
+
+deps:
+	@sh scripts/deps.sh
+
+tree: deps
+	@sh scripts/mktree.sh $(REFTREE)
+
+# The reference tree is made only when KDIR is left at its default.
+ifeq ($(KDIR),$(REFTREE))
+KDIR_DEPS := tree
+else
+KDIR_DEPS := deps
+endif
+
+convert: $(KDIR_DEPS)
+	@mkdir -p $(O)
+	$(PYTHON) scripts/convert.py convert $(VERBOSE) -j $(J) $(KDIR) $(M) \
+		-o $(O)/mmap_prepare.diff
+
+check: deps check-unit check-fixtures check-kernel
+
+check-unit:
+	$(PYTHON) -m unittest discover -s tests/unit -t . $(if $(filter 1,$(V)),-v,)
+
+check-fixtures: deps
+	$(PYTHON) tests/run_fixtures.py $(VERBOSE)
+
+check-kernel: $(KDIR_DEPS)
+	$(PYTHON) tests/check_kernel.py $(VERBOSE) -j $(J) -O $(O) $(KDIR)
+
+bench: $(KDIR_DEPS)
+	$(PYTHON) tests/bench.py -O $(O) $(KDIR)
+
+clean:
+	rm -rf $(O)

@@ -1,0 +1,13 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Convert f_op->mmap handlers to mmap_prepare: see convert.py --help."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from mmapconv.cli import main  # noqa: E402
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,37 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Install, with apt, what the toolkit and its tests need and the machine
+# lacks: Coccinelle, the kernel build prerequisites and the reference tree.
+# Idempotent: installs nothing when everything is there.
+set -eu
+
+PACKAGES="coccinelle linux-source-6.12 python3 git make gcc patch flex bison bc \
+libelf-dev libssl-dev xz-utils perl $*"
+
+missing=""
+for pkg in $PACKAGES; do
+	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+	case "$status" in
+	*" installed") ;;
+	*) missing="$missing $pkg" ;;
+	esac
+done
+
+if [ -z "$missing" ]; then
+	echo "deps: everything is installed"
+	exit 0
+fi
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing:$missing; run make deps as root (or install them with apt-get)" >&2
+	exit 1
+fi
+
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine has no package lists yet; refresh them once if apt cannot
+# find a package.
+if ! apt-get install -y --no-install-recommends $missing; then
+	apt-get update
+	apt-get install -y --no-install-recommends $missing
+fi

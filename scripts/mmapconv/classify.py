@@ -1,0 +1,68 @@
+"""What the semantic patches say about each handler, as records."""
+
+import collections
+import dataclasses
+import re
+
+
+@dataclasses.dataclass
+class Handler:
+    file: str
+    line: int
+    handler: str
+    fops: list
+    status: str
+    reason: str
+
+    @property
+    def converted(self):
+        return self.status.startswith('converted:')
+
+    @property
+    def family(self):
+        """The status code without its argument: blocked:delegates(x) -> blocked:delegates."""
+        return self.status.split('(', 1)[0]
+
+
+def from_report(match):
+    return Handler(file=match.group('file'), line=int(match.group('line')),
+                   handler=match.group('handler'),
+                   fops=[f.strip() for f in match.group('fops').split(',') if f.strip()],
+                   status=match.group('status'), reason=match.group('reason'))
+
+
+def merge(handlers):
+    """One record per (file, handler): spatch may report a handler once per
+    #ifdef variant or per matched initializer."""
+    seen = {}
+    for h in handlers:
+        key = (h.file, h.handler)
+        if key in seen:
+            seen[key].fops = sorted(set(seen[key].fops) | set(h.fops))
+        else:
+            seen[key] = h
+    return sorted(seen.values(), key=lambda h: (h.file, h.line, h.handler))
+
+
+def summary(handlers):
+    """'N handlers: N converted (N prepare, ...), N left alone (N code, ...)'."""
+    converted = collections.Counter(h.family.split(':', 1)[1] for h in handlers if h.converted)
+    left = collections.Counter(h.family for h in handlers if not h.converted)
+
+    def detail(counter):
+        return ', '.join('%d %s' % (n, code) for code, n in
+                         sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+    text = '%d handlers: %d converted' % (len(handlers), sum(converted.values()))
+    if converted:
+        text += ' (%s)' % detail(converted)
+    text += ', %d left alone' % sum(left.values())
+    if left:
+        text += ' (%s)' % detail(left)
+    return text
+
+
+STATIC_DEFINITION = r'^static\s+(inline\s+)?int\s*\n?\s*%s\s*\('
+
+
+def is_static(source, name):
+    return re.search(STATIC_DEFINITION % re.escape(name), source, re.M) is not None

@@ -1,0 +1,99 @@
+"""The convert subcommand: run the semantic patches, write one diff."""
+
+import os
+import re
+
+from . import COCCI_DIR, UserError
+from . import classify
+from . import spatch as sp
+from . import tools
+from . import tree
+
+# In the order they run; split_prefault.cocci joins when it exists.
+SEMANTIC_PATCHES = ['mmap_to_prepare.cocci']
+
+
+def semantic_patches():
+    return [os.path.join(COCCI_DIR, name) for name in SEMANTIC_PATCHES
+            if os.path.exists(os.path.join(COCCI_DIR, name))]
+
+
+def split_diff(lines):
+    """Unified diff lines -> {path: text} (path relative to the tree)."""
+    files, current = {}, None
+    for line in lines:
+        m = re.match(r'^diff -u -p a/(\S+) b/\S+', line)
+        if m:
+            current = m.group(1)
+            files[current] = []
+        if current is not None:
+            files[current].append(line)
+    return {path: ''.join(text) for path, text in files.items()}
+
+
+def used_elsewhere(kdir, handler, path):
+    """Other files that mention a non-static handler by name."""
+    if tree.sources_committed(kdir):
+        cmd = ['git', 'grep', '-l', '-w', handler, '--', '*.c', '*.h']
+    else:
+        cmd = ['grep', '-rlw', '--include=*.c', '--include=*.h', handler, '.']
+    out = tools.run(cmd, cwd=kdir, check=False).stdout.split()
+    return sorted({os.path.normpath(f) for f in out} - {path})
+
+
+def check_global_handlers(kdir, handlers, diffs):
+    """The semantic patch sees one file at a time; a converted handler that
+    is not static may be used from another file, and renaming it there would
+    break the build.  Such a file is left alone and the handler reported."""
+    for h in handlers:
+        if h.status != 'converted:prepare' or h.file not in diffs:
+            continue
+        with open(os.path.join(kdir, h.file), errors='replace') as src:
+            if classify.is_static(src.read(), h.handler):
+                continue
+        users = used_elsewhere(kdir, h.handler, h.file)
+        if not users:
+            continue
+        del diffs[h.file]
+        h.status = 'blocked:called-elsewhere'
+        h.reason = ('%s is not static and is used in %s; convert those users '
+                    'together with it' % (h.handler, ', '.join(users[:3])))
+        for other in handlers:
+            if other.file == h.file and other.converted and other is not h:
+                other.status = 'blocked:called-elsewhere'
+                other.reason = ('left alone with %s, in the same file, which is '
+                                'used from other files' % h.handler)
+
+
+def convert(kdir, paths=(), jobs=2, timeout=120):
+    """Run every semantic patch; return (handlers, {path: diff}, errors, nfiles)."""
+    tree.check_kernel_tree(kdir)
+    tools.spatch_version()
+    cocci = semantic_patches()
+    files = tree.candidate_files(kdir, paths)
+    handlers, diffs, errors = [], {}, {}
+    for patch in cocci:
+        result = sp.run_spatch(kdir, patch, files, ['patch', 'report'], jobs=jobs,
+                               timeout=timeout, label=os.path.basename(patch))
+        handlers += [classify.from_report(m) for m in result.reports]
+        diffs.update(split_diff(result.diff))
+        errors.update(result.errors)
+    handlers = classify.merge(handlers)
+    check_global_handlers(kdir, handlers, diffs)
+    for path in errors:
+        diffs.pop(path, None)
+    return handlers, diffs, errors, len(files)
+
+
+def apply_in_place(kdir, text):
+    """Apply the diff to KDIR, all or nothing: patch checks every hunk with
+    --dry-run first, so a failure leaves the tree as it was."""
+    if not text:
+        return
+    for check in (['--dry-run'], []):
+        proc = tools.run(['patch', '-p1', '-N', '-s'] + check, cwd=kdir, input=text,
+                         check=False)
+        if proc.returncode != 0:
+            raise UserError('the conversion does not apply to %s, which is left '
+                            'unchanged: %s' % (kdir, (proc.stdout + proc.stderr).strip()
+                                                .splitlines()[0]))

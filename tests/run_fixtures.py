@@ -1,0 +1,128 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Run the semantic patches over tests/fixtures and compare with expectations.
+
+For each NAME.c: the converted file must equal NAME.res (no NAME.res: the file
+must stay unchanged), and when NAME.stdout exists, the report lines must be
+exactly its lines.  EXPECTED_FAILURES names the fixtures that document a known
+gap, as Coccinelle's own tests do; such a fixture that starts passing is an
+error too, so that the list stays true.  The last line is 'N passed, N failed'.
+"""
+
+import argparse
+import difflib
+import os
+import shutil
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'scripts'))
+
+from mmapconv import UserError, tools  # noqa: E402
+from mmapconv import convert as conv  # noqa: E402
+from mmapconv import spatch as sp  # noqa: E402
+
+FIXTURES = os.path.join(HERE, 'fixtures')
+
+
+def expected_failures():
+    marked = {}
+    path = os.path.join(FIXTURES, 'EXPECTED_FAILURES')
+    if os.path.exists(path):
+        for line in open(path):
+            line = line.split('#', 1)[0].strip()
+            if line:
+                name, _, why = line.partition(':')
+                marked[name.strip()] = why.strip()
+    return marked
+
+
+def read(path):
+    with open(path) as src:
+        return src.read()
+
+
+def converted_copies(names, work, jobs):
+    """Copy the fixtures to work/, run every semantic patch as convert.py
+    does, apply the diffs; return the report lines per fixture."""
+    files = [name + '.c' for name in names]
+    for f in files:
+        shutil.copy(os.path.join(FIXTURES, f), os.path.join(work, f))
+    reports = {name: [] for name in names}
+    for cocci in conv.semantic_patches():
+        result = sp.run_spatch(work, cocci, files, ['patch', 'report'], jobs=jobs,
+                               label='fixtures')
+        for path, why in result.errors.items():
+            reports[path[:-2]].append('ERROR: ' + why)
+        for m in result.reports:
+            reports[m.group('file')[:-2]].append(m.group(0))
+        for path, text in conv.split_diff(result.diff).items():
+            proc = tools.run(['patch', '-p1', '-s'], cwd=work, input=text, check=False)
+            if proc.returncode:
+                reports[path[:-2]].append('ERROR: the diff does not apply: ' + proc.stdout)
+    return reports
+
+
+def compare(name, work, reports):
+    """Problems found with one fixture, as text; '' when it behaves."""
+    problems = []
+    got = read(os.path.join(work, name + '.c'))
+    res = os.path.join(FIXTURES, name + '.res')
+    want = read(res) if os.path.exists(res) else read(os.path.join(FIXTURES, name + '.c'))
+    if got != want:
+        problems.append(''.join(difflib.unified_diff(
+            want.splitlines(True), got.splitlines(True),
+            name + ('.res' if os.path.exists(res) else '.c (unchanged)'), 'converted')))
+    out = os.path.join(FIXTURES, name + '.stdout')
+    lines = sorted(reports[name])
+    if os.path.exists(out):
+        wanted = sorted(l for l in read(out).splitlines() if l.strip())
+        if lines != wanted:
+            problems.append(''.join(difflib.unified_diff(
+                [l + '\n' for l in wanted], [l + '\n' for l in lines],
+                name + '.stdout', 'report')))
+    else:
+        problems += [l + '\n' for l in lines if l.startswith('ERROR')]
+    return ''.join(problems)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('names', nargs='*', help='fixtures to run (default: all)')
+    ap.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 2)
+    ap.add_argument('-v', '--verbose', action='store_true')
+    args = ap.parse_args()
+    tools.VERBOSE = args.verbose
+    names = args.names or sorted(f[:-2] for f in os.listdir(FIXTURES) if f.endswith('.c'))
+    xfail = expected_failures()
+    passed = failed = 0
+    try:
+        tools.spatch_version()
+        with tempfile.TemporaryDirectory(prefix='mmap-fixtures-') as work:
+            reports = converted_copies(names, work, args.jobs)
+            for name in names:
+                problems = compare(name, work, reports)
+                if name in xfail and problems:
+                    passed += 1
+                    print('XFAIL %s: %s' % (name, xfail[name]))
+                elif name in xfail:
+                    failed += 1
+                    print('XPASS %s: listed in EXPECTED_FAILURES but passes; '
+                          'remove it from the list' % name)
+                elif problems:
+                    failed += 1
+                    print('FAIL %s\n%s' % (name, problems))
+                else:
+                    passed += 1
+                    if args.verbose:
+                        print('PASS %s' % name)
+    except UserError as err:
+        print('run_fixtures.py: error: %s' % err, file=sys.stderr)
+        return 2
+    print('%d passed, %d failed' % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
