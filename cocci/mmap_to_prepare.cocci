@@ -110,6 +110,81 @@ def vma_param(ff, fn):
 	return {d[0] for d in ff.defs.get(fn, [])}
 
 
+def use_blocker(ff, fn, name, k, seen):
+	"""Why one use of the VMA in fn has no desc translation, or None."""
+	if k in ff.forbidden:
+		return ('blocked:unknown-vma-use(%s)' % ff.forbidden[k][0],
+			ff.forbidden[k][1])
+	if k in ff.allowed:
+		return None
+	if k in ff.generic:
+		filek = ff.generic[k]
+		fileps = {d[2] for d in ff.defs.get(fn, [])}
+		if not any(w == fn and n in fileps and fk == filek
+			   for (w, n, fk) in ff.file_uses):
+			return ('blocked:stacked',
+				'%s maps another file than its own through generic_file_mmap(); '
+				'nested filesystems need their own conversion' % fn)
+		return None
+	if k in ff.stores:
+		return ('blocked:keeps-vma',
+			'%s stores the VMA pointer (line %d); keep the state in '
+			'vm_private_data or convert by hand' % (fn, k[0]))
+	if k in ff.fields:
+		fld = ff.fields[k]
+		if fld == 'vm_mm':
+			why = 'a desc has the mm only as a const pointer (desc->mm)'
+		elif fld in ('vm_ops', 'vm_private_data'):
+			why = 'a desc lets prepare write it, not read it'
+		else:
+			why = 'a desc has no such field'
+		return ('blocked:unknown-vma-use(%s)' % fld,
+			'%s uses vma->%s at line %d: %s' % (fn, fld, k[0], why))
+	if k not in ff.call_args and k in ff.indirect:
+		target = ff.indirect[k][0]
+		if target.endswith('mmap'):
+			return ('blocked:delegates(%s)' % target,
+				'%s hands the VMA to %s, another mmap implementation '
+				'that must gain a prepare form first' % (fn, target))
+		return ('blocked:unknown-vma-use(%s)' % target,
+			'%s passes the VMA through the function pointer %s, '
+			'which this semantic patch cannot see through' % (fn, target))
+	if k not in ff.call_args:
+		return ('blocked:unknown-vma-use(%s)' % name,
+			'%s uses the VMA itself at line %d, not one of its fields; '
+			'a desc cannot stand in for it' % (fn, k[0]))
+	callee, index, _ = ff.call_args[k]
+	if callee in POPULATE:
+		return ('needs-complete(%s)' % callee,
+			'%s populates page tables with %s(); %s'
+			% (fn, callee, NEEDS_COMPLETE))
+	if callee.startswith('dma_mmap_'):
+		return ('blocked:dma',
+			'%s maps DMA memory with %s(), which may rewrite the VMA '
+			'inside the DMA layer; no prepare form exists yet' % (fn, callee))
+	if callee in STACKED:
+		return ('blocked:stacked',
+			'%s maps another file with %s(); nested filesystems need '
+			'their own conversion' % (fn, callee))
+	helper = [d for d in ff.defs.get(callee, []) if not d[3]]
+	if helper and all(d[1] == index for d in helper):
+		return blocked_use(ff, callee, seen)
+	if callee in DELEGATES or (callee not in ff.defs and 'mmap' in callee):
+		return ('blocked:delegates(%s)' % callee,
+			'%s hands the VMA to %s(), which must gain a prepare '
+			'form first' % (fn, callee))
+	return ('blocked:unknown-vma-use(%s)' % callee,
+		'%s passes the VMA to %s(), which this semantic patch cannot '
+		'see through; convert it to take a vm_area_desc first'
+		% (fn, callee))
+
+
+# When a handler has several blockers, the report names the one a developer
+# must deal with first: the most specific.
+PRIORITY = ['blocked:stacked', 'blocked:dma', 'blocked:delegates',
+	    'blocked:keeps-vma', 'blocked:unknown-vma-use', 'needs-complete']
+
+
 def blocked_use(ff, fn, seen):
 	"""Why fn cannot take a desc instead of its VMA, or None (helpers included)."""
 	if fn in seen:
@@ -119,78 +194,15 @@ def blocked_use(ff, fn, seen):
 		return ('blocked:unknown-vma-use(desc)',
 			'%s already uses the name desc; rename it, then rerun' % fn)
 	names = vma_param(ff, fn)
+	found = []
 	for (where, name, k) in ff.vma_uses:
-		if where != fn or name not in names:
-			continue
-		if k in ff.forbidden:
-			return ('blocked:unknown-vma-use(%s)' % ff.forbidden[k][0],
-				ff.forbidden[k][1])
-		if k in ff.allowed:
-			continue
-		if k in ff.generic:
-			filek = ff.generic[k]
-			fileps = {d[2] for d in ff.defs.get(fn, [])}
-			if not any(w == fn and n in fileps and fk == filek
-				   for (w, n, fk) in ff.file_uses):
-				return ('blocked:stacked',
-					'%s maps another file than its own through generic_file_mmap(); '
-					'nested filesystems need their own conversion' % fn)
-			continue
-		if k in ff.stores:
-			return ('blocked:keeps-vma',
-				'%s stores the VMA pointer (line %d); keep the state in '
-				'vm_private_data or convert by hand' % (fn, k[0]))
-		if k in ff.fields:
-			fld = ff.fields[k]
-			if fld == 'vm_mm':
-				why = 'a desc has the mm only as a const pointer (desc->mm)'
-			elif fld in ('vm_ops', 'vm_private_data'):
-				why = 'a desc lets prepare write it, not read it'
-			else:
-				why = 'a desc has no such field'
-			return ('blocked:unknown-vma-use(%s)' % fld,
-				'%s uses vma->%s at line %d: %s' % (fn, fld, k[0], why))
-		if k not in ff.call_args and k in ff.indirect:
-			target = ff.indirect[k][0]
-			if target.endswith('mmap'):
-				return ('blocked:delegates(%s)' % target,
-					'%s hands the VMA to %s, another mmap implementation '
-					'that must gain a prepare form first' % (fn, target))
-			return ('blocked:unknown-vma-use(%s)' % target,
-				'%s passes the VMA through the function pointer %s, '
-				'which this semantic patch cannot see through' % (fn, target))
-		if k not in ff.call_args:
-			return ('blocked:unknown-vma-use(%s)' % name,
-				'%s uses the VMA itself at line %d, not one of its fields; '
-				'a desc cannot stand in for it' % (fn, k[0]))
-		callee, index, _ = ff.call_args[k]
-		if callee in POPULATE:
-			return ('needs-complete(%s)' % callee,
-				'%s populates page tables with %s(); %s'
-				% (fn, callee, NEEDS_COMPLETE))
-		if callee.startswith('dma_mmap_'):
-			return ('blocked:dma',
-				'%s maps DMA memory with %s(), which may rewrite the VMA '
-				'inside the DMA layer; no prepare form exists yet' % (fn, callee))
-		if callee in STACKED:
-			return ('blocked:stacked',
-				'%s maps another file with %s(); nested filesystems need '
-				'their own conversion' % (fn, callee))
-		helper = [d for d in ff.defs.get(callee, []) if not d[3]]
-		if helper and all(d[1] == index for d in helper):
-			why = blocked_use(ff, callee, seen)
+		if where == fn and name in names:
+			why = use_blocker(ff, fn, name, k, seen)
 			if why:
-				return why
-			continue
-		if callee in DELEGATES or (callee not in ff.defs and 'mmap' in callee):
-			return ('blocked:delegates(%s)' % callee,
-				'%s hands the VMA to %s(), which must gain a prepare '
-				'form first' % (fn, callee))
-		return ('blocked:unknown-vma-use(%s)' % callee,
-			'%s passes the VMA to %s(), which this semantic patch cannot '
-			'see through; convert it to take a vm_area_desc first'
-			% (fn, callee))
-	return None
+				found.append(why)
+	if not found:
+		return None
+	return min(found, key=lambda why: PRIORITY.index(why[0].split('(')[0]))
 
 
 def helpers_of(ff, fn, out):
