@@ -361,13 +361,31 @@ def uses_file(ff, fn):
 // Facts: where the handlers are installed, and what they do with the VMA.
 // ---------------------------------------------------------------------------
 
-@fops_mmap@
+// Every other rule depends on this one, so that spatch (and make coccicheck's
+// --use-gitgrep) only reads files that install an mmap or mmap_prepare
+// handler.
+@has_hooks@
+identifier fops, handler;
+@@
+(
+struct file_operations fops = { ..., .mmap = handler, ... };
+|
+struct file_operations fops[...] = { ..., { ..., .mmap = handler, ... }, ... };
+|
+struct proc_ops fops = { ..., .proc_mmap = handler, ... };
+|
+struct file_operations fops = { ..., .mmap_prepare = handler, ... };
+|
+struct proc_ops fops = { ..., .proc_mmap_prepare = handler, ... };
+)
+
+@fops_mmap depends on has_hooks@
 identifier fops, handler;
 position p;
 @@
 struct file_operations fops = { ..., .mmap = handler@p, ... };
 
-@script:python@
+@script:python depends on has_hooks@
 h << fops_mmap.handler;
 fops << fops_mmap.fops;
 p << fops_mmap.p;
@@ -375,13 +393,13 @@ p << fops_mmap.p;
 if h != 'NULL':
 	facts(p).hooks.setdefault(h, []).append(('mmap', fops, key(p)))
 
-@fops_array_mmap@
+@fops_array_mmap depends on has_hooks@
 identifier fops, handler;
 position p;
 @@
 struct file_operations fops[...] = { ..., { ..., .mmap = handler@p, ... }, ... };
 
-@script:python@
+@script:python depends on has_hooks@
 h << fops_array_mmap.handler;
 fops << fops_array_mmap.fops;
 p << fops_array_mmap.p;
@@ -389,13 +407,13 @@ p << fops_array_mmap.p;
 if h != 'NULL':
 	facts(p).hooks.setdefault(h, []).append(('mmap', fops, key(p)))
 
-@proc_ops_mmap@
+@proc_ops_mmap depends on has_hooks@
 identifier fops, handler;
 position p;
 @@
 struct proc_ops fops = { ..., .proc_mmap = handler@p, ... };
 
-@script:python@
+@script:python depends on has_hooks@
 h << proc_ops_mmap.handler;
 fops << proc_ops_mmap.fops;
 p << proc_ops_mmap.p;
@@ -403,7 +421,7 @@ p << proc_ops_mmap.p;
 if h != 'NULL':
 	facts(p).hooks.setdefault(h, []).append(('proc_mmap', fops, key(p)))
 
-@fops_already@
+@fops_already depends on has_hooks@
 identifier fops, handler;
 position p;
 @@
@@ -413,14 +431,14 @@ struct file_operations fops = { ..., .mmap_prepare = handler@p, ... };
 struct proc_ops fops = { ..., .proc_mmap_prepare = handler@p, ... };
 )
 
-@script:python@
+@script:python depends on has_hooks@
 h << fops_already.handler;
 fops << fops_already.fops;
 p << fops_already.p;
 @@
 facts(p).already.setdefault(h, []).append((fops, key(p)))
 
-@vma_fn@
+@vma_fn depends on has_hooks@
 identifier fn, v;
 parameter list[n] before;
 type T;
@@ -428,14 +446,14 @@ position p;
 @@
 T fn@p(before, struct vm_area_struct *v, ...) { ... }
 
-@handler_shape@
+@handler_shape depends on has_hooks@
 identifier vma_fn.fn, fp, v;
 type T;
 position vma_fn.p;
 @@
 T fn@p(struct file *fp, struct vm_area_struct *v) { ... }
 
-@script:python@
+@script:python depends on has_hooks@
 fn << vma_fn.fn;
 v << vma_fn.v;
 n << vma_fn.n;
@@ -446,32 +464,32 @@ ff = facts(p)
 ff.defs.setdefault(fn, []).append((v, int(n), fp or None, bool(fp), key(p)))
 ff.def_pos.setdefault(fn, p)
 
-@vma_use@
+@vma_use depends on has_hooks@
 idexpression struct vm_area_struct *v;
 position p;
 @@
 v@p
 
-@script:python@
+@script:python depends on has_hooks@
 v << vma_use.v;
 p << vma_use.p;
 @@
 facts(p).vma_uses.append((p[0].current_element, v, key(p)))
 
-@file_use@
+@file_use depends on has_hooks@
 idexpression struct file *f;
 position p;
 @@
 f@p
 
-@script:python@
+@script:python depends on has_hooks@
 f << file_use.f;
 p << file_use.p;
 @@
 facts(p).file_uses.append((p[0].current_element, f, key(p)))
 
 // Every VMA use that has a desc translation (CONVERSION.md section 2).
-@vma_translatable@
+@vma_translatable depends on has_hooks@
 idexpression struct vm_area_struct *v;
 expression E;
 position p;
@@ -504,13 +522,13 @@ v@p->vm_private_data = E
 vma_pages(v@p)
 )
 
-@script:python@
+@script:python depends on has_hooks@
 p << vma_translatable.p;
 @@
 facts(p).allowed.add(key(p))
 
 // Only whole statements: their translation is a statement too.
-@vma_flags_statement@
+@vma_flags_statement depends on has_hooks@
 idexpression struct vm_area_struct *v;
 expression F, G;
 position p;
@@ -523,13 +541,13 @@ vm_flags_clear(v@p, F);
 vm_flags_mod(v@p, F, G);
 )
 
-@script:python@
+@script:python depends on has_hooks@
 p << vma_flags_statement.p;
 @@
 facts(p).allowed.add(key(p))
 
 // Fields a desc has but does not let prepare write.
-@vma_readonly_write@
+@vma_readonly_write depends on has_hooks@
 idexpression struct vm_area_struct *v;
 expression E;
 position p;
@@ -547,7 +565,7 @@ v@p->fld |= E
 v@p->fld &= E
 )
 
-@script:python@
+@script:python depends on has_hooks@
 p << vma_readonly_write.p;
 fld << vma_readonly_write.fld;
 @@
@@ -555,7 +573,7 @@ facts(p).forbidden[key(p)] = (fld,
 	'%s writes vma->%s (line %d), which a desc cannot change'
 	% (p[0].current_element, fld, int(p[0].line)))
 
-@generic_inside@
+@generic_inside depends on has_hooks@
 idexpression struct vm_area_struct *v;
 idexpression struct file *f;
 identifier gen = {generic_file_mmap, generic_file_readonly_mmap};
@@ -563,13 +581,13 @@ position p, pf;
 @@
 gen(f@pf, v@p)
 
-@script:python@
+@script:python depends on has_hooks@
 p << generic_inside.p;
 pf << generic_inside.pf;
 @@
 facts(p).generic[key(p)] = key(pf)
 
-@vma_passed@
+@vma_passed depends on has_hooks@
 idexpression struct vm_area_struct *v;
 identifier callee;
 expression list[n] before;
@@ -577,7 +595,7 @@ position p, pc;
 @@
 callee@pc(before, v@p, ...)
 
-@script:python@
+@script:python depends on has_hooks@
 callee << vma_passed.callee;
 n << vma_passed.n;
 p << vma_passed.p;
@@ -585,7 +603,7 @@ pc << vma_passed.pc;
 @@
 facts(p).call_args[key(p)] = (callee, int(n), key(pc))
 
-@vma_passed_indirect@
+@vma_passed_indirect depends on has_hooks@
 idexpression struct vm_area_struct *v;
 expression fnptr;
 expression list[n] before;
@@ -593,51 +611,51 @@ position p;
 @@
 fnptr(before, v@p, ...)
 
-@script:python@
+@script:python depends on has_hooks@
 fnptr << vma_passed_indirect.fnptr;
 n << vma_passed_indirect.n;
 p << vma_passed_indirect.p;
 @@
 facts(p).indirect[key(p)] = (c_text(fnptr), int(n))
 
-@vma_field@
+@vma_field depends on has_hooks@
 idexpression struct vm_area_struct *v;
 identifier fld;
 position p;
 @@
 v@p->fld
 
-@script:python@
+@script:python depends on has_hooks@
 fld << vma_field.fld;
 p << vma_field.p;
 @@
 facts(p).fields[key(p)] = fld
 
-@vma_stored@
+@vma_stored depends on has_hooks@
 idexpression struct vm_area_struct *v;
 expression E;
 position p;
 @@
 E = v@p
 
-@script:python@
+@script:python depends on has_hooks@
 p << vma_stored.p;
 @@
 facts(p).stores.add(key(p))
 
-@fn_ref@
+@fn_ref depends on has_hooks@
 identifier vma_fn.fn;
 position p;
 @@
 fn@p
 
-@script:python@
+@script:python depends on has_hooks@
 fn << vma_fn.fn;
 p << fn_ref.p;
 @@
 facts(p).refs.setdefault(fn, []).append((p[0].current_element, key(p)))
 
-@exported@
+@exported depends on has_hooks@
 identifier vma_fn.fn;
 declarer name EXPORT_SYMBOL, EXPORT_SYMBOL_GPL;
 position p;
@@ -648,18 +666,18 @@ EXPORT_SYMBOL(fn@p);
 EXPORT_SYMBOL_GPL(fn@p);
 )
 
-@script:python@
+@script:python depends on has_hooks@
 p << exported.p;
 @@
 facts(p).exports.add(key(p))
 
-@desc_name@
+@desc_name depends on has_hooks@
 identifier desc =~ "^desc$";
 position p;
 @@
 desc@p
 
-@script:python@
+@script:python depends on has_hooks@
 p << desc_name.p;
 @@
 facts(p).desc_users.add(p[0].current_element)
@@ -668,43 +686,43 @@ facts(p).desc_users.add(p[0].current_element)
 // Decisions: one line per handler, and the functions to rewrite.
 // ---------------------------------------------------------------------------
 
-@script:python depends on report@
+@script:python depends on report && has_hooks@
 h << fops_mmap.handler;
 p << fops_mmap.p;
 @@
 report_handler(facts(p), h, p, coccilib.report.print_report)
 
-@script:python depends on report@
+@script:python depends on report && has_hooks@
 h << fops_array_mmap.handler;
 p << fops_array_mmap.p;
 @@
 report_handler(facts(p), h, p, coccilib.report.print_report)
 
-@script:python depends on report@
+@script:python depends on report && has_hooks@
 h << proc_ops_mmap.handler;
 p << proc_ops_mmap.p;
 @@
 report_handler(facts(p), h, p, coccilib.report.print_report)
 
-@script:python depends on report@
+@script:python depends on report && has_hooks@
 h << fops_already.handler;
 p << fops_already.p;
 @@
 report_already(facts(p), h, p, coccilib.report.print_report)
 
-@script:python depends on org@
+@script:python depends on org && has_hooks@
 h << fops_mmap.handler;
 p << fops_mmap.p;
 @@
 report_handler(facts(p), h, p, coccilib.org.print_todo)
 
-@script:python depends on org@
+@script:python depends on org && has_hooks@
 h << fops_array_mmap.handler;
 p << fops_array_mmap.p;
 @@
 report_handler(facts(p), h, p, coccilib.org.print_todo)
 
-@script:python depends on org@
+@script:python depends on org && has_hooks@
 h << proc_ops_mmap.handler;
 p << proc_ops_mmap.p;
 @@
@@ -713,7 +731,7 @@ report_handler(facts(p), h, p, coccilib.org.print_todo)
 // These scripts never discard a match: a discarded binding would also drop
 // the functions other rules inherit. A function that is not to be rewritten
 // is bound to SKIP instead, a name no C code uses.
-@script:python converted_fn@
+@script:python converted_fn depends on has_hooks@
 fn << vma_fn.fn;
 v << vma_fn.v;
 p << vma_fn.p;
@@ -723,7 +741,7 @@ cv;
 coccinelle.cfn = fn if fn in decide(facts(p))[1] else SKIP
 coccinelle.cv = v
 
-@script:python converted_handler@
+@script:python converted_handler depends on has_hooks@
 fn << vma_fn.fn;
 p << vma_fn.p;
 fp << handler_shape.fp;
@@ -734,7 +752,7 @@ ff = facts(p)
 coccinelle.hfn = fn if fn in decide(ff)[1] and fn in ff.hooks else SKIP
 coccinelle.hfp = fp
 
-@script:python converted_helper@
+@script:python converted_helper depends on has_hooks@
 fn << vma_fn.fn;
 p << vma_fn.p;
 hfn;
@@ -742,7 +760,7 @@ hfn;
 ff = facts(p)
 coccinelle.hfn = fn if fn in decide(ff)[1] and fn not in ff.hooks else SKIP
 
-@script:python needs_file_local@
+@script:python needs_file_local depends on has_hooks@
 fn << vma_fn.fn;
 p << vma_fn.p;
 fp << handler_shape.fp;
@@ -754,7 +772,7 @@ wanted = fn in decide(ff)[1] and fn in ff.hooks and uses_file(ff, fn)
 coccinelle.hfn = fn if wanted else SKIP
 coccinelle.hfp = fp
 
-@script:python generic_hook@
+@script:python generic_hook depends on has_hooks@
 h << fops_mmap.handler;
 gh;
 @@
@@ -764,7 +782,7 @@ coccinelle.gh = h if h in GENERIC else SKIP
 // Context mode: the handlers that would be converted.
 // ---------------------------------------------------------------------------
 
-@depends on context && !patch@
+@depends on context && !patch && has_hooks@
 identifier converted_handler.hfn;
 @@
 * hfn(...)
@@ -776,7 +794,7 @@ identifier converted_handler.hfn;
 
 // The flag helpers become plain |= and &= ~ on desc->vm_flags, wrapped at
 // 80 columns the way the kernel wraps long flag lists.
-@flags_set_to_desc depends on patch@
+@flags_set_to_desc depends on patch && has_hooks@
 identifier converted_fn.cfn, converted_fn.cv;
 expression F;
 position p;
@@ -789,7 +807,7 @@ cfn(...) {
 ...>
 }
 
-@flags_clear_to_desc depends on patch@
+@flags_clear_to_desc depends on patch && has_hooks@
 identifier converted_fn.cfn, converted_fn.cv;
 expression F;
 position p;
@@ -802,7 +820,7 @@ cfn(...) {
 ...>
 }
 
-@flags_mod_to_desc depends on patch@
+@flags_mod_to_desc depends on patch && has_hooks@
 identifier converted_fn.cfn, converted_fn.cv;
 expression F, G;
 position p;
@@ -817,7 +835,7 @@ cfn(...) {
 ...>
 }
 
-@fields_to_desc depends on patch@
+@fields_to_desc depends on patch && has_hooks@
 identifier converted_fn.cfn, converted_fn.cv;
 expression F;
 identifier gen = {generic_file_mmap, generic_file_readonly_mmap};
@@ -869,7 +887,7 @@ cfn(...) {
 }
 
 // What is left of the VMA are arguments of helpers converted alongside.
-@vma_to_desc depends on patch@
+@vma_to_desc depends on patch && has_hooks@
 identifier converted_fn.cfn, converted_fn.cv;
 @@
 cfn(...) {
@@ -879,7 +897,7 @@ cfn(...) {
 ...>
 }
 
-@file_local_before_decl depends on patch@
+@file_local_before_decl depends on patch && has_hooks@
 identifier needs_file_local.hfn, needs_file_local.hfp;
 type T;
 identifier x;
@@ -895,7 +913,7 @@ hfn(...) {
   ... when any
 }
 
-@file_local_alone depends on patch@
+@file_local_alone depends on patch && has_hooks@
 identifier needs_file_local.hfn, needs_file_local.hfp;
 position p != file_local_before_decl.p;
 statement S;
@@ -907,7 +925,7 @@ hfn(...) {
   ... when any
 }
 
-@handler_header depends on patch@
+@handler_header depends on patch && has_hooks@
 identifier converted_handler.hfn, converted_handler.hfp, v;
 fresh identifier fn_prepare = hfn ## "_prepare";
 type T;
@@ -917,7 +935,7 @@ T
 + fn_prepare(struct vm_area_desc *desc)
 { ... }
 
-@handler_prototype depends on patch@
+@handler_prototype depends on patch && has_hooks@
 identifier converted_handler.hfn;
 fresh identifier fn_prepare = hfn ## "_prepare";
 type T;
@@ -926,7 +944,7 @@ T
 - hfn(...);
 + fn_prepare(struct vm_area_desc *desc);
 
-@helper_header depends on patch@
+@helper_header depends on patch && has_hooks@
 identifier converted_helper.hfn, v;
 type T;
 @@
@@ -935,7 +953,7 @@ T hfn(...,
 + struct vm_area_desc *desc
  , ...) { ... }
 
-@helper_prototype depends on patch@
+@helper_prototype depends on patch && has_hooks@
 identifier converted_helper.hfn, v;
 type T;
 @@
@@ -944,7 +962,7 @@ T hfn(...,
 + struct vm_area_desc *desc
  , ...);
 
-@helper_prototype_unnamed depends on patch@
+@helper_prototype_unnamed depends on patch && has_hooks@
 identifier converted_helper.hfn;
 type T;
 @@
@@ -953,7 +971,7 @@ T hfn(...,
 + struct vm_area_desc *desc
  , ...);
 
-@export_rename depends on patch@
+@export_rename depends on patch && has_hooks@
 identifier converted_handler.hfn;
 fresh identifier fn_prepare = hfn ## "_prepare";
 declarer name EXPORT_SYMBOL, EXPORT_SYMBOL_GPL;
@@ -970,7 +988,7 @@ EXPORT_SYMBOL_GPL(
   );
 )
 
-@wire_fops depends on patch@
+@wire_fops depends on patch && has_hooks@
 identifier converted_handler.hfn, fops;
 fresh identifier fn_prepare = hfn ## "_prepare";
 @@
@@ -979,7 +997,7 @@ struct file_operations fops = { ...,
 + .mmap_prepare = fn_prepare
   , ...};
 
-@wire_fops_array depends on patch@
+@wire_fops_array depends on patch && has_hooks@
 identifier converted_handler.hfn, fops;
 fresh identifier fn_prepare = hfn ## "_prepare";
 @@
@@ -988,7 +1006,7 @@ struct file_operations fops[...] = { ..., { ...,
 + .mmap_prepare = fn_prepare
   , ...}, ... };
 
-@wire_proc_ops depends on patch@
+@wire_proc_ops depends on patch && has_hooks@
 identifier converted_handler.hfn, fops;
 fresh identifier fn_prepare = hfn ## "_prepare";
 @@
@@ -997,7 +1015,7 @@ struct proc_ops fops = { ...,
 + .proc_mmap_prepare = fn_prepare
   , ...};
 
-@wire_generic depends on patch@
+@wire_generic depends on patch && has_hooks@
 identifier generic_hook.gh, fops;
 fresh identifier h_prepare = gh ## "_prepare";
 @@

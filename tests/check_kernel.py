@@ -1,0 +1,193 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Whole-tree checks of the conversion on a real kernel tree (make check-kernel).
+
+1. The whole-tree patch applies (git apply --check).
+2. Every touched file holds a converted handler, and the handlers left alone
+   are byte for byte unchanged.
+3. An independent text check of each converted handler's original body: no
+   populate call, no DMA or stacked mapping, and every use of the VMA is one
+   that CONVERSION.md section 2 translates, or goes to a helper the same patch
+   converts.  After the patch, no converted function mentions the VMA.
+4. make coccicheck MODE=patch M=<folder> gives the same diff as convert.py on
+   that folder.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(TOP, 'scripts'))
+
+from mmapconv import UserError, tools  # noqa: E402
+from mmapconv import convert as conv  # noqa: E402
+
+COCCI = os.path.join(TOP, 'cocci', 'mmap_to_prepare.cocci')
+COCCICHECK_FOLDERS = ['drivers/char', 'fs/9p', 'arch/x86/kernel/cpu/sgx', 'drivers/hwtracing']
+POPULATE = re.compile(r'\b(remap_pfn_range|io_remap_pfn_range|vm_iomap_memory|vm_insert_pages?'
+                      r'|vm_map_pages(_zero)?|remap_vmalloc_range\w*|vmf_insert_\w+'
+                      r'|dma_mmap_\w+|call_mmap|vfs_mmap|backing_file_mmap)\s*\(')
+
+
+def function_body(source, name):
+    """(parameter text, body text) of the first definition of name, by brace matching."""
+    m = re.search(r'^[^\n;#]*\b%s\s*\(([^;{]*)\)\s*\{' % re.escape(name), source, re.M)
+    if not m:
+        return None, None
+    depth, i = 1, m.end()
+    while depth and i < len(source):
+        depth += {'{': 1, '}': -1}.get(source[i], 0)
+        i += 1
+    return m.group(1), source[m.end():i - 1]
+
+
+def allowed_uses(vma, helpers):
+    v = re.escape(vma)
+    forms = [
+        r'%s->(vm_start|vm_end|vm_pgoff|vm_flags|vm_page_prot|vm_file)\b' % v,
+        r'%s->(vm_ops|vm_private_data)\s*=(?!=)' % v,
+        r'%s->vm_mm\s*[!=]=' % v, r'[!=]=\s*%s->vm_mm\b' % v,
+        r'\bvm_flags_(set|clear|mod)\(\s*%s\s*,' % v,
+        r'\bvma_pages\(\s*%s\s*\)' % v,
+        r'\bgeneric_file_(readonly_)?mmap\(\s*\w+\s*,\s*%s\s*\)' % v,
+    ]
+    if helpers:
+        forms.append(r'\b(%s)\([^;]*\b%s\b' % ('|'.join(map(re.escape, helpers)), v))
+    return [re.compile(f) for f in forms]
+
+
+def unexplained_vma_uses(params, body, helpers):
+    """Uses of the VMA parameter that no allowed form covers."""
+    m = re.search(r'struct\s+vm_area_struct\s*\*\s*(\w+)', params or '')
+    if not m:
+        return ['no VMA parameter']
+    vma = m.group(1)
+    covered = set()
+    for form in allowed_uses(vma, helpers):
+        for hit in form.finditer(body):
+            for use in re.finditer(r'\b%s\b' % re.escape(vma), hit.group(0)):
+                covered.add(hit.start() + use.start())
+    return ['%s at offset %d: ...%s...' % (vma, u.start(), body[max(0, u.start() - 30):u.end() + 30])
+            for u in re.finditer(r'\b%s\b' % re.escape(vma), body) if u.start() not in covered]
+
+
+class Checker:
+    def __init__(self, kdir, jobs, verbose):
+        self.kdir, self.jobs, self.verbose = kdir, jobs, verbose
+        self.failures = []
+        self.passed = 0
+
+    def check(self, ok, what):
+        if ok:
+            self.passed += 1
+            if self.verbose:
+                print('ok   %s' % what)
+        else:
+            self.failures.append(what)
+            print('FAIL %s' % what)
+
+    def run(self):
+        handlers, diffs, errors, nfiles = conv.convert(self.kdir, jobs=self.jobs)
+        converted = [h for h in handlers if h.converted]
+        print('check-kernel: %d files, %d handlers, %d converted, %d files touched'
+              % (nfiles, len(handlers), len(converted), len(diffs)))
+        self.check(len(converted) > 0, 'the conversion converts something')
+        text = ''.join(diffs[p] for p in sorted(diffs))
+        self.check_applies(text)
+        with tempfile.TemporaryDirectory(prefix='mmap-check-') as scratch:
+            for path in diffs:
+                os.makedirs(os.path.dirname(os.path.join(scratch, path)), exist_ok=True)
+                shutil.copy(os.path.join(self.kdir, path), os.path.join(scratch, path))
+            tools.run(['patch', '-p1', '-s'], cwd=scratch, input=text)
+            self.check_touched(handlers, diffs, scratch)
+        for folder in COCCICHECK_FOLDERS:
+            self.check_coccicheck(folder)
+        print('%d passed, %d failed' % (self.passed, len(self.failures)))
+        return 1 if self.failures else 0
+
+    def check_applies(self, text):
+        if tools.is_git_tree(self.kdir):
+            proc = tools.run(['git', 'apply', '--check', '-'], cwd=self.kdir, input=text,
+                             check=False)
+        else:
+            proc = tools.run(['patch', '-p1', '--dry-run', '-s'], cwd=self.kdir, input=text,
+                             check=False)
+        self.check(proc.returncode == 0, 'the whole-tree patch applies: %s' % proc.stderr[:300])
+
+    def check_touched(self, handlers, diffs, scratch):
+        by_file = {}
+        for h in handlers:
+            by_file.setdefault(h.file, []).append(h)
+        for path, diff in sorted(diffs.items()):
+            mine = by_file.get(path, [])
+            self.check(any(h.converted for h in mine),
+                       '%s: touched, and holds a converted handler' % path)
+            with open(os.path.join(self.kdir, path), errors='replace') as src:
+                before = src.read()
+            with open(os.path.join(scratch, path), errors='replace') as src:
+                after = src.read()
+            # helpers the patch converts: functions whose VMA parameter became a desc
+            helpers = re.findall(r'^\+.*\b(\w+)\([^)]*struct vm_area_desc \*desc', diff, re.M)
+            helpers = [n for n in helpers if not n.endswith('_prepare')]
+            for h in mine:
+                if h.status == 'converted:generic':
+                    continue
+                params, body = function_body(before, h.handler)
+                if not h.converted:
+                    self.check(body is None or function_body(after, h.handler)[1] == body,
+                               '%s: %s (%s) is left unchanged' % (path, h.handler, h.status))
+                    continue
+                self.check(body is not None and not POPULATE.search(body),
+                           '%s: %s populates or maps nothing itself' % (path, h.handler))
+                extra = unexplained_vma_uses(params, body or '', helpers)
+                self.check(not extra, '%s: every VMA use of %s has a desc translation %s'
+                           % (path, h.handler, extra[:2]))
+                _, new_body = function_body(after, h.handler + '_prepare')
+                self.check(new_body is not None and
+                           not re.search(r'\bvm_area_struct\b|\bvma\b', new_body),
+                           '%s: %s_prepare exists and no longer mentions the VMA'
+                           % (path, h.handler))
+            for name in re.findall(r'\.(?:proc_)?mmap_prepare\s*=\s*(\w+)', after):
+                self.check(name.startswith('generic_file_') or
+                           function_body(after, name)[1] is not None,
+                           '%s: initializer points at %s, defined in the file' % (path, name))
+
+    def check_coccicheck(self, folder):
+        if not tools.is_git_tree(self.kdir):
+            print('skip coccicheck M=%s: %s is not a git tree, and make coccicheck '
+                  'checks nothing there' % (folder, self.kdir))
+            return
+        proc = tools.run(['make', '-s', 'coccicheck', 'MODE=patch', 'COCCI=' + COCCI,
+                          'M=' + folder, 'J=%d' % self.jobs], cwd=self.kdir, check=False)
+        out = proc.stdout
+        theirs = out[out.find('diff -u -p'):] if 'diff -u -p' in out else ''
+        _, diffs, _, _ = conv.convert(self.kdir, [folder], jobs=self.jobs)
+        ours = ''.join(diffs[p] for p in sorted(diffs))
+        self.check(proc.returncode == 0 and conv.split_diff(theirs.splitlines(True)) ==
+                   conv.split_diff(ours.splitlines(True)),
+                   'make coccicheck MODE=patch M=%s equals convert.py (%d files)'
+                   % (folder, len(diffs)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('kdir', metavar='KDIR')
+    ap.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 2)
+    ap.add_argument('-O', dest='outdir', help='unused; accepted for make')
+    ap.add_argument('-v', '--verbose', action='store_true')
+    args = ap.parse_args()
+    try:
+        return Checker(args.kdir, args.jobs, args.verbose).run()
+    except UserError as err:
+        print('check_kernel.py: error: %s' % err, file=sys.stderr)
+        return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main())
