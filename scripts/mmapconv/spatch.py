@@ -3,15 +3,18 @@
 One spatch process costs about a second before it reads any C file, so each
 worker takes a share of the files (--file-groups, one file per group, so that
 each file is matched on its own, as make coccicheck does).  Workers print the
-diff and the report lines on stdout, and one HANDLING line per file on
-stderr, which drives the progress display.
+diff and the report lines on stdout.  spatch runs --very-quiet (its verbose
+modes cost a fifth more time), so progress is read from the report lines as
+they arrive: each worker handles its share in order.
 """
 
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 from . import tools
 
@@ -53,16 +56,30 @@ class Progress:
     """'[done/total] file' on stderr when it is a terminal, else nothing."""
 
     def __init__(self, total, label):
-        self.total, self.done, self.label = total, 0, label
+        self.total, self.label = total, label
         self.tty = sys.stderr.isatty()
-        self.lock = threading.Lock()
+        self.shares = []        # (file names in order, output file)
 
-    def step(self, name):
-        with self.lock:
-            self.done += 1
-            if self.tty:
-                sys.stderr.write('\r\033[K%s [%d/%d] %s' % (self.label, self.done, self.total, name))
-                sys.stderr.flush()
+    def watch(self, share, out_path):
+        self.shares.append((share, out_path))
+
+    def update(self):
+        """Each worker has reached at least the last file it reported on."""
+        if not self.tty:
+            return
+        done, last = 0, ''
+        for share, out_path in self.shares:
+            index = {name: i for i, name in enumerate(share)}
+            reached = -1
+            with open(out_path, errors='replace') as out:
+                for line in out:
+                    m = REPORT_LINE.match(line)
+                    if m and m.group('file') in index:
+                        reached = max(reached, index[m.group('file')])
+                        last = m.group('file')
+            done += reached + 1
+        sys.stderr.write('\r\033[K%s [%d/%d] %s' % (self.label, done, self.total, last))
+        sys.stderr.flush()
 
     def close(self):
         if self.tty:
@@ -76,27 +93,35 @@ def run_spatch(kdir, cocci, files, modes, jobs=2, timeout=120, spatch='spatch',
     result = Result()
     if not files:
         return result
-    base = [spatch, '--sp-file', cocci, '--patch', '.', '--timeout', str(timeout)]
+    # --no-scanner: the kernel's .cocciconfig asks for --use-gitgrep, which
+    # would grep the whole tree once per file of --file-groups.
+    base = [spatch, '--sp-file', cocci, '--patch', '.', '--timeout', str(timeout),
+            '--no-scanner', '--very-quiet']
     for mode in modes:
         base += ['-D', mode]
     base += cocci_options(cocci)
     progress = Progress(len(files), label)
+    # report lines come from spatch's Python: unbuffered, they show progress
+    env = dict(os.environ, PYTHONUNBUFFERED='1')
     workers = []
     with tempfile.TemporaryDirectory(prefix='mmap-convert-') as tmp:
         for i, share in enumerate(balance(files, kdir, jobs)):
             groups = os.path.join(tmp, 'groups.%d' % i)
             with open(groups, 'w') as out:
                 out.write(''.join('%s\n\n' % name for name in share))
-            out = open(os.path.join(tmp, 'out.%d' % i), 'w+')
-            proc = tools.start(base + ['--file-groups', groups], cwd=kdir,
-                               stdout=out, stderr=__import__('subprocess').PIPE)
+            out_path = os.path.join(tmp, 'out.%d' % i)
+            out = open(out_path, 'w+')
+            proc = tools.start(base + ['--file-groups', groups], cwd=kdir, env=env,
+                               stdout=out, stderr=subprocess.PIPE)
             stderr_lines = []
-            reader = threading.Thread(target=_read_stderr,
-                                      args=(proc, progress, stderr_lines))
+            reader = threading.Thread(target=_read_stderr, args=(proc, stderr_lines))
             reader.start()
+            progress.watch(share, out_path)
             workers.append((proc, out, reader, stderr_lines, share))
+        while any(w[0].poll() is None for w in workers):
+            progress.update()
+            time.sleep(0.5)
         for proc, out, reader, stderr_lines, share in workers:
-            proc.wait()
             reader.join()
             out.seek(0)
             _collect(out.read(), result)
@@ -106,11 +131,8 @@ def run_spatch(kdir, cocci, files, modes, jobs=2, timeout=120, spatch='spatch',
     return result
 
 
-def _read_stderr(proc, progress, lines):
-    for line in proc.stderr:
-        lines.append(line)
-        if line.startswith('HANDLING: '):
-            progress.step(line.split()[1])
+def _read_stderr(proc, lines):
+    lines.extend(proc.stderr)
 
 
 def _collect(text, result):
