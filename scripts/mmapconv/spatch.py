@@ -1,11 +1,11 @@
-"""Run the semantic patches over many files, several spatch processes at once.
+"""Run the semantic patches over many files.
 
-One spatch process costs about a second before it reads any C file, so each
-worker takes a share of the files (--file-groups, one file per group, so that
-each file is matched on its own, as make coccicheck does).  Workers print the
-diff and the report lines on stdout.  spatch runs --very-quiet (its verbose
-modes cost a fifth more time), so progress is read from the report lines as
-they arrive: each worker handles its share in order.
+One spatch process reads the semantic patch once and forks --jobs workers
+that take the files one at a time (--file-groups, one file per group, so that
+each file is matched on its own, as make coccicheck does): this balances the
+load far better than splitting the list up front.  spatch runs --very-quiet
+(its verbose modes cost a fifth more time), so progress is read from the
+report lines as they arrive.
 """
 
 import os
@@ -41,44 +41,24 @@ class Result:
         self.errors = {}        # file -> what went wrong
 
 
-def balance(files, kdir, jobs):
-    """Split files into jobs lists of similar total size."""
-    buckets = [[0, []] for _ in range(max(1, min(jobs, len(files))))]
-    sized = sorted(files, key=lambda f: -os.path.getsize(os.path.join(kdir, f)))
-    for name in sized:
-        bucket = min(buckets, key=lambda b: b[0])
-        bucket[0] += os.path.getsize(os.path.join(kdir, name))
-        bucket[1].append(name)
-    return [sorted(b[1]) for b in buckets if b[1]]
-
-
 class Progress:
     """'[done/total] file' on stderr when it is a terminal, else nothing."""
 
-    def __init__(self, total, label):
-        self.total, self.label = total, label
+    def __init__(self, total, label, out_path):
+        self.total, self.label, self.out_path = total, label, out_path
         self.tty = sys.stderr.isatty()
-        self.shares = []        # (file names in order, output file)
-
-    def watch(self, share, out_path):
-        self.shares.append((share, out_path))
 
     def update(self):
-        """Each worker has reached at least the last file it reported on."""
         if not self.tty:
             return
-        done, last = 0, ''
-        for share, out_path in self.shares:
-            index = {name: i for i, name in enumerate(share)}
-            reached = -1
-            with open(out_path, errors='replace') as out:
-                for line in out:
-                    m = REPORT_LINE.match(line)
-                    if m and m.group('file') in index:
-                        reached = max(reached, index[m.group('file')])
-                        last = m.group('file')
-            done += reached + 1
-        sys.stderr.write('\r\033[K%s [%d/%d] %s' % (self.label, done, self.total, last))
+        seen, last = set(), ''
+        with open(self.out_path, errors='replace') as out:
+            for line in out:
+                m = REPORT_LINE.match(line)
+                if m:
+                    seen.add(m.group('file'))
+                    last = m.group('file')
+        sys.stderr.write('\r\033[K%s [%d/%d] %s' % (self.label, len(seen), self.total, last))
         sys.stderr.flush()
 
     def close(self):
@@ -95,38 +75,34 @@ def run_spatch(kdir, cocci, files, modes, jobs=2, timeout=120, spatch='spatch',
         return result
     # --no-scanner: the kernel's .cocciconfig asks for --use-gitgrep, which
     # would grep the whole tree once per file of --file-groups.
-    base = [spatch, '--sp-file', cocci, '--patch', '.', '--timeout', str(timeout),
-            '--no-scanner', '--very-quiet']
+    cmd = [spatch, '--sp-file', cocci, '--timeout', str(timeout), '--no-scanner',
+           '--very-quiet']
     for mode in modes:
-        base += ['-D', mode]
-    base += cocci_options(cocci)
-    progress = Progress(len(files), label)
+        cmd += ['-D', mode]
+    cmd += cocci_options(cocci)
+    if jobs > 1:
+        cmd += ['--jobs', str(jobs), '--chunksize', '1']
     # report lines come from spatch's Python: unbuffered, they show progress
     env = dict(os.environ, PYTHONUNBUFFERED='1')
-    workers = []
     with tempfile.TemporaryDirectory(prefix='mmap-convert-') as tmp:
-        for i, share in enumerate(balance(files, kdir, jobs)):
-            groups = os.path.join(tmp, 'groups.%d' % i)
-            with open(groups, 'w') as out:
-                out.write(''.join('%s\n\n' % name for name in share))
-            out_path = os.path.join(tmp, 'out.%d' % i)
-            out = open(out_path, 'w+')
-            proc = tools.start(base + ['--file-groups', groups], cwd=kdir, env=env,
+        groups = os.path.join(tmp, 'groups')
+        with open(groups, 'w') as out:
+            out.write(''.join('%s\n\n' % name for name in files))
+        out_path = os.path.join(tmp, 'out')
+        progress = Progress(len(files), label, out_path)
+        with open(out_path, 'w+') as out:
+            proc = tools.start(cmd + ['--file-groups', groups], cwd=kdir, env=env,
                                stdout=out, stderr=subprocess.PIPE)
             stderr_lines = []
             reader = threading.Thread(target=_read_stderr, args=(proc, stderr_lines))
             reader.start()
-            progress.watch(share, out_path)
-            workers.append((proc, out, reader, stderr_lines, share))
-        while any(w[0].poll() is None for w in workers):
-            progress.update()
-            time.sleep(0.5)
-        for proc, out, reader, stderr_lines, share in workers:
+            while proc.poll() is None:
+                progress.update()
+                time.sleep(0.5)
             reader.join()
             out.seek(0)
             _collect(out.read(), result)
-            out.close()
-            _errors(stderr_lines, share, proc.returncode, result)
+        _errors(stderr_lines, files, proc.returncode, result)
     progress.close()
     return result
 
@@ -136,12 +112,29 @@ def _read_stderr(proc, lines):
 
 
 def _collect(text, result):
-    for line in text.splitlines(keepends=True):
+    """Split spatch's output into report lines and a diff with a/ b/ paths.
+
+    spatch names the new file after its temporary copy
+    (+++ /tmp/cocci-output-...); the diff is rewritten with the headers that
+    git apply and patch -p1 expect, the ones make coccicheck prints."""
+    lines = text.splitlines(keepends=True)
+    i = 0
+    while i < len(lines):
+        line = lines[i]
         m = REPORT_LINE.match(line.rstrip('\n')) if line[:1] not in ' +-@' else None
-        if m and not line.startswith('diff '):
+        if m:
             result.reports.append(m)
-        else:
+        elif (line.startswith('--- ') and i + 1 < len(lines)
+              and lines[i + 1].startswith('+++ ')):
+            path = line[4:].strip()
+            if path.startswith('a/'):
+                path = path[2:]
+            result.diff += ['diff -u -p a/%s b/%s\n' % (path, path),
+                            '--- a/%s\n' % path, '+++ b/%s\n' % path]
+            i += 1
+        elif not line.startswith('diff -u -p '):
             result.diff.append(line)
+        i += 1
 
 
 def _errors(lines, share, returncode, result):

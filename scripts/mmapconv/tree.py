@@ -53,13 +53,17 @@ def candidate_files(kdir, paths=()):
     a handler, sorted; a cheap text filter ahead of spatch."""
     scope = relative_paths(kdir, paths) if paths else ['.']
     if sources_committed(kdir):
-        cmd = ['git', 'grep', '-l', '-E', MEMBER, '--'] + \
+        cmd = ['git', 'grep', '-l', '-P', MEMBER, '--'] + \
               [os.path.join(p, '*.c') if os.path.isdir(os.path.join(kdir, p)) else p
                for p in scope] + \
               [os.path.join(p, '*.h') for p in scope if os.path.isdir(os.path.join(kdir, p))]
     else:
         cmd = ['grep', '-rlE', '--include=*.c', '--include=*.h', MEMBER] + scope
     proc = tools.run(cmd, cwd=kdir, check=False)
+    if proc.returncode not in (0, 1) and cmd[:2] == ['git', 'grep']:
+        # -P (PCRE) halves the time git grep takes; not every git has it
+        cmd[cmd.index('-P')] = '-E'
+        proc = tools.run(cmd, cwd=kdir, check=False)
     if proc.returncode not in (0, 1):
         raise UserError('searching %s failed: %s' % (kdir, proc.stderr.strip()))
     found = []

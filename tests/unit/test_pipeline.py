@@ -119,15 +119,13 @@ class KernelTree(unittest.TestCase):
             with self.assertRaises(UserError):
                 tree.candidate_files(d, ['/etc'])
 
-    def test_balance_keeps_every_file_once(self):
-        with tempfile.TemporaryDirectory() as d:
-            for i, size in enumerate([50, 10, 10, 10, 20]):
-                with open(os.path.join(d, 'f%d.c' % i), 'w') as out:
-                    out.write('x' * size)
-            shares = sp.balance(['f%d.c' % i for i in range(5)], d, 2)
-            self.assertEqual(sorted(sum(shares, [])), ['f%d.c' % i for i in range(5)])
-            sizes = [sum(os.path.getsize(os.path.join(d, f)) for f in s) for s in shares]
-            self.assertEqual(sorted(sizes), [50, 50])
+    def test_spatch_temporary_names_become_a_b_paths(self):
+        result = sp.Result()
+        sp._collect('--- drivers/x.c\n+++ /tmp/cocci-output-1-abc-x.c\n@@ -1 +1 @@\n'
+                    '-old\n+new\n', result)
+        self.assertEqual(''.join(result.diff),
+                         'diff -u -p a/drivers/x.c b/drivers/x.c\n--- a/drivers/x.c\n'
+                         '+++ b/drivers/x.c\n@@ -1 +1 @@\n-old\n+new\n')
 
 
 class Spatch(unittest.TestCase):

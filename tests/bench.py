@@ -1,0 +1,89 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""make bench: convert.py against the kernel's own make coccicheck.
+
+On the git-initialized reference tree, times `convert.py convert` on the
+whole tree and `make coccicheck MODE=patch COCCI=cocci/mmap_to_prepare.cocci
+J=2` (several runs each, medians), prints the ratio (target: at most 1.0),
+then shows that convert.py also works on a plain tarball tree, where
+coccicheck, through the tree's --use-gitgrep, checks nothing.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+COCCI = os.path.join(TOP, 'cocci', 'mmap_to_prepare.cocci')
+CONVERT = [sys.executable, os.path.join(TOP, 'scripts', 'convert.py'), 'convert']
+TARBALL = '/usr/src/linux-source-6.12.tar.xz'
+
+
+def timed(cmd, cwd=None):
+    start = time.monotonic()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.monotonic() - start
+    if proc.returncode != 0:
+        sys.exit('bench: %s failed:\n%s' % (' '.join(cmd), proc.stderr[-2000:]))
+    return elapsed, proc
+
+
+def diff_files(text):
+    return sorted(line.split()[2][2:] for line in text.splitlines()
+                  if line.startswith('diff -u -p '))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('kdir', metavar='KDIR')
+    ap.add_argument('-O', dest='outdir', default=os.path.join(TOP, 'build'))
+    ap.add_argument('-n', '--runs', type=int, default=3)
+    args = ap.parse_args()
+    kdir = os.path.abspath(args.kdir)
+    os.makedirs(args.outdir, exist_ok=True)
+    out = os.path.join(args.outdir, 'bench.diff')
+
+    ours, theirs = [], []
+    for run in range(args.runs):
+        t, _ = timed(CONVERT + ['-j', '2', kdir, '-o', out])
+        ours.append(t)
+        t, proc = timed(['make', 'coccicheck', 'MODE=patch', 'COCCI=' + COCCI, 'J=2'], cwd=kdir)
+        theirs.append(t)
+        print('run %d: convert.py %.1f s, make coccicheck %.1f s' % (run + 1, ours[-1], t))
+    with open(out) as src:
+        our_files = diff_files(src.read())
+    their_files = diff_files(proc.stdout)
+    mo, mt = statistics.median(ours), statistics.median(theirs)
+    print('median: convert.py %.1f s (%d files changed), make coccicheck %.1f s '
+          '(%d files changed)' % (mo, len(our_files), mt, len(their_files)))
+    print('ratio convert.py / coccicheck: %.2f (target: at most 1.0)' % (mo / mt))
+    extra = sorted(set(their_files) - set(our_files))
+    if extra:
+        print('coccicheck also changes %s: convert.py leaves them alone because a '
+              'non-static handler there is used from another file' % ', '.join(extra))
+
+    # The same tree as a plain tarball, no git: convert.py still converts.
+    plain = os.path.join(args.outdir, 'linux-6.12-tarball')
+    if not os.path.isfile(os.path.join(plain, 'MAINTAINERS')) and os.path.exists(TARBALL):
+        os.makedirs(plain, exist_ok=True)
+        subprocess.run(['tar', '-xf', TARBALL, '-C', plain, '--strip-components=1'],
+                       check=True)
+    if os.path.isfile(os.path.join(plain, 'MAINTAINERS')):
+        t, _ = timed(CONVERT + ['-j', '2', plain, '-o', out + '.tarball'])
+        with open(out + '.tarball') as src:
+            files = diff_files(src.read())
+        _, proc = timed(['make', 'coccicheck', 'MODE=patch', 'COCCI=' + COCCI, 'J=2'],
+                        cwd=plain)
+        print('tarball tree (no git): convert.py %.1f s, %d files changed (%s the git '
+              'tree); make coccicheck changes %d files'
+              % (t, len(files), 'same as' if files == our_files else 'NOT the same as',
+                 len(diff_files(proc.stdout))))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
