@@ -8,7 +8,8 @@
 ///
 //# Handlers that populate page tables (remap_pfn_range, vm_insert_page, ...)
 //# are left alone: split_prefault.cocci turns them into mmap_prepare plus
-//# mmap_complete. Handlers that pass the VMA to a function this semantic patch
+//# mmap_complete.  So are handlers that take a reference or an allocation
+//# that vm_ops->close gives back: with mmap_prepare they need mmap_abort. Handlers that pass the VMA to a function this semantic patch
 //# cannot see through, keep the VMA pointer, or are called directly by other
 //# code are left alone and reported (MODE=report says why, one line each).
 //# A static helper that takes the VMA is converted with its handler when all
@@ -73,6 +74,7 @@ class FileFacts:
 		self.indirect = {}	# key -> (function pointer, index)
 		self.fields = {}	# key -> field name read through the VMA
 		self.stores = set()	# keys of the VMA stored somewhere
+		self.takes = {}		# function -> [(call taking a reference, key)]
 		self.generic = {}	# key of the VMA -> key of its file argument
 		self.refs = {}		# function -> [(where, key)]
 		self.exports = set()	# keys of EXPORT_SYMBOL arguments
@@ -182,7 +184,8 @@ def use_blocker(ff, fn, name, k, seen):
 # When a handler has several blockers, the report names the one a developer
 # must deal with first: the most specific.
 PRIORITY = ['blocked:stacked', 'blocked:dma', 'blocked:delegates',
-	    'blocked:keeps-vma', 'blocked:unknown-vma-use', 'needs-complete']
+	    'blocked:keeps-vma', 'blocked:unknown-vma-use', 'needs-abort',
+	    'needs-complete']
 
 
 def blocked_use(ff, fn, seen):
@@ -200,6 +203,11 @@ def blocked_use(ff, fn, seen):
 			why = use_blocker(ff, fn, name, k, seen)
 			if why:
 				found.append(why)
+	for take, k in ff.takes.get(fn, []):
+		found.append(('needs-abort(%s)' % take,
+			      '%s calls %s() (line %d), which vm_ops->close presumably '
+			      'undoes; with mmap_prepare a mapping that fails after prepare '
+			      'gets no close, so it needs mmap_abort too' % (fn, take, k[0])))
 	if not found:
 		return None
 	return min(found, key=lambda why: PRIORITY.index(why[0].split('(')[0]))
@@ -630,6 +638,21 @@ fld << vma_field.fld;
 p << vma_field.p;
 @@
 facts(p).fields[key(p)] = fld
+
+// Calls that take something a later vm_ops->close gives back: with
+// mmap_prepare, a mapping that fails after prepare never gets a close, so
+// such a handler needs mmap_abort as well.
+@takes_reference depends on has_hooks@
+identifier take =~ "^(atomic(64|_long)?_inc[A-Za-z0-9_]*|refcount_inc[A-Za-z0-9_]*|kref_get[A-Za-z0-9_]*|get_file|get_device|get_page|folio_get|try_module_get|__module_get|[A-Za-z0-9_]+_get|[A-Za-z0-9_]+_add|[A-Za-z0-9_]+_add_[A-Za-z0-9_]+|k[mzc]alloc[A-Za-z0-9_]*|kv[mz]alloc[A-Za-z0-9_]*|vzalloc|vmalloc(_user|_node|_32)?|kmem_cache_alloc[A-Za-z0-9_]*|[A-Za-z0-9_]+_alloc|[A-Za-z0-9_]+_alloc_[A-Za-z0-9_]+|pm_runtime_get[A-Za-z0-9_]*)$";
+position p;
+@@
+take@p(...)
+
+@script:python depends on has_hooks@
+take << takes_reference.take;
+p << takes_reference.p;
+@@
+facts(p).takes.setdefault(p[0].current_element, []).append((take, key(p)))
 
 @vma_stored depends on has_hooks@
 idexpression struct vm_area_struct *v;
