@@ -15,7 +15,7 @@ def cmd_convert(args):
                                                    timeout=args.timeout)
     text = ''.join(diffs[path] for path in sorted(diffs))
     if args.in_place:
-        conv.apply_in_place(args.kdir, text)
+        conv.apply_in_place(args.kdir, text, diffs)
     elif args.output:
         with open(args.output, 'w') as out:
             out.write(text)

@@ -85,11 +85,20 @@ def convert(kdir, paths=(), jobs=2, timeout=120):
     return handlers, diffs, errors, len(files)
 
 
-def apply_in_place(kdir, text):
+def apply_in_place(kdir, text, paths):
     """Apply the diff to KDIR, all or nothing: patch checks every hunk with
-    --dry-run first, so a failure leaves the tree as it was."""
+    --dry-run first, so a failure leaves the tree as it was.  In a git tree,
+    files with uncommitted changes are refused: the conversion would be
+    mixed into work that is not committed."""
     if not text:
         return
+    if tools.is_git_tree(kdir):
+        dirty = tools.run(['git', 'status', '--porcelain', '--'] + sorted(paths),
+                          cwd=kdir, check=False).stdout.splitlines()
+        if dirty:
+            raise UserError('%s has uncommitted changes in %s; commit or stash them '
+                            'first, or write the diff with -o' % (
+                                kdir, ', '.join(line[3:] for line in dirty[:3])))
     for check in (['--dry-run'], []):
         proc = tools.run(['patch', '-p1', '-N', '-s'] + check, cwd=kdir, input=text,
                          check=False)

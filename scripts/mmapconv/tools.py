@@ -29,8 +29,8 @@ def run(cmd, cwd=None, check=True, **kwargs):
     except FileNotFoundError:
         raise UserError('%s: command not found' % cmd[0])
     if check and proc.returncode != 0:
-        raise UserError('%s failed (exit %d): %s' % (
-            ' '.join(cmd[:3]), proc.returncode, proc.stderr.strip().splitlines()[-1:] or ''))
+        last = (proc.stderr.strip().splitlines() or [''])[-1]
+        raise UserError('%s failed (exit %d): %s' % (' '.join(cmd[:3]), proc.returncode, last))
     return proc
 
 

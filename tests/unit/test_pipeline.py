@@ -160,3 +160,41 @@ class Spatch(unittest.TestCase):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+class InPlace(unittest.TestCase):
+    DIFF = ('diff -u -p a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1 +1 @@\n'
+            '-int old;\n+int new;\n')
+
+    def tree(self, d):
+        with open(os.path.join(d, 'x.c'), 'w') as out:
+            out.write('int old;\n')
+        for cmd in (['git', 'init', '-q'], ['git', 'add', 'x.c'],
+                    ['git', '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'b']):
+            tools.run(cmd, cwd=d)
+
+    def test_applies_to_a_clean_tree(self):
+        with tempfile.TemporaryDirectory() as d:
+            self.tree(d)
+            conv.apply_in_place(d, self.DIFF, ['x.c'])
+            with open(os.path.join(d, 'x.c')) as src:
+                self.assertEqual(src.read(), 'int new;\n')
+
+    def test_refuses_uncommitted_changes(self):
+        with tempfile.TemporaryDirectory() as d:
+            self.tree(d)
+            with open(os.path.join(d, 'x.c'), 'a') as out:
+                out.write('/* mine */\n')
+            with self.assertRaises(UserError) as err:
+                conv.apply_in_place(d, self.DIFF, ['x.c'])
+            self.assertIn('uncommitted changes in x.c', str(err.exception))
+
+    def test_a_patch_that_does_not_apply_changes_nothing(self):
+        with tempfile.TemporaryDirectory() as d:
+            self.tree(d)
+            bad = self.DIFF + ('diff -u -p a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n'
+                               '@@ -1 +1 @@\n-int missing;\n+int y;\n')
+            with self.assertRaises(UserError):
+                conv.apply_in_place(d, bad, ['x.c'])
+            with open(os.path.join(d, 'x.c')) as src:
+                self.assertEqual(src.read(), 'int old;\n')
