@@ -249,11 +249,12 @@ def decide(ff):
 			status[h] = ('converted:generic', '%s becomes %s' % (h, GENERIC[h]))
 			continue
 		defs = ff.defs.get(h, [])
-		if not defs and ff.path and defined_in_text(ff.path, h):
+		unparsed = 0 if defs or not ff.path else defined_in_text(ff.path, h)
+		if unparsed:
 			status[h] = ('error:parse',
 				     'spatch could not parse %s (line %d), so it is left '
 				     'alone; spatch --parse-c %s shows why'
-				     % (h, defined_in_text(ff.path, h), ff.path))
+				     % (h, unparsed, ff.path))
 			continue
 		if not defs:
 			status[h] = ('blocked:external',

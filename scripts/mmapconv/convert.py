@@ -33,12 +33,7 @@ def split_diff(lines):
 
 def used_elsewhere(kdir, handler, path):
     """Other files that mention a non-static handler by name."""
-    if tree.sources_committed(kdir):
-        cmd = ['git', 'grep', '-l', '-w', handler, '--', '*.c', '*.h']
-    else:
-        cmd = ['grep', '-rlw', '--include=*.c', '--include=*.h', handler, '.']
-    out = tools.run(cmd, cwd=kdir, check=False).stdout.split()
-    return sorted({os.path.normpath(f) for f in out} - {path})
+    return [f for f in tree.files_matching(kdir, re.escape(handler), word=True) if f != path]
 
 
 def check_global_handlers(kdir, handlers, diffs):

@@ -48,17 +48,17 @@ def sources_committed(kdir):
     return proc.returncode == 0
 
 
-def candidate_files(kdir, paths=()):
-    """C files and headers under PATHs (default: the whole tree) that may hold
-    a handler, sorted; a cheap text filter ahead of spatch."""
-    scope = relative_paths(kdir, paths) if paths else ['.']
+def files_matching(kdir, pattern, scope=('.',), word=False):
+    """C files and headers under scope (paths relative to KDIR) whose text
+    matches the extended regular expression pattern."""
     if sources_committed(kdir):
-        cmd = ['git', 'grep', '-l', '-P', MEMBER, '--'] + \
+        cmd = ['git', 'grep', '-l', '-P'] + (['-w'] if word else []) + [pattern, '--'] + \
               [os.path.join(p, '*.c') if os.path.isdir(os.path.join(kdir, p)) else p
                for p in scope] + \
               [os.path.join(p, '*.h') for p in scope if os.path.isdir(os.path.join(kdir, p))]
     else:
-        cmd = ['grep', '-rlE', '--include=*.c', '--include=*.h', MEMBER] + scope
+        cmd = ['grep', '-rlE'] + (['-w'] if word else []) + \
+              ['--include=*.c', '--include=*.h', pattern] + list(scope)
     proc = tools.run(cmd, cwd=kdir, check=False)
     if proc.returncode not in (0, 1) and cmd[:2] == ['git', 'grep']:
         # -P (PCRE) halves the time git grep takes; not every git has it
@@ -66,12 +66,17 @@ def candidate_files(kdir, paths=()):
         proc = tools.run(cmd, cwd=kdir, check=False)
     if proc.returncode not in (0, 1):
         raise UserError('searching %s failed: %s' % (kdir, proc.stderr.strip()))
+    return sorted({os.path.normpath(name) for name in proc.stdout.split()
+                   if name.endswith(('.c', '.h'))})
+
+
+def candidate_files(kdir, paths=()):
+    """C files and headers under PATHs (default: the whole tree) that may hold
+    a handler, sorted; a cheap text filter ahead of spatch."""
+    scope = relative_paths(kdir, paths) if paths else ['.']
     found = []
-    for name in proc.stdout.split():
-        name = os.path.normpath(name)
-        if not name.endswith(('.c', '.h')):
-            continue
+    for name in files_matching(kdir, MEMBER, scope):
         with open(os.path.join(kdir, name), errors='replace') as src:
             if STRUCTURE.search(src.read()):
                 found.append(name)
-    return sorted(set(found))
+    return found
