@@ -7,6 +7,7 @@ import sys
 from . import VERSION, UserError
 from . import classify
 from . import convert as conv
+from . import series as ser
 from . import tools
 
 
@@ -34,6 +35,29 @@ def cmd_convert(args):
     return 0
 
 
+def cmd_series(args):
+    series_list, failed = ser.run(args.kdir, args.output, args.paths, how=args.group,
+                                  max_patches=args.max_patches, patch_file=args.patch,
+                                  report_file=args.report, jobs=args.jobs,
+                                  timeout=args.timeout, worktree=args.worktree,
+                                  date=args.date)
+    index = os.path.join(args.output, ser.INDEX)
+    tools.log('series: %d series, %d patches in %s; see %s' % (
+        len(series_list), sum(len(s.patches) for s in series_list), args.output, index))
+    if failed:
+        raise UserError('checkpatch.pl --strict found errors in %s; see %s' % (
+            ', '.join(p.filename for p in failed[:3]) + (' ...' if len(failed) > 3 else ''),
+            index), status=1)
+    return 0
+
+
+def spatch_options(p):
+    p.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 2,
+                   help='processes to run at once (default: %(default)s)')
+    p.add_argument('--timeout', type=int, default=120,
+                   help='seconds spatch may spend on one file (default: %(default)s)')
+
+
 def parser():
     top = argparse.ArgumentParser(
         prog='convert.py',
@@ -55,13 +79,41 @@ def parser():
                      '(default: standard output)')
     out.add_argument('--in-place', action='store_true', help='apply the conversion '
                      'to KDIR itself')
-    p.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 2,
-                   help='spatch processes to run at once (default: %(default)s)')
-    p.add_argument('--timeout', type=int, default=120,
-                   help='seconds spatch may spend on one file (default: %(default)s)')
+    spatch_options(p)
     p.add_argument('-v', '--verbose', action='store_true',
                    help='show the commands run and one line per handler')
     p.set_defaults(func=cmd_convert)
+
+    p = sub.add_parser('series', help='turn the conversion into patch series for '
+                       'git send-email',
+                       description='Convert KDIR (or take an existing conversion with '
+                       '--patch), commit each converted file on a branch '
+                       'mmap-prepare/SERIES of a git worktree of KDIR (OUTDIR/.worktree; '
+                       'KDIR\'s own checkout is not touched), and write one folder of '
+                       'mails per series to OUTDIR with a send.sh, checked with '
+                       'checkpatch.pl --strict. OUTDIR/index.txt lists them all.')
+    p.add_argument('kdir', metavar='KDIR', help='kernel source tree, a git repository')
+    p.add_argument('paths', metavar='PATH', nargs='*',
+                   help='files or folders of KDIR to convert (default: all of it)')
+    p.add_argument('-o', '--output', metavar='OUTDIR', required=True,
+                   help='where the series go')
+    p.add_argument('--group', choices=('subsystem', 'driver'), default='subsystem',
+                   help='subsystem: one series per set of maintainers (default); '
+                   'driver: every converted file on its own')
+    p.add_argument('--max-patches', type=int, default=15, metavar='N',
+                   help='cut bigger series into numbered parts (default: %(default)s)')
+    p.add_argument('--patch', metavar='FILE', help='use this conversion diff instead '
+                   'of running spatch')
+    p.add_argument('--report', metavar='FILE', help='with --patch: report lines of the '
+                   'run that made it (convert -v); without, statuses are read from '
+                   'the diff')
+    p.add_argument('--worktree', metavar='DIR', help='the worktree of KDIR to commit in '
+                   '(default: OUTDIR/.worktree)')
+    p.add_argument('--date', help='date of the commits and mails (default: that of '
+                   'the base commit, so reruns give the same bytes)')
+    spatch_options(p)
+    p.add_argument('-v', '--verbose', action='store_true', help='show the commands run')
+    p.set_defaults(func=cmd_series)
     return top
 
 

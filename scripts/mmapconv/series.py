@@ -1,0 +1,616 @@
+"""The series subcommand: a conversion as patch series, ready for git send-email.
+
+1. The conversion: convert.convert() on KDIR, or an existing diff (--patch);
+   one patch per converted file.
+2. Recipients: the tree's scripts/get_maintainer.pl for each file.  Files
+   with the same maintainers form one series (--group subsystem), or each
+   file is sent on its own (--group driver); a series of more than
+   --max-patches patches is cut into numbered parts.
+3. Commits: one branch per series, mmap-prepare/SERIES, based on KDIR's
+   HEAD, made in a git worktree of KDIR (OUTDIR/.worktree), so that the
+   user's checkout is never touched.  Dates come from the base commit, so a
+   rerun makes the same commits.
+4. Mail: git format-patch per series into OUTDIR/SERIES/, To/Cc per patch,
+   the cover letter filled in, checkpatch.pl --strict on every patch,
+   send.sh, and OUTDIR/index.txt over all of it.
+"""
+
+import collections
+import concurrent.futures
+import dataclasses
+import os
+import re
+import shlex
+import shutil
+
+from . import UserError, VERSION
+from . import classify
+from . import convert as conv
+from . import message
+from . import tools
+from . import tree
+
+BRANCH = 'mmap-prepare'
+WORKTREE = '.worktree'
+INDEX = 'index.txt'
+VCS = re.compile(r'^(git|quilt|hg|stgit|darcs|svn|mercurial) \S')
+
+
+@dataclasses.dataclass
+class Patch:
+    path: str                       # the file it converts
+    diff: str
+    handlers: list                  # classify.Handler, converted
+    others: list = dataclasses.field(default_factory=list)   # left alone
+    to: list = dataclasses.field(default_factory=list)
+    cc: list = dataclasses.field(default_factory=list)
+    sections: list = dataclasses.field(default_factory=list)
+    trees: list = dataclasses.field(default_factory=list)
+    prefix: str = ''
+    prefix_from: str = ''           # 'history' or 'MAINTAINERS and path'
+    subject: str = ''
+    cocci: list = dataclasses.field(default_factory=list)
+    filename: str = ''
+    findings: list = dataclasses.field(default_factory=list)   # checkpatch
+
+    @property
+    def errors(self):
+        return [f for f in self.findings if f.startswith('ERROR')]
+
+
+@dataclasses.dataclass
+class Series:
+    name: str
+    patches: list
+    part: int = 0
+    parts: int = 0
+    section: str = ''
+
+    @property
+    def branch(self):
+        return '%s/%s' % (BRANCH, self.name)
+
+    def recipients(self, field):
+        seen = []
+        for p in self.patches:
+            seen += [r for r in getattr(p, field) if r not in seen]
+        if field == 'cc':
+            to = self.recipients('to')
+            seen = [r for r in seen if r not in to]
+        return seen
+
+
+def git(args, cwd, **kwargs):
+    return tools.run(['git'] + args, cwd=cwd, **kwargs)
+
+
+# --- the tree -------------------------------------------------------------
+
+def check_git(kdir):
+    """The top of KDIR's git work tree and its HEAD commit."""
+    tree.check_kernel_tree(kdir)
+    proc = git(['rev-parse', '--show-toplevel'], kdir, check=False)
+    if proc.returncode != 0:
+        raise UserError('%s is not a git repository: series makes commits, so it '
+                        'needs one (git init && git add -A -f && git commit)' % kdir)
+    proc = git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], kdir, check=False)
+    if proc.returncode != 0:
+        raise UserError('HEAD of %s does not resolve to a commit: commit the tree first'
+                        % kdir)
+    return proc.stdout.strip()
+
+
+def identity(kdir):
+    """'Name <email>' from the user's git config, for Signed-off-by."""
+    values = []
+    for key in ('user.name', 'user.email'):
+        proc = git(['config', key], kdir, check=False)
+        if not proc.stdout.strip():
+            raise UserError('%s is not set in the git config of %s; it is needed for '
+                            'the Signed-off-by lines (git config --global %s ...)'
+                            % (key, kdir, key))
+        values.append(proc.stdout.strip())
+    return '%s <%s>' % tuple(values)
+
+
+# --- the conversion ----------------------------------------------------------
+
+def read_report(path):
+    """Handler records from saved report lines (convert -v, or
+    make coccicheck MODE=report)."""
+    from . import spatch as sp
+    with open(path) as src:
+        matches = [sp.REPORT_LINE.match(line.rstrip('\n').split(': ', 1)[-1]
+                                        if not sp.REPORT_LINE.match(line.rstrip('\n'))
+                                        else line.rstrip('\n')) for line in src]
+    return classify.merge([classify.from_report(m) for m in matches if m])
+
+
+def from_diff_handler(path, name, status):
+    return classify.Handler(file=path, line=0, handler=name, fops=[], status=status,
+                            reason='read from the diff')
+
+
+def load_patch(kdir, patch_file, report_file, paths):
+    """({path: diff}, handlers, classification source) from an existing diff."""
+    try:
+        with open(patch_file) as src:
+            diffs = conv.split_diff(normalise_diff(src.read()).splitlines(keepends=True))
+    except OSError as err:
+        raise UserError('%s: %s' % (patch_file, err.strerror))
+    if not diffs:
+        raise UserError('%s holds no diff (expected diff -u -p a/FILE b/FILE '
+                        'or diff --git headers)' % patch_file)
+    if paths:
+        scope = tree.relative_paths(kdir, paths)
+        diffs = {p: d for p, d in diffs.items()
+                 if any(s == '.' or p == s or p.startswith(s.rstrip('/') + '/') for s in scope)}
+    if report_file:
+        handlers = read_report(report_file)
+        return diffs, handlers, 'the report in %s' % report_file
+    handlers = []
+    for path in sorted(diffs):
+        handlers += message.handlers_from_diff(path, diffs[path], from_diff_handler)
+    return diffs, handlers, 'the diff itself'
+
+
+def normalise_diff(text):
+    """git diff headers (diff --git, index) -> the diff -u -p form convert writes."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        m = re.match(r'^diff --git a/(\S+) b/\S+', line)
+        if m:
+            out.append('diff -u -p a/%s b/%s\n' % (m.group(1), m.group(1)))
+        elif not re.match(r'^(index [0-9a-f]+\.\.|new file mode|deleted file mode)', line):
+            out.append(line)
+    return ''.join(out)
+
+
+def cocci_for(handlers):
+    """The semantic patches that made a file's conversion."""
+    names = ['cocci/mmap_to_prepare.cocci']
+    if any(h.status in ('converted:complete', 'converted:abort') for h in handlers):
+        names.append('cocci/split_prefault.cocci')
+    return names
+
+
+def make_patches(diffs, handlers):
+    by_file = collections.defaultdict(list)
+    for h in handlers:
+        by_file[h.file].append(h)
+    patches = []
+    for path in sorted(diffs):
+        mine = by_file.get(path, [])
+        done = [h for h in mine if h.converted]
+        if not done:
+            done = message.handlers_from_diff(path, diffs[path], from_diff_handler)
+        patches.append(Patch(path=path, diff=diffs[path], handlers=done,
+                             others=[h for h in mine if not h.converted],
+                             cocci=cocci_for(done)))
+    return patches
+
+
+# --- maintainers and prefixes ---------------------------------------------------
+
+def get_maintainer(kdir, path):
+    """(to, cc, sections, trees) of a file, from the tree's get_maintainer.pl."""
+    script = os.path.join('scripts', 'get_maintainer.pl')
+    if not os.path.exists(os.path.join(kdir, script)):
+        raise UserError('%s has no %s' % (kdir, script))
+    base = ['perl', script, '--nogit', '--nogit-fallback', '--norolestats']
+    everyone = tools.run(base + ['--scm', '--subsystem', '-f', path], cwd=kdir).stdout
+    maintainers = tools.run(base + ['--nol', '--nor', '-f', path], cwd=kdir).stdout
+    to = [line for line in maintainers.splitlines() if line.strip()]
+    cc, sections, trees = [], [], []
+    for line in everyone.splitlines():
+        if not line.strip():
+            continue
+        if VCS.match(line):
+            trees.append(line)
+        elif '@' in line:
+            if line not in to:
+                cc.append(line)
+        else:
+            sections.append(line)
+    return to, cc, sections, trees
+
+
+def history_subjects(kdir, path, count=30):
+    out = git(['log', '--no-merges', '-n', str(count), '--format=%s', '--', path],
+              kdir, check=False).stdout
+    return out.splitlines()
+
+
+def fill_in(kdir, patches, jobs):
+    """Recipients and subject prefix of each patch (get_maintainer.pl runs in
+    parallel: it takes a third of a second per file)."""
+    def one(patch):
+        patch.to, patch.cc, patch.sections, patch.trees = get_maintainer(kdir, patch.path)
+        prefix = message.prefix_from_history(history_subjects(kdir, patch.path))
+        if prefix:
+            patch.prefix, patch.prefix_from = prefix, 'history'
+        else:
+            patch.prefix = message.prefix_from_path(
+                patch.path, patch.sections, lambda d: os.path.isdir(os.path.join(kdir, d)))
+            patch.prefix_from = 'MAINTAINERS and path'
+        patch.subject = '%s %s' % (patch.prefix, message.subject_summary(patch.diff))
+    with concurrent.futures.ThreadPoolExecutor(max(1, jobs)) as pool:
+        list(pool.map(one, patches))
+
+
+# --- series ------------------------------------------------------------------
+
+def slug(text):
+    """'LINUX FOR POWERPC (32-BIT AND 64-BIT)' -> 'linux-for-powerpc'."""
+    words = re.sub(r'\([^)]*\)', ' ', text).lower()
+    out = ''
+    for word in re.findall(r'[a-z0-9]+', words):
+        if out and len(out) + 1 + len(word) > 40:
+            break
+        out = '%s-%s' % (out, word) if out else word
+    return out or 'series'
+
+
+def sections_of(patch):
+    return [s for s in patch.sections if s != 'THE REST']
+
+
+def series_section(patches):
+    """The most specific MAINTAINERS section all the patches share, else the
+    one most of them have first."""
+    shared = [s for s in sections_of(patches[0])
+              if all(s in sections_of(p) for p in patches[1:])]
+    if shared:
+        return shared[0]
+    firsts = [(sections_of(p) or ['THE REST'])[0] for p in patches]
+    counts = collections.Counter(firsts)
+    return max(firsts, key=lambda s: (counts[s], -firsts.index(s)))
+
+
+def group(patches, how='subsystem', max_patches=15):
+    """Series: patches with the same maintainers (To:) together, or each on its own."""
+    if max_patches < 1:
+        raise UserError('--max-patches must be at least 1')
+    if how == 'driver':
+        groups = [[p] for p in patches]
+    else:
+        keyed = collections.OrderedDict()
+        for p in patches:
+            key = tuple(sorted(p.to)) or tuple(p.sections)
+            keyed.setdefault(key, []).append(p)
+        groups = list(keyed.values())
+    out, used = [], collections.Counter()
+    for members in groups:
+        section = series_section(members)
+        name = slug(message.stem(members[0].path) if how == 'driver' else section)
+        used[name] += 1
+        if used[name] > 1:
+            name = '%s-%d' % (name, used[name])
+        chunks = [members[i:i + max_patches] for i in range(0, len(members), max_patches)]
+        if len(chunks) == 1:
+            out.append(Series(name, members, section=section))
+        else:
+            out += [Series('%s-part%d' % (name, i + 1), chunk, i + 1, len(chunks), section)
+                    for i, chunk in enumerate(chunks)]
+    return out
+
+
+# --- commits in a worktree ----------------------------------------------------
+
+def prepare_worktree(kdir, path, base):
+    """A worktree of KDIR at path, detached at base: created, or reused from
+    an earlier run.  Nothing outside it changes but KDIR's list of worktrees
+    and the mmap-prepare/ branches."""
+    listed = git(['worktree', 'list', '--porcelain'], kdir).stdout
+    registered = {line[len('worktree '):] for line in listed.splitlines()
+                  if line.startswith('worktree ')}
+    real = os.path.realpath(path)
+    if real in {os.path.realpath(p) for p in registered} and os.path.isdir(path):
+        git(['checkout', '-q', '-f', '--detach', base], path)
+        git(['clean', '-q', '-f', '-d'], path)
+        return
+    if os.path.exists(path):
+        raise UserError('%s exists and is not a worktree of %s; remove it' % (path, kdir))
+    os.makedirs(os.path.dirname(real), exist_ok=True)
+    tools.log('series: checking out a worktree of %s in %s' % (kdir, path))
+    # -f: a worktree registered here by an earlier run whose folder was deleted
+    git(['worktree', 'add', '-q', '-f', '--detach', path, base], kdir)
+
+
+def commit_env(timestamp):
+    date = '@%d +0000' % timestamp
+    return dict(os.environ, GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+
+
+def commit_series(wt, series, base, signoff, start):
+    """One commit per patch on the series' branch, reset to base first."""
+    git(['checkout', '-q', '-f', '-B', series.branch, base], wt)
+    for n, patch in enumerate(series.patches):
+        git(['apply', '--index', '-'], wt, input=patch.diff)
+        with open(os.path.join(wt, patch.path), errors='replace') as src:
+            source = src.read()
+        text = message.commit_message(patch.subject, patch.path, patch.handlers, patch.diff,
+                                      source, patch.cocci, signoff, patch.others)
+        ident = re.match(r'(.*) <(.*)>$', signoff)
+        env = dict(commit_env(start + n), GIT_AUTHOR_NAME=ident.group(1),
+                   GIT_AUTHOR_EMAIL=ident.group(2), GIT_COMMITTER_NAME=ident.group(1),
+                   GIT_COMMITTER_EMAIL=ident.group(2))
+        git(['commit', '-q', '--no-verify', '--cleanup=verbatim', '-F', '-'], wt,
+            input=text, env=env)
+
+
+# --- mail -------------------------------------------------------------------
+
+def add_headers(text, to, cc):
+    """To: and Cc: headers after the ones format-patch wrote."""
+    head, sep, rest = text.partition('\n\n')
+    extra = ''
+    if to:
+        extra += '\nTo: ' + ',\n    '.join(to)
+    if cc:
+        extra += '\nCc: ' + ',\n    '.join(cc)
+    return head + extra + sep + rest
+
+
+def below_cut(text, notes):
+    """Notes for the reader after the '---' line, where git am drops them."""
+    return text.replace('\n---\n', '\n---\n%s\n' % notes, 1)
+
+
+def tree_of(series):
+    trees = [t for p in series.patches for t in p.trees if 'torvalds/linux.git' not in t]
+    if not trees:
+        return 'Linus Torvalds\' tree (MAINTAINERS names no other for these files)'
+    common = collections.Counter(trees).most_common(1)[0][0]
+    return '%s (MAINTAINERS: %s)' % (common.split(' ', 1)[1], series.section)
+
+
+def independent(series):
+    """Each patch touches its own file and no converted function of one
+    patch is named in another patch's diff."""
+    paths = [p.path for p in series.patches]
+    if len(set(paths)) != len(paths):
+        return False
+    for p in series.patches:
+        names = [n for kind in message.hooks_added(p.diff).values() for n in kind]
+        for q in series.patches:
+            if q is not p and any(re.search(r'\b%s\b' % re.escape(n), q.diff) for n in names):
+                return False
+    return True
+
+
+def hooks_words(patch):
+    hooks = message.hooks_added(patch.diff)
+    return ' + '.join(k for k in ('mmap_prepare', 'mmap_complete', 'mmap_abort') if hooks.get(k))
+
+
+def generation(ctx, cocci):
+    return ('Generated by mmap-convert %s (scripts/convert.py series) with the '
+            'semantic patch%s %s, %s, on base commit %s ("%s"); classification '
+            'from %s.' % (VERSION, 'es' if len(cocci) > 1 else '', message.join_words(cocci),
+                          ctx['spatch'], ctx['base'][:12], ctx['base_subject'],
+                          ctx['classified_by']))
+
+
+def cover_letter(series, ctx):
+    """(subject, body) of the cover letter."""
+    prefixes = {p.prefix for p in series.patches}
+    first = {p.prefix.split(':')[0] + ':' for p in series.patches}
+    section = series.name.upper()
+    if len(prefixes) == 1:
+        head = prefixes.pop()
+    elif len(first) == 1:
+        head = first.pop()
+    else:
+        head = ''
+    summary = 'convert mmap handlers to mmap_prepare'
+    subject = ('%s %s' % (head, summary)) if head else summary[0].upper() + summary[1:]
+    if series.parts:
+        subject += ' (part %d of %d)' % (series.part, series.parts)
+    handlers = sum(len(p.handlers) for p in series.patches)
+    paras = [message.WHY,
+             'This series converts the %d f_op->mmap handler%s of %d file%s that '
+             'share maintainers (%s).' % (
+                 handlers, '' if handlers == 1 else 's', len(series.patches),
+                 '' if len(series.patches) == 1 else 's',
+                 message.join_words(sorted({s for p in series.patches for s in p.sections
+                                            if s != 'THE REST'})) or section)]
+    if any('mmap_complete' in hooks_words(p) for p in series.patches):
+        paras.append(message.WHY_COMPLETE)
+    body = '\n\n'.join(message.wrap(p) for p in paras)
+    rows = []
+    count = len(series.patches)
+    for i, p in enumerate(series.patches):
+        rows.append('  %*d/%d  %s' % (len(str(count)), i + 1, count, p.path))
+        indent = ' ' * (5 + 2 * len(str(count)))
+        rows.append(message.textwrap.fill(
+            '%s: %s' % (', '.join(h.handler for h in p.handlers), hooks_words(p)),
+            message.WIDTH, initial_indent=indent, subsequent_indent=indent,
+            break_long_words=False, break_on_hyphens=False))
+    body += '\n\n' + '\n'.join(rows)
+    tail = []
+    if len(series.patches) > 1 and independent(series):
+        tail.append('The patches are independent of each other: each converts one '
+                    'file, so any of them can be applied on its own.')
+    tail.append('They should go through %s.' % tree_of(series))
+    if not ctx['has_prepare']:
+        tail.append('They need the mmap_prepare interface (and, where a patch uses '
+                    'them, mmap_complete and mmap_abort), which the base commit does '
+                    'not have yet.')
+    if series.parts:
+        tail.append('This is part %d of %d; the parts are independent.' % (
+            series.part, series.parts))
+    tail.append(generation(ctx, sorted({c for p in series.patches for c in p.cocci})))
+    body += '\n\n' + '\n\n'.join(message.wrap(t) for t in tail)
+    return subject, body
+
+
+def format_series(wt, series, outdir, ctx):
+    """git format-patch into outdir/SERIES/, then headers and cover letter."""
+    folder = os.path.join(outdir, series.name)
+    if os.path.isdir(folder):
+        shutil.rmtree(folder)
+    os.makedirs(folder)
+    many = len(series.patches) > 1
+    cmd = ['format-patch', '-q', '-o', folder, '--base=%s' % ctx['base'],
+           '--subject-prefix=PATCH']
+    cmd += ['--cover-letter', '-n'] if many else ['--no-numbered']
+    cmd.append('%s..%s' % (ctx['base'], series.branch))
+    env = commit_env(ctx['date'])
+    git(cmd, wt, env=env)
+    files = sorted(f for f in os.listdir(folder) if f.endswith('.patch'))
+    patch_files = [f for f in files if not f.startswith('0000-')]
+    for patch, name in zip(series.patches, patch_files):
+        patch.filename = name
+        path = os.path.join(folder, name)
+        with open(path) as src:
+            text = src.read()
+        text = add_headers(text, patch.to, [c for c in patch.cc if c not in patch.to])
+        if not many:
+            notes = [message.wrap('This should go through %s.' % tree_of(series))]
+            if not ctx['has_prepare']:
+                notes.append(message.wrap('It needs the mmap_prepare interface, which '
+                                          'the base commit does not have yet.'))
+            notes.append(message.wrap(generation(ctx, patch.cocci)))
+            text = below_cut(text, '\n\n'.join(notes) + '\n')
+        with open(path, 'w') as out:
+            out.write(text)
+    if many:
+        path = os.path.join(folder, files[0])
+        with open(path) as src:
+            text = src.read()
+        subject, body = cover_letter(series, ctx)
+        text = text.replace('*** SUBJECT HERE ***', subject)
+        text = text.replace('*** BLURB HERE ***', body)
+        text = re.sub(r'^Date: .*$', 'Date: %s' % ctx['mail_date'], text, count=1, flags=re.M)
+        text = add_headers(text, series.recipients('to'), series.recipients('cc'))
+        with open(path, 'w') as out:
+            out.write(text)
+    with open(os.path.join(folder, 'send.sh'), 'w') as out:
+        out.write(send_script(series, files))
+    os.chmod(os.path.join(folder, 'send.sh'), 0o755)
+    return folder
+
+
+def send_script(series, files):
+    return ('#!/bin/sh\n'
+            '# Send the series "%s" with git send-email.  The To: and Cc: of each\n'
+            '# mail are in its headers (from get_maintainer.pl); git send-email\n'
+            '# gives the mails their Message-Id and threads them under the first.\n'
+            '# Extra arguments go to git send-email, e.g. --dry-run.\n'
+            'cd "$(dirname "$0")" || exit 1\n'
+            'exec git send-email --confirm=always --suppress-cc=self "$@" \\\n\t%s\n'
+            % (series.name, ' \\\n\t'.join(shlex.quote(f) for f in files)))
+
+
+FINDING = re.compile(r'^(ERROR|WARNING|CHECK): (.*)$')
+
+
+def checkpatch(kdir, patch_path):
+    """checkpatch.pl --strict findings of one mail, as 'LEVEL: TYPE: text'."""
+    script = os.path.join(kdir, 'scripts', 'checkpatch.pl')
+    if not os.path.exists(script):
+        raise UserError('%s has no scripts/checkpatch.pl' % kdir)
+    proc = tools.run(['perl', script, '--strict', '--show-types', '--no-summary', '--terse',
+                      patch_path], cwd=kdir, check=False)
+    found = []
+    for line in proc.stdout.splitlines():
+        m = re.match(r'^\S*?:\d+: (ERROR|WARNING|CHECK):(.*)$', line)
+        if m:
+            found.append('%s:%s' % (m.group(1), m.group(2)))
+    if proc.returncode != 0 and not found:
+        raise UserError('checkpatch.pl failed on %s: %s' % (
+            patch_path, (proc.stderr.strip().splitlines() or ['?'])[-1]))
+    return found
+
+
+def index_text(series_list, ctx, failed):
+    lines = ['mmap-convert: f_op->mmap conversion of %s as patch series' % ctx['kdir'],
+             'base: %s ("%s")' % (ctx['base'], ctx['base_subject']),
+             'classification: %s' % ctx['classified_by'],
+             '%d series, %d patches; send each with its send.sh, in any order.' % (
+                 len(series_list), sum(len(s.patches) for s in series_list)), '']
+    if failed:
+        lines += ['checkpatch.pl --strict found ERRORs in %d patch(es); fix them before '
+                  'sending (marked !! below).' % len(failed), '']
+    for s in series_list:
+        lines.append('%s/  (branch %s, %d patch%s)' % (
+            s.name, s.branch, len(s.patches), '' if len(s.patches) == 1 else 'es'))
+        lines.append('  To: %s' % ', '.join(s.recipients('to')))
+        if s.recipients('cc'):
+            lines.append('  Cc: %s' % ', '.join(s.recipients('cc')))
+        lines.append('  tree: %s' % tree_of(s))
+        for p in s.patches:
+            mark = '!!' if p.errors else '  '
+            lines.append('%s %s  %s' % (mark, p.filename, p.subject))
+            lines.append('     %s; prefix from %s' % (p.path, p.prefix_from))
+            for f in p.findings:
+                lines.append('     checkpatch: %s' % f)
+        lines.append('')
+    return '\n'.join(lines)
+
+
+def clean_outdir(outdir):
+    """Remove series folders of an earlier run (the ones with a send.sh)."""
+    for name in os.listdir(outdir):
+        folder = os.path.join(outdir, name)
+        if os.path.isfile(os.path.join(folder, 'send.sh')):
+            shutil.rmtree(folder)
+
+
+def run(kdir, outdir, paths=(), how='subsystem', max_patches=15, patch_file=None,
+        report_file=None, jobs=2, timeout=120, worktree=None, date=None):
+    """Make the series; returns (series list, patches with checkpatch errors)."""
+    kdir = os.path.abspath(kdir)
+    outdir = os.path.abspath(outdir)
+    base = check_git(kdir)
+    signoff = identity(kdir)
+    base_subject = git(['log', '-1', '--format=%s', base], kdir).stdout.strip()
+    if date:
+        stamp = tools.run(['date', '-u', '-d', date, '+%s'], check=False).stdout.strip()
+        if not stamp.isdigit():
+            raise UserError('--date %s: not a date that date(1) understands' % date)
+        start = int(stamp)
+    else:
+        start = int(git(['log', '-1', '--format=%ct', base], kdir).stdout.strip())
+    if patch_file:
+        diffs, handlers, classified_by = load_patch(kdir, patch_file, report_file, paths)
+        spatch = 'spatch %s' % tools.spatch_version() if shutil.which('spatch') else \
+            'spatch (not installed here)'
+    else:
+        handlers, diffs, errors, _ = conv.convert(kdir, paths, jobs=jobs, timeout=timeout)
+        classified_by = 'the semantic patches\' report'
+        spatch = 'spatch %s' % tools.spatch_version()
+        for path, why in sorted(errors.items()):
+            tools.log('series: %s not analysed: %s' % (path, why))
+    patches = make_patches(diffs, handlers)
+    os.makedirs(outdir, exist_ok=True)
+    clean_outdir(outdir)
+    if not patches:
+        with open(os.path.join(outdir, INDEX), 'w') as out:
+            out.write('mmap-convert: nothing to convert in %s\n' % kdir)
+        return [], []
+    fill_in(kdir, patches, jobs)
+    series_list = group(patches, how, max_patches)
+    fs_h = git(['show', '%s:include/linux/fs.h' % base], kdir, check=False).stdout
+    ctx = {'kdir': kdir, 'base': base, 'base_subject': base_subject, 'spatch': spatch,
+           'classified_by': classified_by, 'date': start,
+           'mail_date': tools.run(['date', '-u', '-R', '-d', '@%d' % start]).stdout.strip(),
+           'has_prepare': 'mmap_prepare' in fs_h}
+    wt = worktree or os.path.join(outdir, WORKTREE)
+    prepare_worktree(kdir, wt, base)
+    for s in series_list:
+        commit_series(wt, s, base, signoff, start + 1)
+        format_series(wt, s, outdir, ctx)
+    git(['checkout', '-q', '--detach', base], wt)
+    tasks = [(s, p) for s in series_list for p in s.patches]
+
+    def check(task):
+        s, p = task
+        p.findings = checkpatch(kdir, os.path.abspath(os.path.join(outdir, s.name, p.filename)))
+    with concurrent.futures.ThreadPoolExecutor(max(1, jobs)) as pool:
+        list(pool.map(check, tasks))
+    failed = [p for _, p in tasks if p.errors]
+    with open(os.path.join(outdir, INDEX), 'w') as out:
+        out.write(index_text(series_list, ctx, failed))
+    return series_list, failed
