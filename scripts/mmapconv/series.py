@@ -48,6 +48,7 @@ class Patch:
     trees: list = dataclasses.field(default_factory=list)
     prefix: str = ''
     prefix_from: str = ''           # 'history' or 'MAINTAINERS and path'
+    recipients_from: str = ''       # when not the file's own sections
     subject: str = ''
     cocci: list = dataclasses.field(default_factory=list)
     filename: str = ''
@@ -193,7 +194,8 @@ def make_patches(diffs, handlers):
 # --- maintainers and prefixes ---------------------------------------------------
 
 def get_maintainer(kdir, path):
-    """(to, cc, sections, trees) of a file, from the tree's get_maintainer.pl."""
+    """(to, cc, sections, trees) of a file or folder, from the tree's
+    get_maintainer.pl: To the maintainers, Cc the reviewers and lists."""
     script = os.path.join('scripts', 'get_maintainer.pl')
     if not os.path.exists(os.path.join(kdir, script)):
         raise UserError('%s has no %s' % (kdir, script))
@@ -215,6 +217,25 @@ def get_maintainer(kdir, path):
     return to, cc, sections, trees
 
 
+def recipients(kdir, patch):
+    """A file no section names (fs/ramfs/) goes to the maintainers of the
+    nearest folder above it that has some (fs/: the VFS maintainers), as
+    kernel developers do; with none at all, to the lists."""
+    patch.to, patch.cc, patch.sections, patch.trees = get_maintainer(kdir, patch.path)
+    folder = os.path.dirname(patch.path)
+    while not patch.to and folder:
+        to, cc, sections, trees = get_maintainer(kdir, folder)
+        if to:
+            patch.to = to
+            patch.cc += [c for c in cc if c not in patch.cc]
+            patch.sections, patch.trees = sections, trees
+            patch.recipients_from = folder + '/'
+        folder = os.path.dirname(folder)
+    if not patch.to:
+        patch.to, patch.cc = patch.cc, []
+        patch.recipients_from = 'the lists: MAINTAINERS names no maintainer'
+
+
 def history_subjects(kdir, path, count=30):
     out = git(['log', '--no-merges', '-n', str(count), '--format=%s', '--', path],
               kdir, check=False).stdout
@@ -225,7 +246,7 @@ def fill_in(kdir, patches, jobs):
     """Recipients and subject prefix of each patch (get_maintainer.pl runs in
     parallel: it takes a third of a second per file)."""
     def one(patch):
-        patch.to, patch.cc, patch.sections, patch.trees = get_maintainer(kdir, patch.path)
+        recipients(kdir, patch)
         prefix = message.prefix_from_history(history_subjects(kdir, patch.path))
         if prefix:
             patch.prefix, patch.prefix_from = prefix, 'history'
@@ -379,6 +400,13 @@ def independent(series):
     return True
 
 
+def needs(patches):
+    hooks = {k for p in patches for k, v in message.hooks_added(p.diff).items() if v}
+    used = [k for k in ('mmap_prepare', 'mmap_complete', 'mmap_abort') if k in hooks]
+    return 'the %s interface' % message.join_words(['f_op->' + k for k in used] or
+                                                   ['f_op->mmap_prepare'])
+
+
 def hooks_words(patch):
     hooks = message.hooks_added(patch.diff)
     return ' + '.join(k for k in ('mmap_prepare', 'mmap_complete', 'mmap_abort') if hooks.get(k))
@@ -434,9 +462,8 @@ def cover_letter(series, ctx):
                     'file, so any of them can be applied on its own.')
     tail.append('They should go through %s.' % tree_of(series))
     if not ctx['has_prepare']:
-        tail.append('They need the mmap_prepare interface (and, where a patch uses '
-                    'them, mmap_complete and mmap_abort), which the base commit does '
-                    'not have yet.')
+        tail.append('They need %s, which the base commit does not have yet.'
+                    % needs(series.patches))
     if series.parts:
         tail.append('This is part %d of %d; the parts are independent.' % (
             series.part, series.parts))
@@ -469,8 +496,8 @@ def format_series(wt, series, outdir, ctx):
         if not many:
             notes = [message.wrap('This should go through %s.' % tree_of(series))]
             if not ctx['has_prepare']:
-                notes.append(message.wrap('It needs the mmap_prepare interface, which '
-                                          'the base commit does not have yet.'))
+                notes.append(message.wrap('It needs %s, which the base commit does '
+                                          'not have yet.' % needs([patch])))
             notes.append(message.wrap(generation(ctx, patch.cocci)))
             text = below_cut(text, '\n\n'.join(notes) + '\n')
         with open(path, 'w') as out:
@@ -506,21 +533,22 @@ def send_script(series, files):
 FINDING = re.compile(r'^(ERROR|WARNING|CHECK): (.*)$')
 
 
-def checkpatch(kdir, patch_path):
-    """checkpatch.pl --strict findings of one mail, as 'LEVEL: TYPE: text'."""
+def checkpatch(kdir, paths):
+    """checkpatch.pl --strict findings, 'LEVEL:TYPE: text', per mail.  One
+    process reads many mails: most of its time goes into starting up."""
     script = os.path.join(kdir, 'scripts', 'checkpatch.pl')
     if not os.path.exists(script):
         raise UserError('%s has no scripts/checkpatch.pl' % kdir)
-    proc = tools.run(['perl', script, '--strict', '--show-types', '--no-summary', '--terse',
-                      patch_path], cwd=kdir, check=False)
-    found = []
+    proc = tools.run(['perl', script, '--strict', '--show-types', '--no-summary', '--terse']
+                     + paths, cwd=kdir, check=False)
+    found = {path: [] for path in paths}
     for line in proc.stdout.splitlines():
-        m = re.match(r'^\S*?:\d+: (ERROR|WARNING|CHECK):(.*)$', line)
-        if m:
-            found.append('%s:%s' % (m.group(1), m.group(2)))
-    if proc.returncode != 0 and not found:
-        raise UserError('checkpatch.pl failed on %s: %s' % (
-            patch_path, (proc.stderr.strip().splitlines() or ['?'])[-1]))
+        m = re.match(r'^(.*?):\d+: (ERROR|WARNING|CHECK):(.*)$', line)
+        if m and m.group(1) in found:
+            found[m.group(1)].append('%s:%s' % (m.group(2), m.group(3)))
+    if proc.returncode != 0 and not any(found.values()):
+        raise UserError('checkpatch.pl failed: %s' % (
+            (proc.stderr.strip().splitlines() or ['?'])[-1]))
     return found
 
 
@@ -543,7 +571,9 @@ def index_text(series_list, ctx, failed):
         for p in s.patches:
             mark = '!!' if p.errors else '  '
             lines.append('%s %s  %s' % (mark, p.filename, p.subject))
-            lines.append('     %s; prefix from %s' % (p.path, p.prefix_from))
+            lines.append('     %s; prefix from %s%s' % (
+                p.path, p.prefix_from, '; recipients from ' + p.recipients_from
+                if p.recipients_from else ''))
             for f in p.findings:
                 lines.append('     checkpatch: %s' % f)
         lines.append('')
@@ -603,14 +633,15 @@ def run(kdir, outdir, paths=(), how='subsystem', max_patches=15, patch_file=None
         commit_series(wt, s, base, signoff, start + 1)
         format_series(wt, s, outdir, ctx)
     git(['checkout', '-q', '--detach', base], wt)
-    tasks = [(s, p) for s in series_list for p in s.patches]
-
-    def check(task):
-        s, p = task
-        p.findings = checkpatch(kdir, os.path.abspath(os.path.join(outdir, s.name, p.filename)))
+    tasks = {os.path.join(outdir, s.name, p.filename): p
+             for s in series_list for p in s.patches}
+    paths = sorted(tasks)
+    chunks = [paths[i::max(1, jobs)] for i in range(min(max(1, jobs), len(paths)))]
     with concurrent.futures.ThreadPoolExecutor(max(1, jobs)) as pool:
-        list(pool.map(check, tasks))
-    failed = [p for _, p in tasks if p.errors]
+        for found in pool.map(lambda chunk: checkpatch(kdir, chunk), chunks):
+            for path, findings in found.items():
+                tasks[path].findings = findings
+    failed = [tasks[path] for path in paths if tasks[path].errors]
     with open(os.path.join(outdir, INDEX), 'w') as out:
         out.write(index_text(series_list, ctx, failed))
     return series_list, failed
