@@ -14,19 +14,25 @@ M       ?=
 # convert.py and the test scripts take -v
 VERBOSE := $(if $(filter 1,$(V)),-v,)
 
-.PHONY: help deps tree convert check check-fixtures check-unit check-kernel \
-	bench clean
+.PHONY: help deps tree convert series check check-fixtures check-unit check-kernel \
+	check-series check-series-kernel bench clean
 
 help:
 	@echo 'mmap-convert targets:'
 	@echo '  convert       install what is missing, then convert KDIR (default: the'
 	@echo '                reference tree) and write $$(O)/mmap_prepare.diff'
+	@echo '  series        convert KDIR and write the result as patch series, one'
+	@echo '                per set of maintainers, ready for git send-email, in'
+	@echo '                $$(O)/series/ (index.txt lists them)'
 	@echo '  check         install what is missing, then run every test:'
-	@echo '                check-unit, check-fixtures and check-kernel'
+	@echo '                check-unit, check-fixtures, check-kernel and check-series'
 	@echo '  check-unit    unit tests of scripts/mmapconv (no spatch, no tree)'
 	@echo '  check-fixtures  semantic patches against tests/fixtures'
 	@echo '  check-kernel  whole reference tree: the patch applies, touches only'
 	@echo '                allowed handlers, and equals make coccicheck on M= folders'
+	@echo '  check-series  series on a small kernel-shaped git tree built by the test'
+	@echo '  check-series-kernel  (slow, not in check) series of the reference tree:'
+	@echo '                each applies with git am onto the base, checkpatch clean'
 	@echo '  bench         time convert.py against make coccicheck (J=2)'
 	@echo '  deps          apt-get install what is missing (as root)'
 	@echo '  tree          unpack linux-source-6.12 into .cache/ as a git tree'
@@ -51,7 +57,11 @@ convert: $(KDIR_DEPS)
 	$(PYTHON) scripts/convert.py convert $(VERBOSE) -j $(J) $(KDIR) $(M) \
 		-o $(O)/mmap_prepare.diff
 
-check: deps check-unit check-fixtures check-kernel
+series: $(KDIR_DEPS)
+	@mkdir -p $(O)
+	$(PYTHON) scripts/convert.py series $(VERBOSE) -j $(J) $(KDIR) $(M) -o $(O)/series
+
+check: deps check-unit check-fixtures check-kernel check-series
 
 check-unit:
 	$(PYTHON) -m unittest discover -s tests/unit -t . $(if $(filter 1,$(V)),-v,)
@@ -61,6 +71,14 @@ check-fixtures: deps
 
 check-kernel: $(KDIR_DEPS)
 	$(PYTHON) tests/check_kernel.py $(VERBOSE) -j $(J) -O $(O) $(KDIR)
+
+# The test tree borrows get_maintainer.pl and checkpatch.pl from the
+# reference tree.
+check-series: tree
+	$(PYTHON) -m unittest tests.series.test_series $(if $(filter 1,$(V)),-v,)
+
+check-series-kernel: $(KDIR_DEPS)
+	$(PYTHON) tests/check_series_kernel.py $(VERBOSE) -j $(J) -O $(O) $(KDIR)
 
 bench: $(KDIR_DEPS)
 	$(PYTHON) tests/bench.py -O $(O) $(KDIR)

@@ -379,6 +379,6 @@ def commit_message(subject, path, handlers, diff, source, cocci, signoff, others
     paragraphs.append('The order of the checks and of the configuration is unchanged.'
                       if split else 'No functional change intended.')
     paragraphs.append('Generated with the semantic patch%s %s of mmap-convert.' % (
-        's' if len(cocci) > 1 else '', join_words(cocci)))
+        'es' if len(cocci) > 1 else '', join_words(cocci)))
     body = '\n\n'.join(wrap(p) for p in paragraphs)
     return '%s\n\n%s\n\nSigned-off-by: %s\n' % (subject, body, signoff)
