@@ -23,6 +23,8 @@
 // Requires: 1.1.1
 // Keywords: mmap, mmap_prepare, vm_area_desc, file_operations, proc_ops
 
+// BEGIN shared: scripts/gen_cocci.py copies this part into split_prefault.cocci
+
 virtual patch
 virtual context
 virtual org
@@ -728,6 +730,8 @@ desc@p
 p << desc_name.p;
 @@
 facts(p).desc_users.add(p[0].current_element)
+
+// END shared
 
 // ---------------------------------------------------------------------------
 // Decisions: one line per handler, and the functions to rewrite.
