@@ -116,15 +116,34 @@ def identity(kdir):
 
 # --- the conversion ----------------------------------------------------------
 
+VERBOSE_LINE = re.compile(r'^(?P<file>[^\s:]+):(?P<line>\d+): (?P<handler>\w+): '
+                          r'(?P<status>\S+): (?P<reason>.*)$')
+
+
 def read_report(path):
-    """Handler records from saved report lines (convert -v, or
-    make coccicheck MODE=report)."""
+    """Handler records from saved report lines: spatch's (make coccicheck
+    MODE=report) or the per-handler lines of convert -v."""
     from . import spatch as sp
-    with open(path) as src:
-        matches = [sp.REPORT_LINE.match(line.rstrip('\n').split(': ', 1)[-1]
-                                        if not sp.REPORT_LINE.match(line.rstrip('\n'))
-                                        else line.rstrip('\n')) for line in src]
-    return classify.merge([classify.from_report(m) for m in matches if m])
+    handlers = []
+    try:
+        with open(path) as src:
+            lines = src.read().splitlines()
+    except OSError as err:
+        raise UserError('%s: %s' % (path, err.strerror))
+    for line in lines:
+        m = sp.REPORT_LINE.match(line)
+        if m:
+            handlers.append(classify.from_report(m))
+            continue
+        m = VERBOSE_LINE.match(line)
+        if m:
+            handlers.append(classify.Handler(file=m.group('file'), line=int(m.group('line')),
+                                             handler=m.group('handler'), fops=[],
+                                             status=m.group('status'),
+                                             reason=m.group('reason')))
+    if not handlers:
+        raise UserError('%s has no report lines' % path)
+    return classify.merge(handlers)
 
 
 def from_diff_handler(path, name, status):
@@ -420,6 +439,24 @@ def generation(ctx, cocci):
                           ctx['classified_by']))
 
 
+def folder_prefix(paths):
+    """A prefix for files whose own prefixes differ, from the folder they
+    share: fs/{adfs,minix} -> 'fs:', drivers/{char,misc} -> 'char/misc:',
+    arch/powerpc/... -> 'powerpc:'."""
+    dirs = [p.split('/')[:-1] for p in paths]
+    common = []
+    for parts in zip(*dirs):
+        if len(set(parts)) > 1:
+            break
+        common.append(parts[0])
+    if common in (['drivers'], ['arch']):
+        subs = sorted({d[1] for d in dirs if len(d) > 1})
+        return '%s:' % '/'.join(subs) if 1 < len(subs) <= 2 else ''
+    if common[:1] in (['drivers'], ['arch']) and len(common) > 1:
+        return '%s:' % common[1]
+    return '%s:' % common[0] if common else ''
+
+
 def cover_letter(series, ctx):
     """(subject, body) of the cover letter."""
     prefixes = {p.prefix for p in series.patches}
@@ -430,7 +467,7 @@ def cover_letter(series, ctx):
     elif len(first) == 1:
         head = first.pop()
     else:
-        head = ''
+        head = folder_prefix([p.path for p in series.patches])
     summary = 'convert mmap handlers to mmap_prepare'
     subject = ('%s %s' % (head, summary)) if head else summary[0].upper() + summary[1:]
     if series.parts:

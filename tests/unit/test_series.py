@@ -185,6 +185,15 @@ class Grouping(unittest.TestCase):
         self.assertEqual((s.name, s.section),
                          ('linux-for-powerpc', 'LINUX FOR POWERPC (32-BIT AND 64-BIT)'))
 
+    def test_cover_prefix_from_the_shared_folder(self):
+        self.assertEqual(ser.folder_prefix(['fs/adfs/file.c', 'fs/minix/file.c']), 'fs:')
+        self.assertEqual(ser.folder_prefix(['drivers/char/a.c', 'drivers/misc/b.c']),
+                         'char/misc:')
+        self.assertEqual(ser.folder_prefix(['arch/powerpc/kvm/a.c',
+                                            'arch/powerpc/platforms/cell/spufs/file.c']),
+                         'powerpc:')
+        self.assertEqual(ser.folder_prefix(['mm/shmem.c', 'fs/ext2/file.c']), '')
+
     def test_headers_and_notes(self):
         mail = 'From x\nSubject: [PATCH] y\n\nbody\n---\n stat\n'
         out = ser.add_headers(mail, ['A <a@x>'], ['l@x', 'm@x'])
