@@ -64,7 +64,8 @@ def main():
             head = text.split('\n\n', 1)[0]
             if not re.search(r'^To: \S', head, re.M):
                 failures.append('%s/%s has no To:' % (name, os.path.basename(f)))
-            if len(body) > 1 and '[PATCH %d/%d]' % (n + 1, len(body)) not in head:
+            # format-patch pads the number: [PATCH 01/11]
+            if len(body) > 1 and not re.search(r'\[PATCH 0*%d/%d\]' % (n + 1, len(body)), head):
                 failures.append('%s/%s is not numbered %d/%d' % (
                     name, os.path.basename(f), n + 1, len(body)))
             who |= {a.strip() for a in re.findall(r'^(?:To|Cc): (.*(?:\n .*)*)', head, re.M)

@@ -155,13 +155,29 @@ def subject_summary(diff):
     return 'convert mmap to mmap_prepare'
 
 
+FOPS = re.compile(r'\bstruct\s+(?:file_operations|proc_ops)\s+(\w+)')
+
+
 def handlers_from_diff(path, diff, make_handler):
     """Statuses read from the diff alone, for --patch without a report: each
     removed .mmap = X becomes one handler; generic_file_* is 'generic', a
-    new .mmap_abort 'abort', a new .mmap_complete 'complete'."""
+    new .mmap_abort 'abort', a new .mmap_complete 'complete'.  The
+    initializer is the last struct file_operations (or proc_ops) named
+    above the line, in a hunk header or a line of the diff."""
     hooks = hooks_added(diff)
+    found = collections.OrderedDict()
+    fops = None
+    for line in diff.splitlines():
+        m = FOPS.search(line)
+        if m:
+            fops = m.group(1)
+        m = OLD_HOOK.match(line)
+        if m:
+            found.setdefault(m.group(1), [])
+            if fops and fops not in found[m.group(1)]:
+                found[m.group(1)].append(fops)
     out = []
-    for old in dict.fromkeys(OLD_HOOK.findall(diff)):
+    for old, names in found.items():
         if old.startswith('generic_file_'):
             status = 'converted:generic'
         elif any(n.startswith(old) for n in hooks.get('mmap_abort', [])):
@@ -170,7 +186,9 @@ def handlers_from_diff(path, diff, make_handler):
             status = 'converted:complete'
         else:
             status = 'converted:prepare'
-        out.append(make_handler(path, old, status))
+        h = make_handler(path, old, status)
+        h.fops = names
+        out.append(h)
     return out
 
 
@@ -297,7 +315,7 @@ def describe_generic(handlers):
     olds = sorted({h.handler for h in handlers})
     return ('%s %s %s(), which becomes %s: it installs the same vm_ops on the '
             'desc that the old helper installed on the VMA.' % (
-                join_words(fops) or 'The file operations', 'use' if len(fops) > 1 else 'uses',
+                join_words(fops) or 'The file operations', 'uses' if len(fops) == 1 else 'use',
                 '() and '.join(olds), join_words('%s_prepare()' % o for o in olds)))
 
 

@@ -38,7 +38,7 @@ VCS = re.compile(r'^(git|quilt|hg|stgit|darcs|svn|mercurial) \S')
 
 @dataclasses.dataclass
 class Patch:
-    path: str                       # the file it converts
+    path: str                       # the (first) file it converts
     diff: str
     handlers: list                  # classify.Handler, converted
     others: list = dataclasses.field(default_factory=list)   # left alone
@@ -53,6 +53,10 @@ class Patch:
     cocci: list = dataclasses.field(default_factory=list)
     filename: str = ''
     findings: list = dataclasses.field(default_factory=list)   # checkpatch
+    paths: list = dataclasses.field(default_factory=list)      # all its files
+
+    def __post_init__(self):
+        self.paths = self.paths or [self.path]
 
     @property
     def errors(self):
@@ -94,6 +98,10 @@ def check_git(kdir):
     if proc.returncode != 0:
         raise UserError('%s is not a git repository: series makes commits, so it '
                         'needs one (git init && git add -A -f && git commit)' % kdir)
+    if os.path.realpath(proc.stdout.strip()) != os.path.realpath(kdir):
+        raise UserError('%s is inside the git repository %s, not at its top; series '
+                        'needs a tree that is a repository of its own'
+                        % (kdir, proc.stdout.strip()))
     proc = git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], kdir, check=False)
     if proc.returncode != 0:
         raise UserError('HEAD of %s does not resolve to a commit: commit the tree first'
@@ -307,6 +315,32 @@ def series_section(patches):
     return max(firsts, key=lambda s: (counts[s], -firsts.index(s)))
 
 
+def union(lists):
+    out = []
+    for items in lists:
+        out += [x for x in items if x not in out]
+    return out
+
+
+def merge(patches):
+    """Files with the same prefix and maintainers (fs/ramfs/file-mmu.c and
+    file-nommu.c) make one patch: two patches with one subject would
+    puzzle the reviewer."""
+    if len(patches) == 1:
+        return patches[0]
+    first = patches[0]
+    diff = ''.join(p.diff for p in patches)
+    return Patch(path=first.path, paths=[p.path for p in patches], diff=diff,
+                 handlers=[h for p in patches for h in p.handlers],
+                 others=[h for p in patches for h in p.others],
+                 to=union(p.to for p in patches), cc=union(p.cc for p in patches),
+                 sections=first.sections, trees=union(p.trees for p in patches),
+                 prefix=first.prefix, prefix_from=first.prefix_from,
+                 recipients_from=first.recipients_from,
+                 subject='%s %s' % (first.prefix, message.subject_summary(diff)),
+                 cocci=sorted(union(p.cocci for p in patches)))
+
+
 def group(patches, how='subsystem', max_patches=15):
     """Series: patches with the same maintainers (To:) together, or each on its own."""
     if max_patches < 1:
@@ -317,8 +351,8 @@ def group(patches, how='subsystem', max_patches=15):
         keyed = collections.OrderedDict()
         for p in patches:
             key = tuple(sorted(p.to)) or tuple(p.sections)
-            keyed.setdefault(key, []).append(p)
-        groups = list(keyed.values())
+            keyed.setdefault(key, collections.OrderedDict()).setdefault(p.prefix, []).append(p)
+        groups = [[merge(same) for same in by_prefix.values()] for by_prefix in keyed.values()]
     out, used = [], collections.Counter()
     for members in groups:
         section = series_section(members)
@@ -367,8 +401,10 @@ def commit_series(wt, series, base, signoff, start):
     git(['checkout', '-q', '-f', '-B', series.branch, base], wt)
     for n, patch in enumerate(series.patches):
         git(['apply', '--index', '-'], wt, input=patch.diff)
-        with open(os.path.join(wt, patch.path), errors='replace') as src:
-            source = src.read()
+        source = ''
+        for path in patch.paths:
+            with open(os.path.join(wt, path), errors='replace') as src:
+                source += src.read()
         text = message.commit_message(patch.subject, patch.path, patch.handlers, patch.diff,
                                       source, patch.cocci, signoff, patch.others)
         ident = re.match(r'(.*) <(.*)>$', signoff)
@@ -408,7 +444,7 @@ def tree_of(series):
 def independent(series):
     """Each patch touches its own file and no converted function of one
     patch is named in another patch's diff."""
-    paths = [p.path for p in series.patches]
+    paths = [path for p in series.patches for path in p.paths]
     if len(set(paths)) != len(paths):
         return False
     for p in series.patches:
@@ -467,7 +503,7 @@ def cover_letter(series, ctx):
     elif len(first) == 1:
         head = first.pop()
     else:
-        head = folder_prefix([p.path for p in series.patches])
+        head = folder_prefix([path for p in series.patches for path in p.paths])
     summary = 'convert mmap handlers to mmap_prepare'
     subject = ('%s %s' % (head, summary)) if head else summary[0].upper() + summary[1:]
     if series.parts:
@@ -486,7 +522,7 @@ def cover_letter(series, ctx):
     rows = []
     count = len(series.patches)
     for i, p in enumerate(series.patches):
-        rows.append('  %*d/%d  %s' % (len(str(count)), i + 1, count, p.path))
+        rows.append('  %*d/%d  %s' % (len(str(count)), i + 1, count, ', '.join(p.paths)))
         indent = ' ' * (5 + 2 * len(str(count)))
         rows.append(message.textwrap.fill(
             '%s: %s' % (', '.join(h.handler for h in p.handlers), hooks_words(p)),
@@ -609,7 +645,7 @@ def index_text(series_list, ctx, failed):
             mark = '!!' if p.errors else '  '
             lines.append('%s %s  %s' % (mark, p.filename, p.subject))
             lines.append('     %s; prefix from %s%s' % (
-                p.path, p.prefix_from, '; recipients from ' + p.recipients_from
+                ', '.join(p.paths), p.prefix_from, '; recipients from ' + p.recipients_from
                 if p.recipients_from else ''))
             for f in p.findings:
                 lines.append('     checkpatch: %s' % f)

@@ -1,6 +1,6 @@
 """A small kernel-shaped git tree for the series tests.
 
-Seven files with f_op->mmap handlers under five MAINTAINERS sections (one in none), the
+Eight files with f_op->mmap handlers under five MAINTAINERS sections (one in none), the
 tree's own scripts/get_maintainer.pl and scripts/checkpatch.pl copied from
 the reference tree, and some history with subject prefixes.  Beside it,
 the conversions a kernel developer would write by hand (CONVERTED), from
@@ -217,6 +217,11 @@ const struct file_operations foofs_file_operations = {
 };
 """
 
+# a second file of foofs: one patch with file.c
+FOOFS_DIR = FOOFS.replace('foofs_file_operations', 'foofs_dir_operations')
+FOOFS_DIR_CONVERTED = FOOFS_DIR.replace('.mmap		= generic_file_mmap',
+                                        '.mmap_prepare	= generic_file_mmap_prepare')
+
 # fs/quxfs/ has no section: it goes to the maintainers of fs/
 QUXFS = FOOFS.replace('foofs', 'quxfs')
 QUXFS_CONVERTED = QUXFS.replace('.mmap		= generic_file_mmap',
@@ -325,6 +330,7 @@ FILES = {
     'drivers/misc/beta.c': (BETA, BETA_CONVERTED),
     'drivers/misc/delta.c': (DELTA, DELTA_CONVERTED),
     'fs/foofs/file.c': (FOOFS, FOOFS_CONVERTED),
+    'fs/foofs/dir.c': (FOOFS_DIR, FOOFS_DIR_CONVERTED),
     'fs/barfs/file.c': (BARFS, BARFS_CONVERTED),
     'fs/quxfs/file.c': (QUXFS, QUXFS_CONVERTED),
     'drivers/gadget/gadget.c': (GADGET, GADGET_CONVERTED),

@@ -125,6 +125,13 @@ class Series(unittest.TestCase):
         self.assertEqual(header(foofs, 'Cc'), 'linux-foofs@example.org, '
                          'linux-kernel@vger.kernel.org')
 
+    def test_one_patch_for_the_files_of_one_driver(self):
+        foofs = self.series_mails('barfs-file-system')['0002-foofs-convert-mmap-to-mmap_prepare.patch']
+        self.assertEqual(re.findall(r'^diff --git a/(\S+)', foofs, re.M),
+                         ['fs/foofs/dir.c', 'fs/foofs/file.c'])
+        self.assertIn('foofs_dir_operations and foofs_file_operations use generic_file_mmap()',
+                      ' '.join(message(foofs).split()))
+
     def test_no_section_goes_to_the_folder_above(self):
         (mail,) = self.series_mails('filesystems').values()
         self.assertEqual(header(mail, 'To'), 'Vic Virtual <vic@example.org>')
@@ -257,7 +264,7 @@ class Series(unittest.TestCase):
         out = os.path.join(self.tmp.name, 'drivers')
         series(self.tree, '-o', out, '--patch', self.diff, '--group', 'driver')
         names = series_dirs(out)
-        self.assertEqual(len(names), 7)
+        self.assertEqual(len(names), 8)
         for name in names:
             (mail,) = self.series_mails(name, out).values()
             self.assertRegex(header(mail, 'Subject'), r'^\[PATCH\] ')
@@ -317,8 +324,9 @@ class RealConversion(unittest.TestCase):
             self.assertIn('+static int alpha_mmap_prepare(struct vm_area_desc *desc)', alpha)
             foofs = read(out, 'barfs-file-system',
                          '0002-foofs-convert-mmap-to-mmap_prepare.patch')
-            self.assertIn('foofs_file_operations uses generic_file_mmap(), which becomes '
-                          'generic_file_mmap_prepare()', ' '.join(message(foofs).split()))
+            self.assertIn('foofs_dir_operations and foofs_file_operations use '
+                          'generic_file_mmap(), which becomes generic_file_mmap_prepare()',
+                          ' '.join(message(foofs).split()))
             clone = os.path.join(tmp, 'clone')
             smalltree.git(tmp, 'clone', '-q', tree, clone)
             smalltree.git(clone, 'checkout', '-q', '--detach', base)

@@ -161,8 +161,9 @@ class Messages(unittest.TestCase):
                       ' '.join(text.split()))
 
 
-def patch(path, to, sections=('SECTION',)):
-    return ser.Patch(path=path, diff='', handlers=[], to=list(to), sections=list(sections))
+def patch(path, to, sections=('SECTION',), prefix=None):
+    return ser.Patch(path=path, diff='', handlers=[], to=list(to), sections=list(sections),
+                     prefix=prefix or path + ':')
 
 
 class Grouping(unittest.TestCase):
@@ -177,6 +178,19 @@ class Grouping(unittest.TestCase):
         self.assertEqual(len(ser.group(patches, 'driver')), 6)
         with self.assertRaises(UserError):
             ser.group(patches, 'subsystem', max_patches=0)
+
+    def test_one_patch_per_prefix(self):
+        a = patch('fs/ramfs/file-mmu.c', ['V'], ['FS'], 'ramfs:')
+        b = patch('fs/ramfs/file-nommu.c', ['V'], ['FS'], 'ramfs:')
+        c = patch('fs/minix/file.c', ['V'], ['FS'], 'minix:')
+        a.diff = '+\t.mmap_prepare = a,\n'
+        b.diff = '+\t.mmap_prepare = b,\n+\t.mmap_complete = c,\n'
+        (s,) = ser.group([a, b, c])
+        self.assertEqual([p.paths for p in s.patches],
+                         [['fs/ramfs/file-mmu.c', 'fs/ramfs/file-nommu.c'], ['fs/minix/file.c']])
+        self.assertEqual(s.patches[0].subject,
+                         'ramfs: convert mmap to mmap_prepare and mmap_complete')
+        self.assertEqual(len(ser.group([a, b, c], 'driver')), 3)
 
     def test_series_named_after_the_shared_section(self):
         a = patch('a.c', ['A'], ['SPU FILE SYSTEM', 'LINUX FOR POWERPC (32-BIT AND 64-BIT)'])
