@@ -108,7 +108,8 @@ def prefix_from_path(path, sections=(), exists=lambda p: False):
     if top == 'fs':
         if not dirs:
             # fs/aio.c has its own section (AIO), fs/read_write.c is the VFS
-            return '%s:' % name if name.upper() in section.upper().split() else 'fs:'
+            own = any(name.upper() in s.upper().split() for s in sections)
+            return '%s:' % name if own else 'fs:'
         # fs/9p beside net/9p is written fs/9p; most filesystems go by name
         return 'fs/%s:' % dirs[0] if exists('net/' + dirs[0]) else '%s:' % dirs[0]
     if top == 'mm':

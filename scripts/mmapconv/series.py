@@ -33,6 +33,10 @@ from . import tree
 BRANCH = 'mmap-prepare'
 WORKTREE = '.worktree'
 INDEX = 'index.txt'
+# get_maintainer.pl lists sections that match equally deep in Perl's hash
+# order, which changes from run to run; a fixed seed keeps the To: and Cc:
+# order, and so the mails, the same.
+PERL_ENV = dict(os.environ, PERL_HASH_SEED='0', PERL_PERTURB_KEYS='0')
 VCS = re.compile(r'^(git|quilt|hg|stgit|darcs|svn|mercurial) \S')
 
 
@@ -227,8 +231,10 @@ def get_maintainer(kdir, path):
     if not os.path.exists(os.path.join(kdir, script)):
         raise UserError('%s has no %s' % (kdir, script))
     base = ['perl', script, '--nogit', '--nogit-fallback', '--norolestats']
-    everyone = tools.run(base + ['--scm', '--subsystem', '-f', path], cwd=kdir).stdout
-    maintainers = tools.run(base + ['--nol', '--nor', '-f', path], cwd=kdir).stdout
+    everyone = tools.run(base + ['--scm', '--subsystem', '-f', path], cwd=kdir,
+                         env=PERL_ENV).stdout
+    maintainers = tools.run(base + ['--nol', '--nor', '-f', path], cwd=kdir,
+                            env=PERL_ENV).stdout
     to = [line for line in maintainers.splitlines() if line.strip()]
     cc, sections, trees = [], [], []
     for line in everyone.splitlines():
@@ -303,16 +309,17 @@ def sections_of(patch):
     return [s for s in patch.sections if s != 'THE REST']
 
 
-def series_section(patches):
-    """The most specific MAINTAINERS section all the patches share, else the
-    one most of them have first."""
+def series_sections(patches):
+    """Candidate names: the MAINTAINERS sections all the patches share, most
+    specific first as get_maintainer.pl lists them, else the one most of
+    them have first."""
     shared = [s for s in sections_of(patches[0])
               if all(s in sections_of(p) for p in patches[1:])]
     if shared:
-        return shared[0]
+        return shared
     firsts = [(sections_of(p) or ['THE REST'])[0] for p in patches]
     counts = collections.Counter(firsts)
-    return max(firsts, key=lambda s: (counts[s], -firsts.index(s)))
+    return [max(firsts, key=lambda s: (counts[s], -firsts.index(s)))]
 
 
 def union(lists):
@@ -355,8 +362,17 @@ def group(patches, how='subsystem', max_patches=15):
         groups = [[merge(same) for same in by_prefix.values()] for by_prefix in keyed.values()]
     out, used = [], collections.Counter()
     for members in groups:
-        section = series_section(members)
-        name = slug(message.stem(members[0].path) if how == 'driver' else section)
+        # the first candidate no earlier series is named after (fs/aio.c
+        # shares FILESYSTEMS with the VFS files, but has AIO of its own)
+        sections = series_sections(members)
+        section = next((s for s in sections if slug(s) not in used), sections[0])
+        if how == 'driver':
+            name = slug(message.stem(members[0].path))
+        elif section == 'THE REST':
+            # no section names these files: call them by their prefix
+            name = slug(members[0].prefix.replace(':', ' '))
+        else:
+            name = slug(section)
         used[name] += 1
         if used[name] > 1:
             name = '%s-%d' % (name, used[name])
