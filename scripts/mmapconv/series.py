@@ -478,6 +478,17 @@ def needs(patches):
                                                    ['f_op->mmap_prepare'])
 
 
+def handler_words(patch, h):
+    """'foo_mmap: mmap_prepare + mmap_complete', 'ext2_file_operations:
+    generic_file_mmap_prepare' for the cover letter's table."""
+    if h.status == 'converted:generic':
+        return '%s: %s_prepare' % (', '.join(h.fops) or 'fops', h.handler)
+    hooks = message.hooks_added(patch.diff)
+    kinds = [k for k in ('mmap_prepare', 'mmap_complete', 'mmap_abort')
+             if any(n.startswith(h.handler) for n in hooks.get(k, []))]
+    return '%s: %s' % (h.handler, ' + '.join(kinds or ['mmap_prepare']))
+
+
 def hooks_words(patch):
     hooks = message.hooks_added(patch.diff)
     return ' + '.join(k for k in ('mmap_prepare', 'mmap_complete', 'mmap_abort') if hooks.get(k))
@@ -509,6 +520,20 @@ def folder_prefix(paths):
     return '%s:' % common[0] if common else ''
 
 
+def routing(patches):
+    """Why files go to the maintainers of a folder above them."""
+    routed = [p for p in patches if p.recipients_from.endswith('/')]
+    if not routed:
+        return ''
+    one = len(routed) == 1
+    return ('%s %s no maintainer of %s own in MAINTAINERS, so %s to the '
+            'maintainers of %s.' % (
+                message.join_words(os.path.dirname(p.path) + '/' for p in routed),
+                'has' if one else 'have', 'its' if one else 'their',
+                'it goes' if one else 'they go',
+                message.join_words(sorted({p.recipients_from for p in routed}))))
+
+
 def cover_letter(series, ctx):
     """(subject, body) of the cover letter."""
     prefixes = {p.prefix for p in series.patches}
@@ -532,6 +557,8 @@ def cover_letter(series, ctx):
                  '' if len(series.patches) == 1 else 's',
                  message.join_words(sorted({s for p in series.patches for s in p.sections
                                             if s != 'THE REST'})) or section)]
+    if routing(series.patches):
+        paras.append(routing(series.patches))
     if any('mmap_complete' in hooks_words(p) for p in series.patches):
         paras.append(message.WHY_COMPLETE)
     body = '\n\n'.join(message.wrap(p) for p in paras)
@@ -541,7 +568,7 @@ def cover_letter(series, ctx):
         rows.append('  %*d/%d  %s' % (len(str(count)), i + 1, count, ', '.join(p.paths)))
         indent = ' ' * (5 + 2 * len(str(count)))
         rows.append(message.textwrap.fill(
-            '%s: %s' % (', '.join(h.handler for h in p.handlers), hooks_words(p)),
+            '; '.join(handler_words(p, h) for h in p.handlers),
             message.WIDTH, initial_indent=indent, subsequent_indent=indent,
             break_long_words=False, break_on_hyphens=False))
     body += '\n\n' + '\n'.join(rows)
@@ -584,6 +611,8 @@ def format_series(wt, series, outdir, ctx):
         text = add_headers(text, patch.to, [c for c in patch.cc if c not in patch.to])
         if not many:
             notes = [message.wrap('This should go through %s.' % tree_of(series))]
+            if routing([patch]):
+                notes.append(message.wrap(routing([patch])))
             if not ctx['has_prepare']:
                 notes.append(message.wrap('It needs %s, which the base commit does '
                                           'not have yet.' % needs([patch])))

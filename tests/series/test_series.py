@@ -139,6 +139,8 @@ class Series(unittest.TestCase):
                          'linux-fsdevel@example.org')
         self.assertIn('fs/quxfs/file.c; prefix from MAINTAINERS and path; recipients '
                       'from fs/', read(self.out, 'index.txt'))
+        self.assertIn('fs/quxfs/ has no maintainer of its own in MAINTAINERS, so it goes '
+                      'to the maintainers of fs/.', ' '.join(mail.split('\n---\n')[1].split()))
 
     def test_prefix_from_history(self):
         beta = self.series_mails(CHAR_MISC)['0002-misc-betadrv-convert-mmap-to-mmap_prepare.patch']
@@ -185,6 +187,10 @@ class Series(unittest.TestCase):
                          '[PATCH 0/3] char/misc: convert mmap handlers to mmap_prepare')
         flat = ' '.join(cover.split())
         self.assertIn('1/3 drivers/char/alpha.c alpha_mmap: mmap_prepare', flat)
+        barfs = self.series_mails('barfs-file-system')['0000-cover-letter.patch']
+        self.assertIn('2/2 fs/foofs/dir.c, fs/foofs/file.c foofs_dir_operations: '
+                      'generic_file_mmap_prepare; foofs_file_operations: '
+                      'generic_file_mmap_prepare', ' '.join(barfs.split()))
         self.assertIn('3/3 drivers/misc/delta.c delta_mmap: mmap_prepare', flat)
         self.assertIn('The patches are independent of each other', flat)
         self.assertIn('go through git://git.example.org/char-misc.git '
