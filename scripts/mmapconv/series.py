@@ -22,6 +22,7 @@ import os
 import re
 import shlex
 import shutil
+import time
 
 from . import UserError, VERSION
 from . import classify
@@ -407,6 +408,15 @@ def prepare_worktree(kdir, path, base):
     git(['worktree', 'add', '-q', '-f', '--detach', path, base], kdir)
 
 
+def mail_date(timestamp):
+    """The Date: of a mail as git format-patch writes it (day not padded)."""
+    t = time.gmtime(timestamp)
+    return '%s, %d %s %s +0000' % (('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[t.tm_wday],
+                                   t.tm_mday, ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul',
+                                               'Aug', 'Sep', 'Oct', 'Nov', 'Dec')[t.tm_mon - 1],
+                                   time.strftime('%Y %H:%M:%S', t))
+
+
 def commit_env(timestamp):
     date = '@%d +0000' % timestamp
     return dict(os.environ, GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
@@ -743,7 +753,7 @@ def run(kdir, outdir, paths=(), how='subsystem', max_patches=15, patch_file=None
     fs_h = git(['show', '%s:include/linux/fs.h' % base], kdir, check=False).stdout
     ctx = {'kdir': kdir, 'base': base, 'base_subject': base_subject, 'spatch': spatch,
            'classified_by': classified_by, 'date': start,
-           'mail_date': tools.run(['date', '-u', '-R', '-d', '@%d' % start]).stdout.strip(),
+           'mail_date': mail_date(start),
            'has_prepare': 'mmap_prepare' in fs_h}
     wt = worktree or os.path.join(outdir, WORKTREE)
     prepare_worktree(kdir, wt, base)

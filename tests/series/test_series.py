@@ -211,7 +211,7 @@ class Series(unittest.TestCase):
         alpha = self.series_mails(CHAR_MISC)['0001-char-alpha-convert-mmap-to-mmap_prepare.patch']
         stamp = int(smalltree.git(self.tree, 'log', '-1', '--format=%ct', self.base))
         self.assertEqual(header(alpha, 'Date'), time.strftime(
-            '%a, %d %b %Y %H:%M:%S +0000', time.gmtime(stamp + 1)))
+            '%a, %d %b %Y %H:%M:%S +0000', time.gmtime(stamp + 1)).replace(', 0', ', '))
         self.assertNotIn('Message-Id', alpha)
 
     def test_user_checkout_untouched(self):
@@ -256,13 +256,19 @@ class Series(unittest.TestCase):
 
     def test_parts(self):
         out = os.path.join(self.tmp.name, 'parts')
-        series(self.tree, '-o', out, '--patch', self.diff, '--max-patches', '2')
+        series(self.tree, '-o', out, '--patch', self.diff, '--max-patches', '2',
+               '--date', '2025-09-01 12:00:00 UTC')
         names = series_dirs(out)
         self.assertEqual(names[:2], [CHAR_MISC + '-part1', CHAR_MISC + '-part2'])
         first = self.series_mails(CHAR_MISC + '-part1', out)
         self.assertEqual(header(first['0000-cover-letter.patch'], 'Subject'),
                          '[PATCH 0/2] char/misc: convert mmap handlers to mmap_prepare '
                          '(part 1 of 2)')
+        # --date moves every date: the cover letter's, and the patches' after it
+        self.assertEqual(header(first['0000-cover-letter.patch'], 'Date'),
+                         'Mon, 1 Sep 2025 12:00:00 +0000')
+        self.assertEqual(header(first['0001-char-alpha-convert-mmap-to-mmap_prepare.patch'],
+                                'Date'), 'Mon, 1 Sep 2025 12:00:01 +0000')
         second = self.series_mails(CHAR_MISC + '-part2', out)
         self.assertEqual(list(second), ['0001-misc-delta-convert-mmap-to-mmap_prepare.patch'])
 
@@ -306,6 +312,18 @@ class Series(unittest.TestCase):
                           check=False)
             self.assertEqual(proc.returncode, 2)
             self.assertIn('HEAD of %s does not resolve' % plain, proc.stderr)
+            # no identity anywhere: no Signed-off-by can be written
+            smalltree.git(plain, 'add', '-A')
+            smalltree.git(plain, 'commit', '-q', '-m', 'base', env={
+                'GIT_AUTHOR_NAME': 'x', 'GIT_AUTHOR_EMAIL': 'x@x', 'GIT_COMMITTER_NAME': 'x',
+                'GIT_COMMITTER_EMAIL': 'x@x'})
+            proc = subprocess.run(CONVERT + ['series', plain, '-o', os.path.join(tmp, 'o'),
+                                             '--patch', self.diff], text=True,
+                                  capture_output=True,
+                                  env=dict(os.environ, HOME=tmp, XDG_CONFIG_HOME=tmp,
+                                           GIT_CONFIG_NOSYSTEM='1'))
+            self.assertEqual(proc.returncode, 2)
+            self.assertIn('user.name is not set in the git config of %s' % plain, proc.stderr)
 
 
 @unittest.skipUnless(HAVE_REFTREE, 'needs the reference tree (make tree)')
