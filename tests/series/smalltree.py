@@ -349,8 +349,10 @@ BASE_DATE = '@1700000000 +0000'
 
 
 def git(tree, *args, **kwargs):
+    # CI has no global git identity: git am in a clone needs one
     env = dict(os.environ, GIT_AUTHOR_DATE=BASE_DATE, GIT_COMMITTER_DATE=BASE_DATE,
-               GIT_CONFIG_NOSYSTEM='1')
+               GIT_CONFIG_NOSYSTEM='1', GIT_AUTHOR_NAME=NAME, GIT_AUTHOR_EMAIL=EMAIL,
+               GIT_COMMITTER_NAME=NAME, GIT_COMMITTER_EMAIL=EMAIL)
     env.update(kwargs.pop('env', {}))
     return subprocess.run(['git'] + list(args), cwd=tree, env=env, check=True,
                           text=True, capture_output=True, **kwargs).stdout
