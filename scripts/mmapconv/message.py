@@ -245,7 +245,8 @@ class Body:
         if 'vm_ops' in self.fields:
             out.append('installs %s' % self.fields['vm_ops'].lstrip('&'))
         if 'private_data' in self.fields:
-            out.append('sets the private data')
+            out.append('clears the private data' if self.fields['private_data'] == 'NULL'
+                       else 'sets the private data')
         if 'page_prot' in self.fields:
             m = re.match(r'(pgprot_\w+)', self.fields['page_prot'])
             out.append('makes the mapping %s' % m.group(1)[len('pgprot_'):]

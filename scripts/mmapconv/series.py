@@ -672,8 +672,10 @@ def checkpatch(kdir, paths):
     found = {path: [] for path in paths}
     for line in proc.stdout.splitlines():
         m = re.match(r'^(.*?):\d+: (ERROR|WARNING|CHECK):(.*)$', line)
-        if m and m.group(1) in found:
-            found[m.group(1)].append('%s:%s' % (m.group(2), m.group(3)))
+        # checkpatch says some things once per hunk: once is enough here
+        text = '%s:%s' % (m.group(2), m.group(3)) if m else None
+        if m and m.group(1) in found and text not in found[m.group(1)]:
+            found[m.group(1)].append(text)
     if proc.returncode != 0 and not any(found.values()):
         raise UserError('checkpatch.pl failed: %s' % (
             (proc.stderr.strip().splitlines() or ['?'])[-1]))
