@@ -354,15 +354,16 @@ def wrap_flags(flags, col, op):
     return lead + opening + ('\n' + indent_to(align)).join(lines) + closing + ';'
 
 
-def wrap_call(name, args, col, suffix=';'):
+def wrap_call(name, args, col, suffix=';', reserve=0):
     """'name(args...)suffix' starting at col, wrapped at 80 columns with the
-    continuation lines aligned to the opening parenthesis."""
+    continuation lines aligned to the opening parenthesis; reserve: what
+    follows on the last line."""
     align = col + len(name) + 1
     lines, line = [], ''
     for i, arg in enumerate(args):
         last = i == len(args) - 1
         piece = arg + ('' if last else ',')
-        end = len(suffix) + 1 if last else 0
+        end = len(suffix) + 1 + reserve if last else 0
         cand = piece if not line else line + ' ' + piece
         if line and align + len(cand) + end > 80:
             lines.append(line)
@@ -405,6 +406,7 @@ class Split:
         self.primitives = []
         self.carried = []         # names travelling in mmap_context
         self.reason = ''
+        self.remove = set()       # (line, column) of the statements to remove
 
 
 def is_pure(toks, i, j, ok_ident):
@@ -798,8 +800,6 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         else:
             edits.replace(st.start, st.end, '%s;' % ', '.join(
                 render_declarator(edits, d, i) for i, d in enumerate(keep)))
-    uses_file = re.search(r'\b%s\b' % re.escape(filep), ''.join(
-        edits.render(st.start, st.end) for st in prep + label_block)) if filep else None
     ctx_name = 'ctx'
     body = edits.render(line_start(text, prep[0].start), prep[-1].end) if prep else ''
     # the tail's effects, in the prepare
@@ -841,7 +841,10 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
             body = body[:k] + decl_line + body[k:]
         else:
             body = decl_line + '\n' + body
-    if uses_file:
+    written = edits.render(prep[0].start, prep[-1].end) if prep else ''
+    written += '\n'.join(out)
+    if filep and re.search(r'\b%s\b' % re.escape(filep), re.sub(
+            r'/\*.*?\*/|"(?:\\.|[^"\\])*"', '', written, flags=re.S)):
         body = '\tstruct file *%s = desc->file;\n' % filep + \
             ('' if decls or ctx_fields else '\n') + body
     if prep:
@@ -849,14 +852,11 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         gap = text[prep[-1].end:line_start(text, tail_all[0].start)]
         body = body.rstrip('\n') + ('\n\n' if prep[-1].decl or '\n\n' in gap or
                                     not gap.strip('\n') == '' else '\n')
-    prepare_text = body + '\n'.join(out)
+    prepare_text = body.lstrip('\n') + '\n'.join(out)
     split.prepare = prepare_text
 
     # --- complete
     tedits = Edits(text)
-    for callee, st, k in prims:
-        if callee in REMAPS:
-            tedits_call_rename(text, tedits, st, k, callee + '_complete')
     if pgoff_name:
         for st in tail:
             w = st.toks
@@ -864,6 +864,9 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
                 if t.text == vma and k + 2 < len(w) and w[k + 1].text == '->' and \
                    w[k + 2].text == 'vm_pgoff':
                     tedits.replace(t.start, w[k + 2].end, pgoff_name)
+    for callee, st, k in prims:
+        if callee in REMAPS:
+            tedits_call_rename(text, tedits, st, k, callee + '_complete')
     lines = []
     if ctx_fields:
         lines.append('\tconst struct %s_context *%s = context;' % (name, ctx_name))
@@ -928,6 +931,9 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         raise Blocked('blocked:order', '%s does not end with a return statement; split it '
                       'by hand' % name)
     split.body = text_out[:-1]
+    # where spatch finds each top-level statement and declaration it removes
+    split.remove = {(text.count('\n', 0, st.start) + 1, st.start - line_start(text, st.start))
+                    for st in stmts}
     what = ', '.join('%s()' % p for p in split.primitives)
     split.reason = '%s becomes %s_prepare (checks and VMA setup) and %s_complete (%s)' % (
         name, name, name, what)
@@ -1062,30 +1068,33 @@ def tedits_call_rename(text, edits, st, k, new_name):
     col = column(text, name_tok.start)
     old_paren = col + len(name_tok.text)
     grow = len(new_name) - len(name_tok.text)
-    arg_texts = [' '.join(text[w[a].start:w[b].end].split()) for (a, b) in args]
+    arg_texts = [' '.join(edits.render(w[a].start, w[b].end).split()) for (a, b) in args]
     # continuation lines aligned to the parenthesis move with it; lines
     # that would pass 80 columns are wrapped again
-    segment = text[name_tok.start:w[close].end]
+    segment = edits.render(name_tok.start, w[close].end)
+    edits.spans = [x for x in edits.spans if not
+                   (x[0] >= name_tok.start and x[1] <= w[close].end)]
     lines = segment.split('\n')
-    aligned = all(column(text, line_start(text, 0)) == 0 for _ in [0]) and all(
-        len(l) - len(l.lstrip()) and
+    rest = len(text[w[close].end:line_end(text, w[close].end)])
+
+    def fits(candidate):
+        widths = [len(l.expandtabs(8)) for l in candidate.split('\n')]
+        widths[0] += col
+        widths[-1] += rest
+        return max(widths) <= 80
+    one_line = segment.replace(name_tok.text, new_name, 1)
+    # continuation lines that were aligned to the parenthesis move with it
+    aligned = len(lines) > 1 and all(
         len(l.expandtabs(8)) - len(l.expandtabs(8).lstrip()) == old_paren + 1
         for l in lines[1:])
-    rest_of_line = text[w[close].end:line_end(text, w[close].end)]
-    new = wrap_call(new_name, arg_texts, col, '')
-    too_long = any(len(l.expandtabs(8)) > 80 for l in
-                   (indent_to(col) + new + rest_of_line).split('\n'))
-    if aligned and not too_long and len(lines) > 1:
-        # keep the original line breaks
-        out = [lines[0].replace(name_tok.text, new_name, 1)]
-        for l in lines[1:]:
-            out.append(indent_to(old_paren + 1 + grow) + l.lstrip())
-        candidate = '\n'.join(out)
-        if not any(len((indent_to(col) + l if i == 0 else l).expandtabs(8)) > 80
-                   for i, l in enumerate((candidate + rest_of_line).split('\n'))):
-            new = candidate
-    elif len(lines) == 1 and col + len(segment) + grow + len(rest_of_line) <= 80:
-        new = segment.replace(name_tok.text, new_name, 1)
+    realigned = '\n'.join([one_line.split('\n')[0]] + [
+        indent_to(old_paren + 1 + grow) + l.lstrip() for l in lines[1:]])
+    if len(lines) == 1 and fits(one_line):
+        new = one_line
+    elif aligned and fits(realigned):
+        new = realigned
+    else:
+        new = wrap_call(new_name, arg_texts, col, '', rest)
     edits.replace(name_tok.start, w[close].end, new)
 
 
