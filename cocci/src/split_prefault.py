@@ -478,7 +478,7 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
                 and st.toks[k + 2].text == vma and (k == 0 or st.toks[k - 1].text not in ('->', '.'))]
 
     split_at = next((n for n, st in enumerate(stmts)
-                     if not st.decl and calls_in(st, SPLIT_POPULATE)), None)
+                     if calls_in(st, SPLIT_POPULATE)), None)
     if split_at is None:
         iomap = [st for st in stmts if calls_in(st, {'vm_iomap_memory'})]
         if iomap:
@@ -749,7 +749,10 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         return True
 
     POINTERISH = set()
+    declared_in_tail = {d.name for st in tail for d in st.decl or []}
     for x in sorted(locals_, key=lambda x: locals_[x][1]):
+        if x in declared_in_tail:
+            continue
         if uses(tail, x) and not defined_in_tail(x):
             value_of(x)
         elif uses(tail, x):
@@ -983,7 +986,8 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     for n in sorted(assign_stmts):
         start.append(text[line_start(text, prep[n].start):prep[n].end])
     tail_text = render(text, tedits, tail)
-    complete = '\n'.join(lines) + ('\n\n' if lines else '') + \
+    gap = '\n' if tail[0].decl and not start else '\n\n'
+    complete = '\n'.join(lines) + (gap if lines else '') + \
         ('\n'.join(start) + '\n' if start else '') + tail_text
     split.complete = complete
     split.context_struct = None
@@ -1178,9 +1182,11 @@ def unconditional(st, k):
     if w[0] == 'if':
         close = match_close(st.toks, 1)
         return k < close
-    if w[0] == 'return' or k == 0:
-        return True
-    return len(w) > 2 and w[1] == '=' and k == 2
+    if w[0] in ('switch', 'else'):
+        return False
+    # an expression statement, a return or a declaration: the call runs
+    # unless a condition before it in the same expression skips it
+    return not any(x in ('?', '&&', '||') for x in w[:k])
 
 
 def tedits_call_rename(text, edits, st, k, new_name):
