@@ -15,16 +15,21 @@ M       ?=
 VERBOSE := $(if $(filter 1,$(V)),-v,)
 
 .PHONY: help deps tree convert check check-fixtures check-unit check-kernel \
-	bench clean
+	bench clean cocci
 
 help:
 	@echo 'mmap-convert targets:'
 	@echo '  convert       install what is missing, then convert KDIR (default: the'
-	@echo '                reference tree) and write $$(O)/mmap_prepare.diff'
+	@echo '                reference tree) with both semantic patches and write'
+	@echo '                $$(O)/mmap_prepare.diff'
 	@echo '  check         install what is missing, then run every test:'
 	@echo '                check-unit, check-fixtures and check-kernel'
-	@echo '  check-unit    unit tests of scripts/mmapconv (no spatch, no tree)'
-	@echo '  check-fixtures  semantic patches against tests/fixtures'
+	@echo '  check-unit    unit tests of scripts/mmapconv and cocci/src (no spatch,'
+	@echo '                no tree)'
+	@echo '  check-fixtures  semantic patches against tests/fixtures, in either'
+	@echo '                order, and a second run that changes nothing'
+	@echo '  cocci         write cocci/split_prefault.cocci from cocci/src and'
+	@echo '                the shared part of mmap_to_prepare.cocci'
 	@echo '  check-kernel  whole reference tree: the patch applies, touches only'
 	@echo '                allowed handlers, and equals make coccicheck on M= folders'
 	@echo '  bench         time convert.py against make coccicheck (J=2)'
@@ -61,6 +66,9 @@ check-fixtures: deps
 
 check-kernel: $(KDIR_DEPS)
 	$(PYTHON) tests/check_kernel.py $(VERBOSE) -j $(J) -O $(O) $(KDIR)
+
+cocci:
+	$(PYTHON) scripts/gen_cocci.py
 
 bench: $(KDIR_DEPS)
 	$(PYTHON) tests/bench.py -O $(O) $(KDIR)
