@@ -15,16 +15,18 @@ M       ?=
 VERBOSE := $(if $(filter 1,$(V)),-v,)
 
 .PHONY: help deps tree convert check check-fixtures check-unit check-kernel \
-	bench clean
+	check-vmamodel bench clean
 
 help:
 	@echo 'mmap-convert targets:'
 	@echo '  convert       install what is missing, then convert KDIR (default: the'
 	@echo '                reference tree) and write $$(O)/mmap_prepare.diff'
 	@echo '  check         install what is missing, then run every test:'
-	@echo '                check-unit, check-fixtures and check-kernel'
+	@echo '                check-unit, check-fixtures, check-vmamodel and check-kernel'
 	@echo '  check-unit    unit tests of scripts/mmapconv (no spatch, no tree)'
 	@echo '  check-fixtures  semantic patches against tests/fixtures'
+	@echo '  check-vmamodel  run each fixture and its conversion through a C model'
+	@echo '                of the mmap path (ASan+UBSan, CC=$(CC)); they must agree'
 	@echo '  check-kernel  whole reference tree: the patch applies, touches only'
 	@echo '                allowed handlers, and equals make coccicheck on M= folders'
 	@echo '  bench         time convert.py against make coccicheck (J=2)'
@@ -51,13 +53,16 @@ convert: $(KDIR_DEPS)
 	$(PYTHON) scripts/convert.py convert $(VERBOSE) -j $(J) $(KDIR) $(M) \
 		-o $(O)/mmap_prepare.diff
 
-check: deps check-unit check-fixtures check-kernel
+check: deps check-unit check-fixtures check-vmamodel check-kernel
 
 check-unit:
 	$(PYTHON) -m unittest discover -s tests/unit -t . $(if $(filter 1,$(V)),-v,)
 
 check-fixtures: deps
 	$(PYTHON) tests/run_fixtures.py $(VERBOSE)
+
+check-vmamodel: deps
+	$(PYTHON) tests/vmamodel/run.py $(VERBOSE) -j $(J) -O $(O)/vmamodel --cc $(CC)
 
 check-kernel: $(KDIR_DEPS)
 	$(PYTHON) tests/check_kernel.py $(VERBOSE) -j $(J) -O $(O) $(KDIR)
