@@ -1264,6 +1264,14 @@ static void unmap(struct vm_area_struct *vma, struct vmm_obs *obs)
 		fput(vma->vm_file);
 }
 
+/* A mapping that succeeded: observe it, then munmap() it */
+static void mapped(struct vm_area_struct *vma, struct vmm_obs *obs)
+{
+	obs->mapped = true;
+	observe(vma, obs);
+	unmap(vma, obs);
+}
+
 static bool request_valid(struct vm_area_struct *vma, const struct vmm_request *req,
 			  struct vmm_obs *obs)
 {
@@ -1314,9 +1322,7 @@ void vmm_run_legacy(const struct vmm_unit *unit, const struct vmm_hooks *h,
 		unmap(&vma, obs);
 		goto out;
 	}
-	obs->mapped = true;
-	observe(&vma, obs);
-	unmap(&vma, obs);
+	mapped(&vma, obs);
 out:
 	balance(obs);
 }
@@ -1422,9 +1428,7 @@ void vmm_run_split(const struct vmm_unit *unit, const struct vmm_hooks *h,
 			goto out;
 		}
 	}
-	obs->mapped = true;
-	observe(&vma, obs);
-	unmap(&vma, obs);
+	mapped(&vma, obs);
 out:
 	balance(obs);
 }

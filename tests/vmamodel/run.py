@@ -29,6 +29,9 @@ sys.path.insert(0, os.path.join(TOP, 'scripts'))
 
 from mmapconv import UserError, tools  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(HERE))
+from run_fixtures import read_reasons  # noqa: E402
+
 FIXTURES = os.path.join(TOP, 'tests', 'fixtures')
 MUTANTS = os.path.join(HERE, 'mutants')
 SUPPORT = os.path.join(HERE, 'support')
@@ -92,19 +95,6 @@ CONFIG = re.compile(r'\bCONFIG_\w+')
 def read(path):
     with open(path) as src:
         return src.read()
-
-
-def skip_list():
-    """SKIP: 'NAME: why' lines."""
-    skips = {}
-    path = os.path.join(HERE, 'SKIP')
-    if os.path.exists(path):
-        for line in read(path).splitlines():
-            line = line.split('#', 1)[0].strip()
-            if line:
-                name, _, why = line.partition(':')
-                skips[name.strip()] = why.strip()
-    return skips
 
 
 def initializers(text):
@@ -277,7 +267,7 @@ def main():
     sanitize = [] if args.no_sanitize else SANITIZE
     try:
         os.makedirs(args.output, exist_ok=True)
-        cases, skipped = fixture_cases(skip_list())
+        cases, skipped = fixture_cases(read_reasons(os.path.join(HERE, 'SKIP')))
         cases += mutant_cases()
         runner = build(cases, args.cc, args.output, args.jobs, sanitize)
     except UserError as err:
