@@ -23,6 +23,8 @@
 // Requires: 1.1.1
 // Keywords: mmap, mmap_prepare, vm_area_desc, file_operations, proc_ops
 
+// BEGIN shared: scripts/gen_cocci.py copies this part into split_prefault.cocci
+
 virtual patch
 virtual context
 virtual org
@@ -301,16 +303,39 @@ def decide(ff):
 	return ff.decision
 
 
+def primitives(ff, fn, seen=None):
+	"""Populate and dma_mmap_* calls fn makes on its VMA, itself or through
+	same-file helpers: what the audit lists as the handler's primitives."""
+	seen = seen if seen is not None else set()
+	if fn in seen:
+		return set()
+	seen.add(fn)
+	names = vma_param(ff, fn)
+	found = set()
+	for (where, name, k) in ff.vma_uses:
+		if where != fn or name not in names or k not in ff.call_args:
+			continue
+		callee = ff.call_args[k][0]
+		if callee in POPULATE or callee.startswith('dma_mmap_'):
+			found.add(callee)
+		elif any(not d[3] for d in ff.defs.get(callee, [])):
+			found |= primitives(ff, callee, seen)
+	return found
+
+
 def report_handler(ff, h, p, emit):
 	"""One line per handler: where it is defined (else installed), the
-	initializers installing it, its status code and what to do about it."""
+	initializers installing it, the populate calls it makes, its status
+	code and what to do about it."""
 	if h in ff.reported or h not in ff.hooks:
 		return
 	ff.reported.add(h)
 	status, reason = decide(ff)[0][h]
 	fops = sorted({f for (_, f, _) in ff.hooks[h]})
-	emit(ff.def_pos.get(h, p)[0], '%s (%s): %s: %s'
-	     % (h, ', '.join(fops), status, reason))
+	prims = sorted(primitives(ff, h))
+	emit(ff.def_pos.get(h, p)[0], '%s (%s)%s: %s: %s'
+	     % (h, ', '.join(fops), ' [%s]' % ','.join(prims) if prims else '',
+		status, reason))
 
 
 def report_already(ff, h, p, emit):
@@ -705,6 +730,8 @@ desc@p
 p << desc_name.p;
 @@
 facts(p).desc_users.add(p[0].current_element)
+
+// END shared
 
 // ---------------------------------------------------------------------------
 // Decisions: one line per handler, and the functions to rewrite.

@@ -13,6 +13,8 @@ class Handler:
     fops: list
     status: str
     reason: str
+    # populate and dma_mmap_* calls the handler makes on its VMA
+    primitives: list = dataclasses.field(default_factory=list)
 
     @property
     def converted(self):
@@ -28,7 +30,8 @@ def from_report(match):
     return Handler(file=match.group('file'), line=int(match.group('line')),
                    handler=match.group('handler'),
                    fops=[f.strip() for f in match.group('fops').split(',') if f.strip()],
-                   status=match.group('status'), reason=match.group('reason'))
+                   status=match.group('status'), reason=match.group('reason'),
+                   primitives=[p for p in (match.group('primitives') or '').split(',') if p])
 
 
 def merge(handlers):
@@ -39,6 +42,7 @@ def merge(handlers):
         key = (h.file, h.handler)
         if key in seen:
             seen[key].fops = sorted(set(seen[key].fops) | set(h.fops))
+            seen[key].primitives = sorted(set(seen[key].primitives) | set(h.primitives))
         else:
             seen[key] = h
     return sorted(seen.values(), key=lambda h: (h.file, h.line, h.handler))
