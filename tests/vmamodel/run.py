@@ -172,14 +172,14 @@ class Case:
         self.error = None
 
 
-def fixture_cases(skips):
+def fixture_cases(fixtures, names, skips):
     cases, skipped = [], []
-    for f in sorted(os.listdir(FIXTURES)):
+    for f in sorted(os.listdir(fixtures)):
         if not f.endswith('.res'):
             continue
         name = f[:-4]
-        legacy, converted = os.path.join(FIXTURES, name + '.c'), os.path.join(FIXTURES, f)
-        if not os.path.exists(legacy):
+        legacy, converted = os.path.join(fixtures, name + '.c'), os.path.join(fixtures, f)
+        if not os.path.exists(legacy) or (names and name not in names):
             continue
         if name in skips:
             skipped.append((name, skips[name]))
@@ -253,6 +253,9 @@ def build(cases, cc, outdir, jobs, sanitize):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('names', nargs='*', help='fixtures to run (default: all, and the mutants)')
+    ap.add_argument('--fixtures', default=FIXTURES, metavar='DIR',
+                    help='where NAME.c and NAME.res are (default: tests/fixtures)')
     ap.add_argument('-v', '--verbose', action='store_true',
                     help='show the commands, the requests and the fixtures covered')
     ap.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 2)
@@ -267,8 +270,10 @@ def main():
     sanitize = [] if args.no_sanitize else SANITIZE
     try:
         os.makedirs(args.output, exist_ok=True)
-        cases, skipped = fixture_cases(read_reasons(os.path.join(HERE, 'SKIP')))
-        cases += mutant_cases()
+        cases, skipped = fixture_cases(args.fixtures, args.names,
+                                       read_reasons(os.path.join(HERE, 'SKIP')))
+        if not args.names:
+            cases += mutant_cases()
         runner = build(cases, args.cc, args.output, args.jobs, sanitize)
     except UserError as err:
         print('run.py: error: %s' % err, file=sys.stderr)
