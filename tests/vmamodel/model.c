@@ -37,7 +37,7 @@
 #define MAX_ALLOCS	1024
 #define MAX_LOCKS	64
 #define VMA_START	0x7f0000000000UL
-#define INJECTED	(-ENOMEM)	/* what an injected failure returns */
+#define INJECTED	VMM_INJECTED
 
 enum phase { OUTSIDE, LEGACY, PREPARE, COMPLETE, ABORT, UNMAP };
 

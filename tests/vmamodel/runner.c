@@ -91,15 +91,23 @@ static int compare(const struct vmm_request *req, const struct vmm_obs *l,
 {
 	char a[512], b[512];
 	int n = 0, i;
+	bool between;
 
 #define DIFF(field, la, cb) do { if (n < max) n += differ(&mms[n], field, la, cb); } while (0)
 	for (i = 0; i < c->nviolations; i++)
 		if (!has_violation(l, c->violations[i]))
 			DIFF("violation", "none", c->violations[i]);
-	for (i = 0; i < l->nviolations; i++)
+	/*
+	 * A failure between prepare and complete has no legacy twin: the
+	 * legacy run fails after the whole .mmap, populate included, so only
+	 * a split run that stopped before the failure (prepare's own error)
+	 * is compared with it.
+	 */
+	between = req->fail_between && c->rc == VMM_INJECTED;
+	for (i = 0; i < l->nviolations && !between; i++)
 		if (!has_violation(c, l->violations[i]))
 			DIFF("violation", l->violations[i], "none");
-	if (l->rc != c->rc) {
+	if (l->rc != c->rc && !between) {
 		snprintf(a, sizeof(a), "%d", l->rc);
 		snprintf(b, sizeof(b), "%d", c->rc);
 		DIFF("rc", a, b);

@@ -53,6 +53,9 @@ struct vmm_request {
 	bool fail_between;		/* fail after prepare, before complete */
 };
 
+/* What an injected failure returns */
+#define VMM_INJECTED		(-ENOMEM)
+
 enum { VMM_SIZE_PAGE, VMM_SIZE_EXACT, VMM_SIZE_TOO_BIG };
 enum { VMM_OFF_ZERO, VMM_OFF_IN, VMM_OFF_END, VMM_OFF_FAR };
 
