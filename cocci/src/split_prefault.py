@@ -29,7 +29,7 @@ PURE_CALLS = {
     'dev_get_drvdata', 'platform_get_drvdata', 'to_platform_device',
     'pgprot_noncached', 'pgprot_writecombine', 'pgprot_device',
     'pgprot_decrypted', 'pgprot_val', 'BIT', 'GENMASK', 'lower_32_bits',
-    'upper_32_bits', 'ARRAY_SIZE', 'pfn_valid', 'is_vmalloc_addr',
+    'upper_32_bits', 'ARRAY_SIZE', 'pfn_valid', 'is_vmalloc_addr', 'vma_pages',
 }
 
 # Lock calls whose lock is still held when they return; the unlock that
@@ -354,15 +354,16 @@ def wrap_flags(flags, col, op):
     return lead + opening + ('\n' + indent_to(align)).join(lines) + closing + ';'
 
 
-def wrap_call(name, args, col, suffix=';'):
+def wrap_call(name, args, col, suffix=';', reserve=0):
     """'name(args...)suffix' starting at col, wrapped at 80 columns with the
-    continuation lines aligned to the opening parenthesis."""
+    continuation lines aligned to the opening parenthesis; reserve: what
+    follows on the last line."""
     align = col + len(name) + 1
     lines, line = [], ''
     for i, arg in enumerate(args):
         last = i == len(args) - 1
         piece = arg + ('' if last else ',')
-        end = len(suffix) + 1 if last else 0
+        end = len(suffix) + 1 + reserve if last else 0
         cand = piece if not line else line + ' ' + piece
         if line and align + len(cand) + end > 80:
             lines.append(line)
@@ -405,6 +406,7 @@ class Split:
         self.primitives = []
         self.carried = []         # names travelling in mmap_context
         self.reason = ''
+        self.remove = set()       # (line, column) of the statements to remove
 
 
 def is_pure(toks, i, j, ok_ident):
@@ -438,6 +440,15 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         if re.search(r'\b%s%s\b' % (re.escape(name), suffix), text):
             raise Blocked('blocked:order', '%s%s already exists in this file; rename '
                           'it, then rerun' % (name, suffix))
+    def line_of(tok):
+        return text.count('\n', 0, tok.start) + 1
+
+    proto = re.search(r'^[^\n;{}()]*\b%s\s*\([^;{}]*\)\s*;' % re.escape(name), text, re.M)
+    if proto:
+        # spatch cannot put three prototypes where there was one
+        raise Blocked('blocked:order', '%s has a forward declaration (line %d); move the '
+                      'definition above its first use, then rerun'
+                      % (name, text.count('\n', 0, proto.start()) + 1))
     stmts = []
     i = 0
     while i < len(toks):
@@ -455,10 +466,23 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     split_at = next((n for n, st in enumerate(stmts)
                      if not st.decl and calls_in(st, SPLIT_POPULATE)), None)
     if split_at is None:
-        raise Blocked('blocked:unknown-vma-use(%s)' % name,
-                      '%s populates page tables through a helper that takes the VMA; '
-                      'split that helper by hand (a prepare part on the desc, a '
-                      'complete part on the VMA), then rerun' % name)
+        iomap = [st for st in stmts if calls_in(st, {'vm_iomap_memory'})]
+        if iomap:
+            raise Blocked('blocked:unknown-vma-use(vm_iomap_memory)',
+                          '%s maps with vm_iomap_memory() (line %d), which checks the '
+                          'range and derives its pfn from vm_pgoff itself and has no '
+                          'prepare form: in prepare, compute pfn = (phys >> PAGE_SHIFT) '
+                          '+ desc->pgoff and call io_remap_pfn_range_prepare(desc, pfn, '
+                          'vma_desc_size(desc)); in complete, io_remap_pfn_range_complete()'
+                          % (name, line_of(iomap[0].toks[0])))
+        helper = vma_callee(toks, vma)
+        raise Blocked('blocked:unknown-vma-use(%s)' % helper,
+                      '%s populates page tables inside %s(), which takes the VMA; split '
+                      '%s() by hand into a part on the desc and a part on the VMA, then '
+                      'rerun' % (name, helper, helper))
+    # a lock taken right before the population goes to complete with it
+    while split_at > 0 and lock_taken(stmts[split_at - 1]):
+        split_at -= 1
     prep, tail = stmts[:split_at], stmts[split_at:]
     pop_line = text.count('\n', 0, tail[0].start) + 1
 
@@ -466,9 +490,6 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     for n, st in enumerate(stmts):
         for d in st.decl or []:
             locals_[d.name] = (d, n)
-
-    def line_of(tok):
-        return text.count('\n', 0, tok.start) + 1
 
     # --- what the tail does to the VMA
     prims = []
@@ -497,6 +518,8 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
                                   'would read other flags' % (name, line_of(t), pop_line))
                 continue
             callee = w[k - 2].text if k >= 2 and w[k - 1].text == '(' else None
+            if callee == 'vma_pages':
+                continue
             if callee in SPLIT_POPULATE:
                 prims.append((callee, st, k - 2))
                 continue
@@ -520,18 +543,11 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     # --- locks held where the population starts
     held = {}
     for st in prep:
-        w = st.words
-        lock = None
-        if len(w) > 2 and w[1] == '(':
-            lock = w[0]
-            args_text = ' '.join(w[2:w.index(')') if ')' in w else len(w)])
-        elif len(w) > 3 and w[0] == 'if' and w[2] in LOCKS:
-            lock = w[2]
-            args_text = ' '.join(w[4:w.index(')') if ')' in w else len(w)])
-        if lock in LOCKS:
-            held[(LOCKS[lock], args_text.split(',')[0].strip())] = st
-        elif lock in LOCKS.values():
-            held.pop((lock, args_text.split(',')[0].strip()), None)
+        call = lock_call(text, st)
+        if call and call[0] in LOCKS:
+            held[(LOCKS[call[0]], call[1])] = st
+        elif call and call[0] in LOCKS.values():
+            held.pop(call, None)
     if held:
         (unlock, what), st = next(iter(held.items()))
         raise Blocked('blocked:order',
@@ -768,9 +784,6 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     used_in_prepare = set()
     for n, st in enumerate(prep):
         if st.decl:
-            for d in st.decl:
-                if d.init:
-                    used_in_prepare.update(variables(d.init))
             continue
         if n in assign_stmts and not any(
                 uses([s2], st.words[0]) for m, s2 in enumerate(prep) if m != n and not s2.decl) \
@@ -785,7 +798,17 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         if fn != 'flags':
             for (a, b) in args:
                 used_in_prepare.update(variables(st.toks[a:b + 1]))
-    # declarations whose variables prepare no longer uses go
+    # declarations whose variables prepare no longer uses go, with what
+    # only their initializers used
+    changed = True
+    while changed:
+        changed = False
+        for st in prep:
+            for d in st.decl or []:
+                if d.init and d.name in used_in_prepare and \
+                   not variables(d.init) <= used_in_prepare:
+                    used_in_prepare |= variables(d.init)
+                    changed = True
     for st in prep:
         if not st.decl:
             continue
@@ -798,10 +821,9 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         else:
             edits.replace(st.start, st.end, '%s;' % ', '.join(
                 render_declarator(edits, d, i) for i, d in enumerate(keep)))
-    uses_file = re.search(r'\b%s\b' % re.escape(filep), ''.join(
-        edits.render(st.start, st.end) for st in prep + label_block)) if filep else None
     ctx_name = 'ctx'
-    body = edits.render(line_start(text, prep[0].start), prep[-1].end) if prep else ''
+    body = edits.render(line_start(text, prep[0].start),
+                        line_end(text, prep[-1].end) + 1).rstrip('\n') if prep else ''
     # the tail's effects, in the prepare
     out = []
     if carried:
@@ -837,11 +859,16 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     if ctx_fields:
         decl_line = '\t%s *%s;\n' % ('struct %s_context' % name, ctx_name)
         if decls:
-            k = len(edits.render(line_start(text, prep[0].start), decls[-1].end)) + 1
-            body = body[:k] + decl_line + body[k:]
+            k = len(edits.render(line_start(text, prep[0].start),
+                                 line_end(text, decls[-1].end) + 1))
+            body = body[:k] + decl_line + body[k:] if k <= len(body) else \
+                body + '\n' + decl_line.rstrip('\n')
         else:
             body = decl_line + '\n' + body
-    if uses_file:
+    written = body
+    written += '\n'.join(out)
+    if filep and re.search(r'\b%s\b' % re.escape(filep), re.sub(
+            r'/\*.*?\*/|"(?:\\.|[^"\\])*"', '', written, flags=re.S)):
         body = '\tstruct file *%s = desc->file;\n' % filep + \
             ('' if decls or ctx_fields else '\n') + body
     if prep:
@@ -849,14 +876,11 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         gap = text[prep[-1].end:line_start(text, tail_all[0].start)]
         body = body.rstrip('\n') + ('\n\n' if prep[-1].decl or '\n\n' in gap or
                                     not gap.strip('\n') == '' else '\n')
-    prepare_text = body + '\n'.join(out)
+    prepare_text = body.lstrip('\n') + '\n'.join(out)
     split.prepare = prepare_text
 
     # --- complete
     tedits = Edits(text)
-    for callee, st, k in prims:
-        if callee in REMAPS:
-            tedits_call_rename(text, tedits, st, k, callee + '_complete')
     if pgoff_name:
         for st in tail:
             w = st.toks
@@ -864,6 +888,9 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
                 if t.text == vma and k + 2 < len(w) and w[k + 1].text == '->' and \
                    w[k + 2].text == 'vm_pgoff':
                     tedits.replace(t.start, w[k + 2].end, pgoff_name)
+    for callee, st, k in prims:
+        if callee in REMAPS:
+            tedits_call_rename(text, tedits, st, k, callee + '_complete')
     lines = []
     if ctx_fields:
         lines.append('\tconst struct %s_context *%s = context;' % (name, ctx_name))
@@ -928,6 +955,9 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         raise Blocked('blocked:order', '%s does not end with a return statement; split it '
                       'by hand' % name)
     split.body = text_out[:-1]
+    # where spatch finds each top-level statement and declaration it removes
+    split.remove = {(text.count('\n', 0, st.start) + 1, st.start - line_start(text, st.start))
+                    for st in stmts}
     what = ', '.join('%s()' % p for p in split.primitives)
     split.reason = '%s becomes %s_prepare (checks and VMA setup) and %s_complete (%s)' % (
         name, name, name, what)
@@ -961,6 +991,42 @@ def render_declarator(edits, d, i):
     if d.init:
         s += ' = ' + edits.render(d.init[0].start, d.init[-1].end)
     return (d.type_text + ' ' + s) if i == 0 else s
+
+
+def vma_callee(w, vma):
+    """Name of the first function the VMA itself is passed to."""
+    for k, t in enumerate(w):
+        if t.text == vma and k and w[k - 1].text in ('(', ',') and \
+           (k + 1 >= len(w) or w[k + 1].text not in ('->', '.')):
+            depth = 0
+            for j in range(k - 1, 0, -1):
+                if w[j].text == ')':
+                    depth += 1
+                elif w[j].text == '(':
+                    if depth == 0 and w[j - 1].kind == 'ident':
+                        return w[j - 1].text
+                    depth -= 1
+    return vma
+
+
+def lock_call(text, st):
+    """(function, first argument) when st takes or releases a lock at its
+    top level: 'mutex_lock(&x);' or 'if (mutex_lock_interruptible(&x)) ...'."""
+    w = st.toks
+    k = 0
+    if len(w) > 3 and w[0].text == 'if' and w[2].text in LOCKS:
+        k = 2
+    if k + 1 >= len(w) or w[k + 1].text != '(' or \
+       (w[k].text not in LOCKS and w[k].text not in LOCKS.values()):
+        return None
+    args, close = call_args(w, k)
+    first = ' '.join(text[w[args[0][0]].start:w[args[0][1]].end].split()) if args else ''
+    return w[k].text, first
+
+
+def lock_taken(st):
+    w = st.words
+    return len(w) > 2 and w[0] in LOCKS and w[1] == '(' and w[-1] == ';'
 
 
 def assigned_first(w, x):
@@ -1062,30 +1128,33 @@ def tedits_call_rename(text, edits, st, k, new_name):
     col = column(text, name_tok.start)
     old_paren = col + len(name_tok.text)
     grow = len(new_name) - len(name_tok.text)
-    arg_texts = [' '.join(text[w[a].start:w[b].end].split()) for (a, b) in args]
+    arg_texts = [' '.join(edits.render(w[a].start, w[b].end).split()) for (a, b) in args]
     # continuation lines aligned to the parenthesis move with it; lines
     # that would pass 80 columns are wrapped again
-    segment = text[name_tok.start:w[close].end]
+    segment = edits.render(name_tok.start, w[close].end)
+    edits.spans = [x for x in edits.spans if not
+                   (x[0] >= name_tok.start and x[1] <= w[close].end)]
     lines = segment.split('\n')
-    aligned = all(column(text, line_start(text, 0)) == 0 for _ in [0]) and all(
-        len(l) - len(l.lstrip()) and
+    rest = len(text[w[close].end:line_end(text, w[close].end)])
+
+    def fits(candidate):
+        widths = [len(l.expandtabs(8)) for l in candidate.split('\n')]
+        widths[0] += col
+        widths[-1] += rest
+        return max(widths) <= 80
+    one_line = segment.replace(name_tok.text, new_name, 1)
+    # continuation lines that were aligned to the parenthesis move with it
+    aligned = len(lines) > 1 and all(
         len(l.expandtabs(8)) - len(l.expandtabs(8).lstrip()) == old_paren + 1
         for l in lines[1:])
-    rest_of_line = text[w[close].end:line_end(text, w[close].end)]
-    new = wrap_call(new_name, arg_texts, col, '')
-    too_long = any(len(l.expandtabs(8)) > 80 for l in
-                   (indent_to(col) + new + rest_of_line).split('\n'))
-    if aligned and not too_long and len(lines) > 1:
-        # keep the original line breaks
-        out = [lines[0].replace(name_tok.text, new_name, 1)]
-        for l in lines[1:]:
-            out.append(indent_to(old_paren + 1 + grow) + l.lstrip())
-        candidate = '\n'.join(out)
-        if not any(len((indent_to(col) + l if i == 0 else l).expandtabs(8)) > 80
-                   for i, l in enumerate((candidate + rest_of_line).split('\n'))):
-            new = candidate
-    elif len(lines) == 1 and col + len(segment) + grow + len(rest_of_line) <= 80:
-        new = segment.replace(name_tok.text, new_name, 1)
+    realigned = '\n'.join([one_line.split('\n')[0]] + [
+        indent_to(old_paren + 1 + grow) + l.lstrip() for l in lines[1:]])
+    if len(lines) == 1 and fits(one_line):
+        new = one_line
+    elif aligned and fits(realigned):
+        new = realigned
+    else:
+        new = wrap_call(new_name, arg_texts, col, '', rest)
     edits.replace(name_tok.start, w[close].end, new)
 
 
