@@ -580,6 +580,15 @@ unsigned long copy_from_user(void *to, const void __user *from, unsigned long n)
 	return n;
 }
 
+/* x86: RAM keeps the VMA's caching, anything else is uncached */
+pgprot_t phys_mem_access_prot(struct file *f, unsigned long pfn,
+			      unsigned long size, pgprot_t vma_prot)
+{
+	(void)f;
+	(void)size;
+	return pfn_valid(pfn) ? vma_prot : pgprot_noncached(vma_prot);
+}
+
 int phys_mem_access_prot_allowed(struct file *f, unsigned long pfn,
 				 unsigned long size, pgprot_t *vma_prot)
 {
@@ -718,12 +727,13 @@ static bool injected_failure(void)
 }
 
 static int set_pte(struct vm_area_struct *vma, unsigned long addr,
-		   unsigned long pfn, pgprot_t prot, bool page, const char *fn)
+		   unsigned long pfn, pgprot_t prot, bool page)
 {
 	unsigned long i;
 
 	if (addr < vma->vm_start || addr >= vma->vm_end) {
-		vmm_violation("%s maps %#lx, outside the VMA", fn,
+		/* Named by the phase only: remap and its _complete twin agree */
+		vmm_violation("populates +%#lx, outside the VMA",
 			      addr - vma->vm_start);
 		return -EFAULT;
 	}
@@ -788,19 +798,19 @@ static int remap(struct vm_area_struct *vma, unsigned long addr,
 		helper_flags_set(vma, VM_REMAP_FLAGS, fn);
 	}
 	if (addr >= end) {
-		vmm_violation("%s of an empty range (BUG)", fn);
+		vmm_violation("remaps an empty range (BUG)");
 		return -EINVAL;
 	}
 	if (injected_failure())
 		return INJECTED;
 	for (a = addr; a < end; a += PAGE_SIZE) {
 		err = set_pte(vma, a, pfn + ((a - addr) >> PAGE_SHIFT), prot,
-			      false, fn);
+			      false);
 		if (err)
 			break;
 	}
 	if (err == -EBUSY)
-		vmm_violation("%s over present PTEs (BUG)", fn);
+		vmm_violation("remaps over present PTEs (BUG)");
 	if (err)
 		zap(vma, addr, end - addr);
 	return err;
@@ -882,11 +892,15 @@ static int insert_page(struct vm_area_struct *vma, unsigned long addr,
 		vmm_violation("%s of a NULL page", fn);
 		return -EINVAL;
 	}
+	if (page < mem_map || page >= mem_map + RAM_PAGES) {
+		vmm_violation("%s of a pointer that is not a struct page", fn);
+		return -EINVAL;
+	}
 	if (!page_count(page))
 		return -EINVAL;
 	if (injected_failure())
 		return INJECTED;
-	return set_pte(vma, addr, page_to_pfn(page), vma->vm_page_prot, true, fn);
+	return set_pte(vma, addr, page_to_pfn(page), vma->vm_page_prot, true);
 }
 
 static void mixedmap(struct vm_area_struct *vma, const char *fn)
@@ -1046,8 +1060,7 @@ vm_fault_t vmf_insert_pfn_prot(struct vm_area_struct *vma, unsigned long addr,
 		return VM_FAULT_SIGBUS;
 	if (injected_failure())
 		return VM_FAULT_OOM;
-	return fault_code(set_pte(vma, addr, pfn, pgprot, false,
-				  "vmf_insert_pfn"));
+	return fault_code(set_pte(vma, addr, pfn, pgprot, false));
 }
 
 vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr,
@@ -1065,8 +1078,7 @@ vm_fault_t vmf_insert_mixed(struct vm_area_struct *vma, unsigned long addr,
 		return VM_FAULT_SIGBUS;
 	if (injected_failure())
 		return VM_FAULT_OOM;
-	return fault_code(set_pte(vma, addr, pfn, vma->vm_page_prot, false,
-				  "vmf_insert_mixed"));
+	return fault_code(set_pte(vma, addr, pfn, vma->vm_page_prot, false));
 }
 
 vm_fault_t vmf_insert_page(struct vm_area_struct *vma, unsigned long addr,

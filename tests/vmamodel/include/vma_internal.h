@@ -757,6 +757,8 @@ void zap_vma_ptes(struct vm_area_struct *vma, unsigned long address,
 
 void __iomem *ioremap(phys_addr_t addr, size_t size);
 void iounmap(volatile void __iomem *addr);
+pgprot_t phys_mem_access_prot(struct file *file, unsigned long pfn,
+			      unsigned long size, pgprot_t vma_prot);
 int phys_mem_access_prot_allowed(struct file *file, unsigned long pfn,
 				 unsigned long size, pgprot_t *vma_prot);
 
