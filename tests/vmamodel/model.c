@@ -457,6 +457,14 @@ void *vmm_dev_alloc(size_t size)
 	return p;
 }
 
+void vmm_dev_pages(struct page **pages, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		pages[i] = alloc_page(GFP_KERNEL);
+}
+
 void __iomem *ioremap(phys_addr_t addr, size_t size)
 {
 	(void)addr;

@@ -97,5 +97,21 @@ void vmm_describe_ranges(const struct vmm_obs *obs, char *buf, size_t len);
 
 /* For per-fixture support code: device memory that is not counted */
 void *vmm_dev_alloc(size_t size);
+/* n pages that the device owns, in pages[] */
+void vmm_dev_pages(struct page **pages, int n);
+
+/*
+ * The usual support: file->private_data points at a device of TYPE, set
+ * with the designated initializers that follow.  Then
+ * #define VMM_SETUP vmm_device_setup.
+ */
+#define VMM_DEVICE(type, ...)						\
+static void vmm_device_setup(struct file *file)				\
+{									\
+	type *dev = vmm_dev_alloc(sizeof(*dev));			\
+									\
+	*dev = (type){ __VA_ARGS__ };					\
+	file->private_data = dev;					\
+}
 
 #endif /* VMAMODEL_H */

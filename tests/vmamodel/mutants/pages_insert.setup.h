@@ -3,10 +3,8 @@
 static void pb_setup(struct file *file)
 {
 	struct pbuf *pb = vmm_dev_alloc(sizeof(*pb));
-	int i;
 
-	for (i = 0; i < 4; i++)
-		pb->pages[i] = alloc_page(GFP_KERNEL);
+	vmm_dev_pages(pb->pages, 4);
 	pb->npages = 4;
 	file->private_data = pb;
 }

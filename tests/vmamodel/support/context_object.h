@@ -15,12 +15,5 @@ static inline unsigned long win_length(struct win_dev *wd, pgoff_t pgoff)
 	return pgoff < wd->pages ? (wd->pages - pgoff) << PAGE_SHIFT : 0;
 }
 
-static void win_setup(struct file *file)
-{
-	struct win_dev *wd = vmm_dev_alloc(sizeof(*wd));
-
-	wd->base_pfn = 0xa0000;
-	wd->pages = 4;
-	file->private_data = wd;
-}
-#define VMM_SETUP		win_setup
+VMM_DEVICE(struct win_dev, .base_pfn = 0xa0000, .pages = 4)
+#define VMM_SETUP		vmm_device_setup

@@ -9,11 +9,5 @@ static inline phys_addr_t bar_resource_start(struct bar_dev *bd)
 	return bd->start;
 }
 
-static void bar_setup(struct file *file)
-{
-	struct bar_dev *bd = vmm_dev_alloc(sizeof(*bd));
-
-	bd->start = 0xfd000000;
-	file->private_data = bd;
-}
-#define VMM_SETUP		bar_setup
+VMM_DEVICE(struct bar_dev, .start = 0xfd000000)
+#define VMM_SETUP		vmm_device_setup

@@ -17,12 +17,10 @@ static inline struct buf_entry *bufs_lookup(struct bufs *bs, pgoff_t pgoff)
 static void bufs_setup(struct file *file)
 {
 	struct bufs *bs = vmm_dev_alloc(sizeof(*bs));
-	int i;
 
-	for (i = 0; i < 4; i++)
-		bs->entry[0].pages[i] = alloc_page(GFP_KERNEL);
+	vmm_dev_pages(bs->entry[0].pages, 4);
 	bs->entry[0].npages = 4;
-	bs->entry[1].pages[0] = alloc_page(GFP_KERNEL);
+	vmm_dev_pages(bs->entry[1].pages, 1);
 	bs->entry[1].npages = 1;
 	file->private_data = bs;
 }

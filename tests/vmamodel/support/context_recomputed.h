@@ -8,12 +8,5 @@ struct shm {
 	phys_addr_t paddr;
 };
 
-static void shm_setup(struct file *file)
-{
-	struct shm *shm = vmm_dev_alloc(sizeof(*shm));
-
-	shm->size = 4 * PAGE_SIZE;
-	shm->paddr = 0xfc000000;
-	file->private_data = shm;
-}
-#define VMM_SETUP		shm_setup
+VMM_DEVICE(struct shm, .size = 4 * PAGE_SIZE, .paddr = 0xfc000000)
+#define VMM_SETUP		vmm_device_setup

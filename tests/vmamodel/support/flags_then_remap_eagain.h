@@ -5,12 +5,5 @@ struct regs_dev {
 	phys_addr_t phys;
 };
 
-static void regs_setup(struct file *file)
-{
-	struct regs_dev *rd = vmm_dev_alloc(sizeof(*rd));
-
-	rd->len = 4 * PAGE_SIZE;
-	rd->phys = 0xfe000000;
-	file->private_data = rd;
-}
-#define VMM_SETUP		regs_setup
+VMM_DEVICE(struct regs_dev, .len = 4 * PAGE_SIZE, .phys = 0xfe000000)
+#define VMM_SETUP		vmm_device_setup

@@ -4,12 +4,6 @@ struct mbox {
 	struct page *page;
 };
 
-static void mbox_setup(struct file *file)
-{
-	struct mbox *mb = vmm_dev_alloc(sizeof(*mb));
-
-	mb->page = alloc_page(GFP_KERNEL);
-	file->private_data = mb;
-}
-#define VMM_SETUP		mbox_setup
+VMM_DEVICE(struct mbox, .page = alloc_page(GFP_KERNEL))
+#define VMM_SETUP		vmm_device_setup
 #define VMM_DEV_SIZE		PAGE_SIZE

@@ -4,12 +4,6 @@ struct gsc_dev {
 	unsigned long npages;
 };
 
-static void gsc_setup(struct file *file)
-{
-	struct gsc_dev *gsc = vmm_dev_alloc(sizeof(*gsc));
-
-	gsc->npages = 2;
-	file->private_data = gsc;
-}
-#define VMM_SETUP		gsc_setup
+VMM_DEVICE(struct gsc_dev, .npages = 2)
+#define VMM_SETUP		vmm_device_setup
 #define VMM_DEV_SIZE		(2 * PAGE_SIZE)

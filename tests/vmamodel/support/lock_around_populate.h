@@ -10,11 +10,9 @@ struct tbl {
 static void tbl_setup(struct file *file)
 {
 	struct tbl *t = vmm_dev_alloc(sizeof(*t));
-	int i;
 
 	mutex_init(&t->lock);
-	for (i = 0; i < TBL_PAGES; i++)
-		t->pages[i] = alloc_page(GFP_KERNEL);
+	vmm_dev_pages(t->pages, TBL_PAGES);
 	file->private_data = t;
 }
 #define VMM_SETUP		tbl_setup

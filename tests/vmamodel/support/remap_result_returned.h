@@ -4,11 +4,5 @@ struct logbuf {
 	unsigned long pfn;
 };
 
-static void log_setup(struct file *file)
-{
-	struct logbuf *lb = vmm_dev_alloc(sizeof(*lb));
-
-	lb->pfn = 0xb8000;
-	file->private_data = lb;
-}
-#define VMM_SETUP		log_setup
+VMM_DEVICE(struct logbuf, .pfn = 0xb8000)
+#define VMM_SETUP		vmm_device_setup

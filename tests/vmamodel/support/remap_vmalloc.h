@@ -5,12 +5,5 @@ struct vbuf {
 	void *mem;
 };
 
-static void vbuf_setup(struct file *file)
-{
-	struct vbuf *vb = vmm_dev_alloc(sizeof(*vb));
-
-	vb->pages = 4;
-	vb->mem = vmalloc_user(4 * PAGE_SIZE);
-	file->private_data = vb;
-}
-#define VMM_SETUP		vbuf_setup
+VMM_DEVICE(struct vbuf, .pages = 4, .mem = vmalloc_user(4 * PAGE_SIZE))
+#define VMM_SETUP		vmm_device_setup

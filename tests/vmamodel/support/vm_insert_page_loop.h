@@ -5,12 +5,5 @@ struct ring {
 	void *area;
 };
 
-static void ring_setup(struct file *file)
-{
-	struct ring *ring = vmm_dev_alloc(sizeof(*ring));
-
-	ring->size = 4 * PAGE_SIZE;
-	ring->area = vmalloc(ring->size);
-	file->private_data = ring;
-}
-#define VMM_SETUP		ring_setup
+VMM_DEVICE(struct ring, .size = 4 * PAGE_SIZE, .area = vmalloc(4 * PAGE_SIZE))
+#define VMM_SETUP		vmm_device_setup

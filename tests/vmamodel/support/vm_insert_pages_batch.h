@@ -8,10 +8,8 @@ struct batch {
 static void batch_setup(struct file *file)
 {
 	struct batch *b = vmm_dev_alloc(sizeof(*b));
-	int i;
 
-	for (i = 0; i < 4; i++)
-		b->pages[i] = alloc_page(GFP_KERNEL);
+	vmm_dev_pages(b->pages, 4);
 	b->nr_pages = 4;
 	file->private_data = b;
 }

@@ -8,10 +8,8 @@ struct pages_buf {
 static void pages_setup(struct file *file)
 {
 	struct pages_buf *buf = vmm_dev_alloc(sizeof(*buf));
-	int i;
 
-	for (i = 0; i < 4; i++)
-		buf->pages[i] = alloc_page(GFP_KERNEL);
+	vmm_dev_pages(buf->pages, 4);
 	buf->nr_pages = 4;
 	file->private_data = buf;
 }

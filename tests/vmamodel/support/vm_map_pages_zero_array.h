@@ -8,10 +8,8 @@ struct zbuf {
 static void zbuf_setup(struct file *file)
 {
 	struct zbuf *zb = vmm_dev_alloc(sizeof(*zb));
-	int i;
 
-	for (i = 0; i < 4; i++)
-		zb->pages[i] = alloc_page(GFP_KERNEL);
+	vmm_dev_pages(zb->pages, 4);
 	zb->count = 4;
 	file->private_data = zb;
 }

@@ -4,11 +4,5 @@ struct mix {
 	unsigned long pfn;
 };
 
-static void mix_setup(struct file *file)
-{
-	struct mix *m = vmm_dev_alloc(sizeof(*m));
-
-	m->pfn = 0xd0000;
-	file->private_data = m;
-}
-#define VMM_SETUP		mix_setup
+VMM_DEVICE(struct mix, .pfn = 0xd0000)
+#define VMM_SETUP		vmm_device_setup

@@ -4,11 +4,5 @@ struct fbmem {
 	unsigned long base_pfn;
 };
 
-static void fb_setup(struct file *file)
-{
-	struct fbmem *fb = vmm_dev_alloc(sizeof(*fb));
-
-	fb->base_pfn = 0xd8000;
-	file->private_data = fb;
-}
-#define VMM_SETUP		fb_setup
+VMM_DEVICE(struct fbmem, .base_pfn = 0xd8000)
+#define VMM_SETUP		vmm_device_setup

@@ -6,12 +6,5 @@ struct fbuf {
 	phys_addr_t addr;
 };
 
-static void fbuf_setup(struct file *file)
-{
-	struct fbuf *fb = vmm_dev_alloc(sizeof(*fb));
-
-	fb->size = 4 * PAGE_SIZE;
-	fb->addr = 0xe0000000;
-	file->private_data = fb;
-}
-#define VMM_SETUP		fbuf_setup
+VMM_DEVICE(struct fbuf, .size = 4 * PAGE_SIZE, .addr = 0xe0000000)
+#define VMM_SETUP		vmm_device_setup
