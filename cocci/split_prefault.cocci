@@ -1205,7 +1205,7 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
 
     proto = re.search(r'^[^\n;{}()]*\b%s\s*\([^;{}]*\)\s*;' % re.escape(name), text, re.M)
     if proto:
-        # spatch cannot put three prototypes where there was one
+        # three prototypes cannot take the place of one in spatch
         raise Blocked('blocked:order', '%s has a forward declaration (line %d); move the '
                       'definition above its first use, then rerun'
                       % (name, text.count('\n', 0, proto.start()) + 1))
@@ -2038,9 +2038,16 @@ def translate_tokens(text, edits, w, vma, name):
                 edits.replace(t.start, w[k + 2].end, 'desc->' + DESC_FIELD[w[k + 2].text])
                 k += 3
                 continue
+            callee = vma_callee(w[max(0, k - 60):k + 1], vma)
+            line = text.count('\n', 0, t.start) + 1
+            if callee != vma:
+                raise Blocked('blocked:unknown-vma-use(%s)' % callee,
+                              '%s passes the VMA to %s() (line %d) before populating; '
+                              'split_prefault.cocci does not convert helpers: give %s() '
+                              'a desc twin by hand, then rerun' % (name, callee, line, callee))
             raise Blocked('blocked:unknown-vma-use(%s)' % vma,
                           '%s uses the VMA itself at line %d before populating; a desc '
-                          'cannot stand in for it' % (name, text.count('\n', 0, t.start) + 1))
+                          'cannot stand in for it' % (name, line))
         k += 1
 
 SPLIT_BY = 'mmap_to_prepare.cocci converts it'
