@@ -15,7 +15,7 @@ M       ?=
 VERBOSE := $(if $(filter 1,$(V)),-v,)
 
 .PHONY: help deps tree convert check check-fixtures check-unit check-kernel \
-	bench clean cocci
+	check-vmamodel bench clean cocci
 
 help:
 	@echo 'mmap-convert targets:'
@@ -23,11 +23,13 @@ help:
 	@echo '                reference tree) with both semantic patches and write'
 	@echo '                $$(O)/mmap_prepare.diff'
 	@echo '  check         install what is missing, then run every test:'
-	@echo '                check-unit, check-fixtures and check-kernel'
+	@echo '                check-unit, check-fixtures, check-vmamodel and check-kernel'
 	@echo '  check-unit    unit tests of scripts/mmapconv and cocci/src (no spatch,'
 	@echo '                no tree)'
 	@echo '  check-fixtures  semantic patches against tests/fixtures, in either'
 	@echo '                order, and a second run that changes nothing'
+	@echo '  check-vmamodel  run each fixture and its conversion through a C model'
+	@echo '                of the mmap path (ASan+UBSan, CC=$(CC)); they must agree'
 	@echo '  cocci         write cocci/split_prefault.cocci from cocci/src and'
 	@echo '                the shared part of mmap_to_prepare.cocci'
 	@echo '  check-kernel  whole reference tree: the patch applies, touches only'
@@ -56,13 +58,16 @@ convert: $(KDIR_DEPS)
 	$(PYTHON) scripts/convert.py convert $(VERBOSE) -j $(J) $(KDIR) $(M) \
 		-o $(O)/mmap_prepare.diff
 
-check: deps check-unit check-fixtures check-kernel
+check: deps check-unit check-fixtures check-vmamodel check-kernel
 
 check-unit:
 	$(PYTHON) -m unittest discover -s tests/unit -t . $(if $(filter 1,$(V)),-v,)
 
 check-fixtures: deps
 	$(PYTHON) tests/run_fixtures.py $(VERBOSE)
+
+check-vmamodel: deps
+	$(PYTHON) tests/vmamodel/run.py $(VERBOSE) -j $(J) -O $(O)/vmamodel --cc $(CC)
 
 check-kernel: $(KDIR_DEPS)
 	$(PYTHON) tests/check_kernel.py $(VERBOSE) -j $(J) -O $(O) $(KDIR)

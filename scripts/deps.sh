@@ -5,7 +5,7 @@
 # Idempotent: installs nothing when everything is there.
 set -eu
 
-PACKAGES="coccinelle linux-source-6.12 python3 git make gcc patch flex bison bc \
+PACKAGES="coccinelle linux-source-6.12 python3 git make gcc libc6-dev patch flex bison bc \
 libelf-dev libssl-dev xz-utils perl $*"
 
 missing=""

@@ -28,9 +28,10 @@ from mmapconv import spatch as sp  # noqa: E402
 FIXTURES = os.path.join(HERE, 'fixtures')
 
 
-def expected_failures():
+def read_reasons(path):
+    """{NAME: why} from a file of 'NAME: why' lines ('#' comments); {}
+    when there is no such file."""
     marked = {}
-    path = os.path.join(FIXTURES, 'EXPECTED_FAILURES')
     if os.path.exists(path):
         for line in open(path):
             line = line.split('#', 1)[0].strip()
@@ -38,6 +39,10 @@ def expected_failures():
                 name, _, why = line.partition(':')
                 marked[name.strip()] = why.strip()
     return marked
+
+
+def expected_failures():
+    return read_reasons(os.path.join(FIXTURES, 'EXPECTED_FAILURES'))
 
 
 def read(path):
