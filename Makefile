@@ -14,20 +14,26 @@ M       ?=
 # convert.py and the test scripts take -v
 VERBOSE := $(if $(filter 1,$(V)),-v,)
 
-.PHONY: help deps tree convert check check-fixtures check-unit check-kernel \
-	bench clean
+.PHONY: help deps tree convert verify check check-fixtures check-unit \
+	check-kernel check-verify bench clean
 
 help:
 	@echo 'mmap-convert targets:'
 	@echo '  convert       install what is missing, then convert KDIR (default: the'
 	@echo '                reference tree) and write $$(O)/mmap_prepare.diff'
+	@echo '  verify        convert KDIR, then compile every object the conversion'
+	@echo '                touches, without and with it: $$(O)/verify.json'
 	@echo '  check         install what is missing, then run every test:'
-	@echo '                check-unit, check-fixtures and check-kernel'
+	@echo '                check-unit, check-fixtures, check-kernel and check-verify'
 	@echo '  check-unit    unit tests of scripts/mmapconv (no spatch, no tree)'
 	@echo '  check-fixtures  semantic patches against tests/fixtures'
 	@echo '  check-kernel  whole reference tree: the patch applies, touches only'
 	@echo '                allowed handlers, and equals make coccicheck on M= folders'
-	@echo '  bench         time convert.py against make coccicheck (J=2)'
+	@echo '  check-verify  verify on a handful of reference-tree objects: results,'
+	@echo '                the API overlay alone, and a build through distcc'
+	@echo '  bench         time convert.py against make coccicheck (J=2), and'
+	@echo '                make verify (first run and rerun); BENCH=verify or'
+	@echo '                BENCH=convert runs one part'
 	@echo '  deps          apt-get install what is missing (as root)'
 	@echo '  tree          unpack linux-source-6.12 into .cache/ as a git tree'
 	@echo '  clean         remove $$(O)'
@@ -51,7 +57,14 @@ convert: $(KDIR_DEPS)
 	$(PYTHON) scripts/convert.py convert $(VERBOSE) -j $(J) $(KDIR) $(M) \
 		-o $(O)/mmap_prepare.diff
 
-check: deps check-unit check-fixtures check-kernel
+# verify's scratch tree and kbuild output, shared by make verify and the tests
+VERIFY_DIR := $(O)/verify
+
+verify: convert
+	$(PYTHON) scripts/convert.py verify $(VERBOSE) -j $(J) $(KDIR) \
+		--patch $(O)/mmap_prepare.diff -O $(VERIFY_DIR) --json $(O)/verify.json
+
+check: deps check-unit check-fixtures check-kernel check-verify
 
 check-unit:
 	$(PYTHON) -m unittest discover -s tests/unit -t . $(if $(filter 1,$(V)),-v,)
@@ -62,8 +75,12 @@ check-fixtures: deps
 check-kernel: $(KDIR_DEPS)
 	$(PYTHON) tests/check_kernel.py $(VERBOSE) -j $(J) -O $(O) $(KDIR)
 
+check-verify: $(KDIR_DEPS)
+	$(PYTHON) tests/check_verify.py $(VERBOSE) -j $(J) -O $(VERIFY_DIR) $(KDIR)
+
+BENCH ?= all
 bench: $(KDIR_DEPS)
-	$(PYTHON) tests/bench.py -O $(O) $(KDIR)
+	$(PYTHON) tests/bench.py --only $(BENCH) -j $(J) -O $(O) $(KDIR)
 
 clean:
 	rm -rf $(O)
