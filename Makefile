@@ -57,7 +57,7 @@ convert: $(KDIR_DEPS)
 	$(PYTHON) scripts/convert.py convert $(VERBOSE) -j $(J) $(KDIR) $(M) \
 		-o $(O)/mmap_prepare.diff
 
-# verify's scratch tree and kbuild output, shared by make verify and the tests
+# verify's scratch tree and kbuild output, reused by the next make verify
 VERIFY_DIR := $(O)/verify
 
 verify: convert
@@ -76,7 +76,7 @@ check-kernel: $(KDIR_DEPS)
 	$(PYTHON) tests/check_kernel.py $(VERBOSE) -j $(J) -O $(O) $(KDIR)
 
 check-verify: $(KDIR_DEPS)
-	$(PYTHON) tests/check_verify.py $(VERBOSE) -j $(J) -O $(VERIFY_DIR) $(KDIR)
+	$(PYTHON) tests/check_verify.py $(VERBOSE) -j $(J) -O $(O)/check-verify $(KDIR)
 
 BENCH ?= all
 bench: $(KDIR_DEPS)

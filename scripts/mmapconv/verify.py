@@ -44,6 +44,8 @@ KBUILD_QUIET = re.compile(r'^\s\s([A-Z][A-Z0-9_]*)(?: \[M\])?\s+(\S+)$')
 DIAGNOSTIC = re.compile(r'^(\S+?):(\d+):(?:(\d+):)? (?:fatal )?(error|warning): (.*)$')
 OBJTOOL = re.compile(r'^(\S+\.o): (warning|error): objtool: (.*)$')
 MAKE_FAILED = re.compile(r'\*\*\* \[[^\]]*?: (\S+)\] Error \d+')
+# "before" results kept for this many (tree, .config, compiler) combinations
+BEFORE_KEYS = 4
 STATUSES = ('built', 'failed', 'not built', 'pre-existing failure')
 
 
@@ -224,7 +226,7 @@ class Workspace:
                 tools.log('verify: %s has uncommitted changes; building its HEAD'
                           % self.kdir)
             base = tools.run(['git', 'rev-parse', 'HEAD^{tree}'], cwd=self.kdir).stdout.strip()
-            common = os.path.abspath(os.path.join(self.kdir, tools.run(
+            common = os.path.realpath(os.path.join(self.kdir, tools.run(
                 ['git', 'rev-parse', '--git-common-dir'], cwd=self.kdir).stdout.strip()))
             self.clone(common)
             return base
@@ -312,7 +314,7 @@ class Workspace:
         """The .config: allmodconfig for the host architecture, or FILE
         completed with olddefconfig.  Skipped when nothing it depends on
         changed, since a rewritten .config can trigger a rebuild."""
-        h = hashlib.sha256(('%s\0%s\0%s' % (config, base, self.cc)).encode())
+        h = hashlib.sha256(('%s\0%s' % (config, base)).encode())
         if config != 'allmodconfig':
             try:
                 with open(config, 'rb') as src:
@@ -391,16 +393,18 @@ def tree_has_api(ws, base):
 
 
 def verify(kdir, patches, builddir, config='allmodconfig', jobs=2, cc=None, w1=False,
-           progress=None):
+           progress=None, overlay='auto', sources=()):
     """Build the objects the patches touch, before and after; the results
-    as the dict that goes into verify.json."""
+    as the dict that goes into verify.json.  overlay='never' leaves the API
+    overlay out (the test of the overlay itself passes it as a patch), and
+    sources are .c files to build although no patch touches them."""
     ws = Workspace(kdir, builddir, jobs=jobs, cc=cc, w1=w1, progress=progress)
     ws.open()
     times = {}
     start = time.monotonic()
     base = ws.base_tree()
     has_desc, has_complete = tree_has_api(ws, base)
-    overlay = not (has_desc and has_complete)
+    overlay = not (has_desc and has_complete) and overlay != 'never'
     if overlay and has_desc:
         raise UserError('%s has struct vm_area_desc but no mmap_complete: its '
                         'mmap_prepare API is not the one the overlay completes' % kdir)
@@ -409,7 +413,7 @@ def verify(kdir, patches, builddir, config='allmodconfig', jobs=2, cc=None, w1=F
     before_tree = ws.make_tree(base, overlay_patch)
     after_tree = ws.make_tree(before_tree, patches) if patches else before_tree
 
-    owner, sources = {}, []
+    owner, sources = {}, list(sources)
     for name, text in patches:
         for path in patch_files(text):
             owner.setdefault(path, name)
@@ -419,7 +423,6 @@ def verify(kdir, patches, builddir, config='allmodconfig', jobs=2, cc=None, w1=F
     # kbuild decides from the sources, configuration and compiler; the
     # "before" results are reused when none of them changed.
     key_parts = [before_tree, config, ws.cc or 'gcc', 'W=1' if w1 else '']
-    before_cache = None
 
     ws.checkout(ws.state.get('applied') if ws.state.get('applied') in (
         before_tree, after_tree) else before_tree)
@@ -428,10 +431,10 @@ def verify(kdir, patches, builddir, config='allmodconfig', jobs=2, cc=None, w1=F
     dotconfig = ws.objects_config()
     key = hashlib.sha256('\0'.join(key_parts + [dotconfig]).encode()).hexdigest()
     before_cache = ws.state.setdefault('before', {})
-    if key not in before_cache:
-        before_cache.clear()            # one key is enough: results of the current inputs
-        before_cache[key] = {}
-    known = before_cache[key]
+    known = before_cache.pop(key, {})
+    before_cache[key] = known           # last used last; the oldest go
+    for old in list(before_cache)[:-BEFORE_KEYS]:
+        del before_cache[old]
 
     times['prepare'] = ws.prepare()
     locator = kbuild.Locator(kbuild_reader(ws.src), kbuild.read_config(dotconfig),
@@ -442,43 +445,34 @@ def verify(kdir, patches, builddir, config='allmodconfig', jobs=2, cc=None, w1=F
 
     t = time.monotonic()
     missing = [g for g in goals if posixpath.normpath(g) not in known]
+    # The last compile of each object: kbuild leaves an up-to-date object
+    # alone, and its warnings are those of the compile that made it.
+    last = ws.state.setdefault('last', {})
     if missing:
         ws.checkout(before_tree)
         for obj, b in ws.build(missing, 'without the conversion').items():
             known[obj] = asdict(b)
+            if b.compiled or not b.ok:
+                last[obj] = asdict(b)
         ws.save()
     times['before'] = time.monotonic() - t
 
     t = time.monotonic()
     ws.checkout(after_tree)
     after = ws.build(goals, 'with the conversion')
-    last = ws.state.setdefault('after', {})
     for obj, b in after.items():
         if b.compiled or not b.ok:
             last[obj] = asdict(b)
         elif obj in last and last[obj].get('ok'):
-            b.warnings = last[obj]['warnings']     # up to date: the last compile's
+            b.warnings = last[obj]['warnings']
     ws.save()
     times['after'] = time.monotonic() - t
 
     files = {}
     for path in sources:
         place = places[path]
-        res = FileResult('not built', kconfig=place.kconfig, patch=owner[path],
-                         object=objs[path], reason=place.reason)
-        if place.enabled:
-            b, pre = after[objs[path]], known.get(objs[path], {})
-            before_warn = {without_position(w) for w in pre.get('warnings', [])}
-            res.warnings = [w for w in b.warnings if without_position(w) not in before_warn]
-            res.reason = ''
-            if b.ok:
-                res.status = 'built'
-            elif pre and not pre.get('ok'):
-                res.status, res.errors = 'pre-existing failure', b.errors
-                res.reason = 'fails without the conversion too'
-            else:
-                res.status, res.errors = 'failed', b.errors
-        files[path] = res
+        files[path] = classify(place, after.get(objs[path]), known.get(objs[path]),
+                               owner.get(path, ''))
     times['total'] = time.monotonic() - start
 
     result = {
@@ -495,13 +489,34 @@ def verify(kdir, patches, builddir, config='allmodconfig', jobs=2, cc=None, w1=F
         'seconds': {k: round(v, 1) for k, v in times.items()},
     }
     for name, text in patches:
-        mine = [p for p in sources if owner[p] == name]
+        mine = [p for p in sources if owner.get(p) == name]
         result['patches'][name] = {
             'files': mine,
             'headers': [p for p in patch_files(text) if not p.endswith('.c')],
             'status': patch_status([files[p].status for p in mine]),
         }
     return result
+
+
+def classify(place, after, before, patch=''):
+    """One file's FileResult from where kbuild places it, its build with the
+    conversion (Build) and without it (a Build as a dict, from state.json)."""
+    res = FileResult('not built', kconfig=place.kconfig, patch=patch,
+                     object=posixpath.normpath(place.goal), reason=place.reason)
+    if not place.enabled:
+        return res
+    before = before or {}
+    before_warn = {without_position(w) for w in before.get('warnings', [])}
+    res.warnings = [w for w in after.warnings if without_position(w) not in before_warn]
+    res.reason = ''
+    if after.ok:
+        res.status = 'built'
+    elif before and not before.get('ok'):
+        res.status, res.errors = 'pre-existing failure', after.errors
+        res.reason = 'fails without the conversion too'
+    else:
+        res.status, res.errors = 'failed', after.errors
+    return res
 
 
 def summary_counts(results):
