@@ -208,6 +208,11 @@ class Workspace:
         except (OSError, ValueError):
             self.state = {}
 
+    def close(self):
+        if self.lock:
+            self.lock.close()
+            self.lock = None
+
     def save(self):
         tmp = self.state_file + '.tmp'
         with open(tmp, 'w') as out:
@@ -274,7 +279,10 @@ class Workspace:
         files that differ (kbuild decides what to rebuild by their mtime)."""
         if self.state.get('applied') == target:
             return
-        if not self.state.get('applied'):
+        first = self.state.get('applied') is None
+        self.state['applied'] = ''          # until it is done: an interrupted
+        self.save()                         # checkout is compared file by file
+        if first:
             tools.log('verify: checking out the scratch tree (first run: about a minute)')
             self.git('read-tree', '-u', '--reset', target)
         else:
@@ -400,6 +408,13 @@ def verify(kdir, patches, builddir, config='allmodconfig', jobs=2, cc=None, w1=F
     sources are .c files to build although no patch touches them."""
     ws = Workspace(kdir, builddir, jobs=jobs, cc=cc, w1=w1, progress=progress)
     ws.open()
+    try:
+        return run(ws, kdir, patches, config, w1, overlay, sources)
+    finally:
+        ws.close()
+
+
+def run(ws, kdir, patches, config, w1, overlay, sources):
     times = {}
     start = time.monotonic()
     base = ws.base_tree()

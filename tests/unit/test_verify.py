@@ -8,7 +8,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))), 'scripts'))
 
-from mmapconv import kbuild  # noqa: E402
+from mmapconv import UserError, kbuild  # noqa: E402
 from mmapconv import verify as ver  # noqa: E402
 
 # A kernel-shaped set of kbuild files, in the forms the reference tree uses.
@@ -214,3 +214,69 @@ class Inputs(unittest.TestCase):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+def text(path):
+    with open(path) as src:
+        return src.read()
+
+
+class ScratchTree(unittest.TestCase):
+    """The scratch clone: KDIR untouched, only differing files rewritten."""
+
+    def setUp(self):
+        self.top = tempfile.mkdtemp()
+        self.kdir = os.path.join(self.top, 'linux')
+        for path, text in (('Makefile', 'all:\n'), ('MAINTAINERS', ''),
+                           ('include/linux/fs.h', 'struct file_operations;\n'),
+                           ('fs/a.c', 'int a;\n'), ('fs/b.c', 'int b;\n')):
+            os.makedirs(os.path.dirname(os.path.join(self.kdir, path)), exist_ok=True)
+            with open(os.path.join(self.kdir, path), 'w') as out:
+                out.write(text)
+        self.patch = ('diff -u -p a/fs/a.c b/fs/a.c\n--- a/fs/a.c\n+++ b/fs/a.c\n'
+                      '@@ -1 +1 @@\n-int a;\n+long a;\n')
+
+    def git_kdir(self):
+        import subprocess
+        for cmd in (['init', '-q'], ['add', '-A'],
+                    ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'x']):
+            subprocess.run(['git'] + cmd, cwd=self.kdir, check=True)
+
+    def snapshot(self):
+        out = {}
+        for root, _, names in os.walk(self.kdir):
+            for name in names:
+                path = os.path.join(root, name)
+                with open(path, 'rb') as src:
+                    out[path] = src.read()
+        return out
+
+    def roundtrip(self):
+        before = self.snapshot()
+        ws = ver.Workspace(self.kdir, os.path.join(self.top, 'build'))
+        ws.open()
+        base = ws.base_tree()
+        plain = ws.make_tree(base, [])
+        patched = ws.make_tree(base, [('p', self.patch)])
+        ws.checkout(plain)
+        a, b = (os.path.join(ws.src, 'fs', n) for n in ('a.c', 'b.c'))
+        self.assertEqual(text(a), 'int a;\n')
+        os.utime(a, (1, 1))
+        os.utime(b, (1, 1))
+        ws.checkout(patched)
+        self.assertEqual(text(a), 'long a;\n')
+        self.assertNotEqual(os.stat(a).st_mtime, 1)
+        self.assertEqual(os.stat(b).st_mtime, 1)       # not rewritten: no rebuild
+        ws.checkout(plain)
+        self.assertEqual(text(a), 'int a;\n')
+        self.assertEqual(self.snapshot(), before)       # KDIR (and its .git) untouched
+        ws.close()
+        with self.assertRaises(UserError):
+            ws.make_tree(base, [('broken.patch', self.patch.replace('int a', 'int z'))])
+
+    def test_git_tree(self):
+        self.git_kdir()
+        self.roundtrip()
+
+    def test_plain_tree(self):
+        self.roundtrip()
