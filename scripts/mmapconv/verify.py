@@ -12,12 +12,13 @@ BUILDDIR holds everything, reused from run to run:
                ("before"), keyed by everything they depend on
   verify.json  the results (default --json)
 
-Each touched object is built without the conversion (base + overlay) and
-with it.  An object that fails both ways is a pre-existing failure, not the
-conversion's.  The "before" results depend only on the base tree, the
-overlay, the .config and the compiler, so a rerun takes them from
-state.json and only kbuild's own up-to-date check runs for the "after"
-build.
+Each touched object is built with the conversion (base + overlay +
+patches), and, when that fails or warns, without it (base + overlay): an
+object that fails both ways is a pre-existing failure, not the conversion's,
+and only the warnings the build without it lacks are the conversion's.  The
+"before" results depend only on the base tree, the overlay, the .config and
+the compiler, so they are kept in state.json; a rerun with nothing changed
+only runs kbuild's own up-to-date check.
 """
 
 import fcntl
@@ -44,6 +45,8 @@ KBUILD_QUIET = re.compile(r'^\s\s([A-Z][A-Z0-9_]*)(?: \[M\])?\s+(\S+)$')
 DIAGNOSTIC = re.compile(r'^(\S+?):(\d+):(?:(\d+):)? (?:fatal )?(error|warning): (.*)$')
 OBJTOOL = re.compile(r'^(\S+\.o): (warning|error): objtool: (.*)$')
 MAKE_FAILED = re.compile(r'\*\*\* \[[^\]]*?: (\S+)\] Error \d+')
+# The compiler's messages in ASCII and English, the same for every user.
+MAKE_ENV = dict(os.environ, LC_ALL='C')
 # "before" results kept for this many (tree, .config, compiler) combinations
 BEFORE_KEYS = 4
 STATUSES = ('built', 'failed', 'not built', 'pre-existing failure')
@@ -300,6 +303,14 @@ class Workspace:
         self.state['applied'] = target
         self.save()
 
+    def switch(self, target, paths):
+        """Some paths only, to their version in target; the work tree is
+        marked as not matching any tree until checkout() sets it again."""
+        self.state['applied'] = ''
+        self.save()
+        self.git('checkout', target, '--pathspec-from-file=-', '--pathspec-file-nul',
+                 input='\0'.join(paths))
+
     # kbuild
     def make_args(self, *goals, w1=False):
         args = ['make', '-C', self.src, 'O=' + self.obj, '-j%d' % self.jobs]
@@ -312,7 +323,7 @@ class Workspace:
         return args + list(goals)
 
     def kmake(self, *goals, what):
-        proc = tools.run(self.make_args(*goals), check=False)
+        proc = tools.run(self.make_args(*goals), check=False, env=MAKE_ENV)
         if proc.returncode != 0:
             tail = '\n'.join((proc.stdout + proc.stderr).strip().splitlines()[-8:])
             raise UserError('%s failed in %s:\n%s' % (what, self.obj, tail))
@@ -353,7 +364,7 @@ class Workspace:
         if not goals:
             return {}
         cmd = self.make_args('-k', '--output-sync=target', *goals, w1=self.w1)
-        proc = tools.start(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        proc = tools.start(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=MAKE_ENV)
         lines, done, total = [], 0, len(goals)
         wanted = {posixpath.normpath(g) for g in goals}
         for line in proc.stdout:
@@ -439,8 +450,7 @@ def run(ws, kdir, patches, config, w1, overlay, sources):
     # "before" results are reused when none of them changed.
     key_parts = [before_tree, config, ws.cc or 'gcc', 'W=1' if w1 else '']
 
-    ws.checkout(ws.state.get('applied') if ws.state.get('applied') in (
-        before_tree, after_tree) else before_tree)
+    ws.checkout(after_tree)
     ws.configure(config, base)
     times['configure'] = time.monotonic() - start
     dotconfig = ws.objects_config()
@@ -459,22 +469,11 @@ def run(ws, kdir, patches, config, w1, overlay, sources):
     objs = {path: posixpath.normpath(p.goal) for path, p in places.items()}
 
     t = time.monotonic()
-    missing = [g for g in goals if posixpath.normpath(g) not in known]
+    ws.checkout(after_tree)
+    after = ws.build(goals, 'with the conversion')
     # The last compile of each object: kbuild leaves an up-to-date object
     # alone, and its warnings are those of the compile that made it.
     last = ws.state.setdefault('last', {})
-    if missing:
-        ws.checkout(before_tree)
-        for obj, b in ws.build(missing, 'without the conversion').items():
-            known[obj] = asdict(b)
-            if b.compiled or not b.ok:
-                last[obj] = asdict(b)
-        ws.save()
-    times['before'] = time.monotonic() - t
-
-    t = time.monotonic()
-    ws.checkout(after_tree)
-    after = ws.build(goals, 'with the conversion')
     for obj, b in after.items():
         if b.compiled or not b.ok:
             last[obj] = asdict(b)
@@ -482,6 +481,30 @@ def run(ws, kdir, patches, config, w1, overlay, sources):
             b.warnings = last[obj]['warnings']
     ws.save()
     times['after'] = time.monotonic() - t
+
+    # Without the conversion, only what judging needs: a failure (is it
+    # pre-existing?) and warnings (are they new?).  An object that builds
+    # cleanly with the conversion has nothing to compare.  Only its sources
+    # and the headers the patches touch are switched, and switched back, so
+    # that the other objects stay up to date.
+    t = time.monotonic()
+    need = [g for g in goals if posixpath.normpath(g) not in known and
+            (not after[posixpath.normpath(g)].ok or after[posixpath.normpath(g)].warnings)]
+    if need:
+        by_goal = {p.goal: path for path, p in places.items()}
+        paths = sorted({by_goal[g] for g in need} |
+                       {p for p in owner if not p.endswith('.c')})
+        ws.switch(before_tree, paths)
+        try:
+            for obj, b in ws.build(need, 'without the conversion').items():
+                known[obj] = asdict(b)
+                if b.compiled or not b.ok:
+                    last[obj] = asdict(b)
+        finally:
+            ws.switch(after_tree, paths)
+            ws.state['applied'] = after_tree
+            ws.save()
+    times['before'] = time.monotonic() - t
 
     files = {}
     for path in sources:
