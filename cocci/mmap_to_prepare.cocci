@@ -9,8 +9,9 @@
 //# Handlers that populate page tables (remap_pfn_range, vm_insert_page, ...)
 //# are left alone: split_prefault.cocci turns them into mmap_prepare plus
 //# mmap_complete.  So are handlers that take a reference or an allocation
-//# that vm_ops->close gives back: with mmap_prepare they need mmap_abort. Handlers that pass the VMA to a function this semantic patch
-//# cannot see through, keep the VMA pointer, or are called directly by other
+//# that vm_ops->close gives back: with mmap_prepare they need mmap_abort.
+//# Handlers that pass the VMA to a function this semantic patch cannot see
+//# through, keep the VMA pointer, or are called directly by other
 //# code are left alone and reported (MODE=report says why, one line each).
 //# A static helper that takes the VMA is converted with its handler when all
 //# of its callers are converted; otherwise the handler is left alone.
@@ -22,6 +23,8 @@
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
 // Keywords: mmap, mmap_prepare, vm_area_desc, file_operations, proc_ops
+
+// BEGIN shared: scripts/gen_cocci.py copies this part into split_prefault.cocci
 
 virtual patch
 virtual context
@@ -184,7 +187,7 @@ def use_blocker(ff, fn, name, k, seen):
 # When a handler has several blockers, the report names the one a developer
 # must deal with first: the most specific.
 PRIORITY = ['blocked:stacked', 'blocked:dma', 'blocked:delegates',
-	    'blocked:keeps-vma', 'blocked:unknown-vma-use', 'needs-abort',
+	    'blocked:keeps-vma', 'blocked:unknown-vma-use', 'blocked:needs-abort',
 	    'needs-complete']
 
 
@@ -204,10 +207,11 @@ def blocked_use(ff, fn, seen):
 			if why:
 				found.append(why)
 	for take, k in ff.takes.get(fn, []):
-		found.append(('needs-abort(%s)' % take,
+		found.append(('blocked:needs-abort(%s)' % take,
 			      '%s calls %s() (line %d), which vm_ops->close presumably '
 			      'undoes; with mmap_prepare a mapping that fails after prepare '
-			      'gets no close, so it needs mmap_abort too' % (fn, take, k[0])))
+			      'gets no close, so it needs an mmap_abort that gives it back: '
+			      'write that by hand' % (fn, take, k[0])))
 	if not found:
 		return None
 	return min(found, key=lambda why: PRIORITY.index(why[0].split('(')[0]))
@@ -301,16 +305,39 @@ def decide(ff):
 	return ff.decision
 
 
+def primitives(ff, fn, seen=None):
+	"""Populate and dma_mmap_* calls fn makes on its VMA, itself or through
+	same-file helpers: what the audit lists as the handler's primitives."""
+	seen = seen if seen is not None else set()
+	if fn in seen:
+		return set()
+	seen.add(fn)
+	names = vma_param(ff, fn)
+	found = set()
+	for (where, name, k) in ff.vma_uses:
+		if where != fn or name not in names or k not in ff.call_args:
+			continue
+		callee = ff.call_args[k][0]
+		if callee in POPULATE or callee.startswith('dma_mmap_'):
+			found.add(callee)
+		elif any(not d[3] for d in ff.defs.get(callee, [])):
+			found |= primitives(ff, callee, seen)
+	return found
+
+
 def report_handler(ff, h, p, emit):
 	"""One line per handler: where it is defined (else installed), the
-	initializers installing it, its status code and what to do about it."""
+	initializers installing it, the populate calls it makes, its status
+	code and what to do about it."""
 	if h in ff.reported or h not in ff.hooks:
 		return
 	ff.reported.add(h)
 	status, reason = decide(ff)[0][h]
 	fops = sorted({f for (_, f, _) in ff.hooks[h]})
-	emit(ff.def_pos.get(h, p)[0], '%s (%s): %s: %s'
-	     % (h, ', '.join(fops), status, reason))
+	prims = sorted(primitives(ff, h))
+	emit(ff.def_pos.get(h, p)[0], '%s (%s)%s: %s: %s'
+	     % (h, ', '.join(fops), ' [%s]' % ','.join(prims) if prims else '',
+		status, reason))
 
 
 def report_already(ff, h, p, emit):
@@ -705,6 +732,8 @@ desc@p
 p << desc_name.p;
 @@
 facts(p).desc_users.add(p[0].current_element)
+
+// END shared
 
 // ---------------------------------------------------------------------------
 // Decisions: one line per handler, and the functions to rewrite.

@@ -13,6 +13,8 @@ class Handler:
     fops: list
     status: str
     reason: str
+    # populate and dma_mmap_* calls the handler makes on its VMA
+    primitives: list = dataclasses.field(default_factory=list)
 
     @property
     def converted(self):
@@ -28,7 +30,29 @@ def from_report(match):
     return Handler(file=match.group('file'), line=int(match.group('line')),
                    handler=match.group('handler'),
                    fops=[f.strip() for f in match.group('fops').split(',') if f.strip()],
-                   status=match.group('status'), reason=match.group('reason'))
+                   status=match.group('status'), reason=match.group('reason'),
+                   primitives=[p for p in (match.group('primitives') or '').split(',') if p])
+
+
+def combine(reports):
+    """One status per handler from the reports of semantic patches run one
+    after the other: a conversion wins (a later patch sees its result as
+    'already'); otherwise the last patch that looked at the handler knows
+    the most (split_prefault.cocci refines needs-complete)."""
+    winner = {}
+    for n, report in enumerate(reports):
+        for h in report:
+            key = (h.file, h.handler)
+            renamed = (h.file, h.handler[:-len('_prepare')])
+            if h.status == 'already' and h.handler.endswith('_prepare') and \
+               renamed in winner and reports[winner[renamed][0]][winner[renamed][1]].converted:
+                winner[key] = (-1, 0)       # an earlier patch's own result
+                continue
+            old = winner.get(key)
+            if old is None or (not reports[old[0]][old[1]].converted and old[0] != n):
+                winner[key] = (n, report.index(h))
+    return [h for n, report in enumerate(reports) for h in report
+            if winner[(h.file, h.handler)][0] == n]
 
 
 def merge(handlers):
@@ -39,6 +63,7 @@ def merge(handlers):
         key = (h.file, h.handler)
         if key in seen:
             seen[key].fops = sorted(set(seen[key].fops) | set(h.fops))
+            seen[key].primitives = sorted(set(seen[key].primitives) | set(h.primitives))
         else:
             seen[key] = h
     return sorted(seen.values(), key=lambda h: (h.file, h.line, h.handler))

@@ -20,7 +20,8 @@ from . import tools
 
 REPORT_LINE = re.compile(
     r'^(?P<file>[^\s:]+):(?P<line>\d+):(?P<col>\d+)-(?P<end>\d+): '
-    r'(?P<handler>\w+) \((?P<fops>[^)]*)\): (?P<status>\S+): (?P<reason>.*)$')
+    r'(?P<handler>\w+) \((?P<fops>[^)]*)\)(?: \[(?P<primitives>[\w,]*)\])?: '
+    r'(?P<status>\S+): (?P<reason>.*)$')
 TIMEOUT = re.compile(r'timeout \(we abort\)\s*:?\s*(?P<files>.*)')
 EXCEPTION = re.compile(r'^EXN: .* in (?P<file>\S+)$')
 
