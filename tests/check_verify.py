@@ -33,6 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(TOP, 'scripts'))
 
+from mmapconv import UserError  # noqa: E402
 from mmapconv import verify as ver  # noqa: E402
 
 CONVERT = [sys.executable, os.path.join(TOP, 'scripts', 'convert.py'), 'verify']
@@ -81,9 +82,13 @@ def check_overlay(args, c):
     with open(ver.OVERLAY) as src:
         overlay = src.read()
     start = time.monotonic()
-    result = ver.verify(args.kdir, [('overlay/mmap_prepare-api.patch', overlay)],
-                        args.builddir, jobs=args.jobs, w1=True, progress=False,
-                        overlay='never', sources=OVERLAY_SAMPLES)
+    try:
+        result = ver.verify(args.kdir, [('overlay/mmap_prepare-api.patch', overlay)],
+                            args.builddir, jobs=args.jobs, w1=True, progress=False,
+                            overlay='never', sources=OVERLAY_SAMPLES)
+    except UserError as err:
+        c.check(False, 'verify of the overlay alone runs', str(err))
+        return
     files = result['files']
     print('overlay alone, W=1: %s (%.0f s)' % (', '.join(
         '%s %s' % (p, f['status']) for p, f in sorted(files.items())),
@@ -164,6 +169,10 @@ def check_distcc(args, c):
         # distccd refuses to run as root; it takes this user instead
         user = 'distccd' if 'distccd' in {u.pw_name for u in pwd.getpwall()} else 'nobody'
         cmd += ['--user', user]
+    # an object left up to date by an earlier distcc run would not be compiled
+    stale = os.path.join(args.builddir, 'obj', 'fs', 'ramfs', 'file-mmu.o')
+    if os.path.exists(stale):
+        os.unlink(stale)
     server = subprocess.Popen(cmd, start_new_session=True)
     try:
         for _ in range(50):

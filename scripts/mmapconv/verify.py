@@ -45,8 +45,10 @@ KBUILD_QUIET = re.compile(r'^\s\s([A-Z][A-Z0-9_]*)(?: \[M\])?\s+(\S+)$')
 DIAGNOSTIC = re.compile(r'^(\S+?):(\d+):(?:(\d+):)? (?:fatal )?(error|warning): (.*)$')
 OBJTOOL = re.compile(r'^(\S+\.o): (warning|error): objtool: (.*)$')
 MAKE_FAILED = re.compile(r'\*\*\* \[[^\]]*?: (\S+)\] Error \d+')
-# The compiler's messages in ASCII and English, the same for every user.
-MAKE_ENV = dict(os.environ, LC_ALL='C')
+# The compiler's messages in ASCII and English, the same for every user
+# (kbuild unexports LC_ALL, so the other variables are set too).
+MAKE_ENV = dict({k: v for k, v in os.environ.items() if k != 'LANGUAGE'},
+                LC_ALL='C', LANG='C', LC_CTYPE='C', LC_MESSAGES='C')
 # "before" results kept for this many (tree, .config, compiler) combinations
 BEFORE_KEYS = 4
 STATUSES = ('built', 'failed', 'not built', 'pre-existing failure')
