@@ -356,9 +356,20 @@ class Workspace:
         self.state['configured'] = stamp
         self.save()
 
-    def prepare(self):
+    def prepare(self, *inputs):
+        """make prepare, on its own so that its failure is reported as such.
+        When nothing it depends on changed since it last succeeded, the
+        builds' own prepare step (a prerequisite of every single target)
+        is enough: that saves a pass over the tree on a rerun."""
+        stamp = hashlib.sha256('\0'.join((self.state.get('configured') or '',
+                                          self.cc or '') + inputs).encode()).hexdigest()
+        generated = os.path.join(self.obj, 'include', 'generated', 'asm-offsets.h')
+        if self.state.get('prepared') == stamp and os.path.exists(generated):
+            return 0.0
         start = time.monotonic()
         self.kmake('prepare', what='make prepare')
+        self.state['prepared'] = stamp
+        self.save()
         return time.monotonic() - start
 
     def build(self, goals, label):
@@ -463,7 +474,7 @@ def run(ws, kdir, patches, config, w1, overlay, sources):
     for old in list(before_cache)[:-BEFORE_KEYS]:
         del before_cache[old]
 
-    times['prepare'] = ws.prepare()
+    times['prepare'] = ws.prepare(before_tree, after_tree)
     locator = kbuild.Locator(kbuild_reader(ws.src), kbuild.read_config(dotconfig),
                              includers=fragment_users(ws))
     places = {path: locator.place(path) for path in sources}
