@@ -106,6 +106,26 @@ class Evaluator:
         self.read = read
         self.config = config
         self.srcarch = srcarch
+        self.arch = None
+
+    def arch_folders(self):
+        """ARCH_CORE, ARCH_LIB and ARCH_DRIVERS, which the top-level Kbuild
+        descends into: the top Makefile's libs-y (lib/) and the
+        architecture Makefile's core-y, libs-y and drivers-y."""
+        if self.arch is None:
+            self.arch = {}
+            env = {}
+            self.run(self.read('arch/%s/Makefile' % self.srcarch) or '', env,
+                     Makefile('arch/' + self.srcarch), [], 0)
+
+            def folders(name):
+                val, simple = env.get(name, ('', True))
+                return [w for w in (val if simple else self.expand(val, env)).split()
+                        if w.endswith('/')]
+            self.arch = {'ARCH_CORE': ' '.join(folders('core-y')),
+                         'ARCH_LIB': ' '.join(['lib/'] + folders('libs-y')),
+                         'ARCH_DRIVERS': ' '.join(folders('drivers-y'))}
+        return self.arch
 
     # -- expansion ---------------------------------------------------------
     def expand(self, text, env, depth=0):
@@ -144,6 +164,8 @@ class Evaluator:
             return value if simple else self.expand(value, env, depth + 1)
         if name.startswith('CONFIG_'):
             return self.config.get(name, '')
+        if name in ('ARCH_CORE', 'ARCH_LIB', 'ARCH_DRIVERS'):
+            return self.arch_folders().get(name, '')
         return {'srctree': '.', 'SRCARCH': self.srcarch, 'ARCH': self.srcarch,
                 'objtree': '.'}.get(name, '')
 

@@ -13,7 +13,13 @@ from mmapconv import verify as ver  # noqa: E402
 
 # A kernel-shaped set of kbuild files, in the forms the reference tree uses.
 TREE = {
-    'Kbuild': 'obj-y += fs/ drivers/ arch/$(SRCARCH)/\nobj-$(CONFIG_BLOCK) += block/\n',
+    'Kbuild': 'obj-y += fs/ drivers/ arch/$(SRCARCH)/\nobj-$(CONFIG_BLOCK) += block/\n'
+              'obj-y += $(ARCH_LIB) $(ARCH_DRIVERS)\n',
+    # lib/ and arch/x86/pci/ are named only through ARCH_LIB and ARCH_DRIVERS
+    'arch/x86/Makefile': 'obj-y += kvm/\nlibs-y += arch/x86/lib/\n'
+                         'drivers-$(CONFIG_PCI) += arch/x86/pci/\n',
+    'lib/Makefile': 'obj-$(CONFIG_TEST_HMM) += test_hmm.o\n',
+    'arch/x86/pci/Makefile': 'obj-y += i386.o\n',
     'fs/Makefile': 'obj-y += ramfs/\nobj-$(CONFIG_ROMFS_FS) += romfs/\n'
                    'obj-$(CONFIG_HOSTFS) += hostfs/\nobj-y += read_write.o\n',
     # an override decides which file a composite object takes
@@ -31,14 +37,13 @@ TREE = {
     'drivers/vhost/Makefile': 'obj-$(CONFIG_VHOST_VDPA) += vhost_vdpa.o\nvhost_vdpa-y := vdpa.o\n',
     'block/Makefile': 'obj-y += fops.o\n',
     'arch/x86/Kconfig': 'config X86\n\tdef_bool y\n',
-    'arch/x86/Makefile': 'obj-y += kvm/\n',
     'arch/x86/kvm/Makefile': 'KVM := ../../../virt/kvm\ninclude $(srctree)/virt/kvm/Makefile.kvm\n'
                              'kvm-y += x86.o\nobj-$(CONFIG_KVM_X86) += kvm.o\n',
     'arch/powerpc/Kconfig': 'config CC_HAS_ELFV2\n\tdef_bool y\nconfig PPC\n\tbool\n',
     'arch/powerpc/kvm/Makefile': 'obj-$(CONFIG_KVM) += kvm.o\n',
     'virt/kvm/Makefile.kvm': 'kvm-y := $(KVM)/kvm_main.o $(KVM)/eventfd.o\n',
 }
-CONFIG = {'CONFIG_MMU': 'y', 'CONFIG_ROMFS_FS': 'm', 'CONFIG_ROMFS_ON_MTD': 'y',
+CONFIG = {'CONFIG_TEST_HMM': 'm', 'CONFIG_PCI': 'y', 'CONFIG_MMU': 'y', 'CONFIG_ROMFS_FS': 'm', 'CONFIG_ROMFS_ON_MTD': 'y',
           'CONFIG_VHOST_VDPA': 'm', 'CONFIG_KVM_X86': 'm', 'CONFIG_KVM': 'y'}
 
 
@@ -90,6 +95,13 @@ class Placement(unittest.TestCase):
         self.assertEqual(p.kconfig, 'CONFIG_KVM_X86')
         off = locator(dict(CONFIG, CONFIG_KVM_X86='')).place('virt/kvm/kvm_main.c')
         self.assertFalse(off.enabled)
+
+    def test_folders_named_by_the_architecture(self):
+        p = locator().place('lib/test_hmm.c')
+        self.assertEqual((p.enabled, p.kconfig), (True, 'CONFIG_TEST_HMM'))
+        self.assertTrue(locator().place('arch/x86/pci/i386.c').enabled)
+        self.assertFalse(locator(dict(CONFIG, CONFIG_PCI='')).place('arch/x86/pci/i386.c')
+                         .enabled)
 
     def test_unknown_file(self):
         p = locator().place('drivers/char/nowhere.c')
