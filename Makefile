@@ -14,16 +14,20 @@ M       ?=
 # convert.py and the test scripts take -v
 VERBOSE := $(if $(filter 1,$(V)),-v,)
 
-.PHONY: help deps tree convert check check-fixtures check-unit check-kernel \
-	check-vmamodel bench clean cocci
+.PHONY: help deps tree convert verify check check-fixtures check-unit \
+	check-kernel check-vmamodel check-verify bench clean cocci
 
 help:
 	@echo 'mmap-convert targets:'
 	@echo '  convert       install what is missing, then convert KDIR (default: the'
 	@echo '                reference tree) with both semantic patches and write'
 	@echo '                $$(O)/mmap_prepare.diff'
+	@echo '  verify        convert KDIR, then compile every object the conversion'
+	@echo '                touches, with it (and without, to judge a failure or a'
+	@echo '                warning): $$(O)/verify.json'
 	@echo '  check         install what is missing, then run every test:'
-	@echo '                check-unit, check-fixtures, check-vmamodel and check-kernel'
+	@echo '                check-unit, check-fixtures, check-vmamodel, check-kernel'
+	@echo '                and check-verify'
 	@echo '  check-unit    unit tests of scripts/mmapconv and cocci/src (no spatch,'
 	@echo '                no tree)'
 	@echo '  check-fixtures  semantic patches against tests/fixtures, in either'
@@ -34,7 +38,11 @@ help:
 	@echo '                the shared part of mmap_to_prepare.cocci'
 	@echo '  check-kernel  whole reference tree: the patch applies, touches only'
 	@echo '                allowed handlers, and equals make coccicheck on M= folders'
-	@echo '  bench         time convert.py against make coccicheck (J=2)'
+	@echo '  check-verify  verify on a handful of reference-tree objects: results,'
+	@echo '                the API overlay alone, and a build through distcc'
+	@echo '  bench         time convert.py against make coccicheck (J=2), and'
+	@echo '                make verify (first run and rerun); BENCH=verify or'
+	@echo '                BENCH=convert runs one part'
 	@echo '  deps          apt-get install what is missing (as root)'
 	@echo '  tree          unpack linux-source-6.12 into .cache/ as a git tree'
 	@echo '  clean         remove $$(O)'
@@ -58,7 +66,14 @@ convert: $(KDIR_DEPS)
 	$(PYTHON) scripts/convert.py convert $(VERBOSE) -j $(J) $(KDIR) $(M) \
 		-o $(O)/mmap_prepare.diff
 
-check: deps check-unit check-fixtures check-vmamodel check-kernel
+# verify's scratch tree and kbuild output, reused by the next make verify
+VERIFY_DIR := $(O)/verify
+
+verify: convert
+	$(PYTHON) scripts/convert.py verify $(VERBOSE) -j $(J) $(KDIR) \
+		--patch $(O)/mmap_prepare.diff -O $(VERIFY_DIR) --json $(O)/verify.json
+
+check: deps check-unit check-fixtures check-vmamodel check-kernel check-verify
 
 check-unit:
 	$(PYTHON) -m unittest discover -s tests/unit -t . $(if $(filter 1,$(V)),-v,)
@@ -75,8 +90,12 @@ check-kernel: $(KDIR_DEPS)
 cocci:
 	$(PYTHON) scripts/gen_cocci.py
 
+check-verify: $(KDIR_DEPS)
+	$(PYTHON) tests/check_verify.py $(VERBOSE) -j $(J) -O $(O)/check-verify $(KDIR)
+
+BENCH ?= all
 bench: $(KDIR_DEPS)
-	$(PYTHON) tests/bench.py -O $(O) $(KDIR)
+	$(PYTHON) tests/bench.py --only $(BENCH) -j $(J) -O $(O) $(KDIR)
 
 clean:
 	rm -rf $(O)

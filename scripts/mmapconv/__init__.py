@@ -2,7 +2,8 @@
 
 The package follows the pipeline: tree (find the kernel tree and the files
 worth looking at), spatch (run the semantic patches), classify (read what
-they say about each handler), convert (the `convert` subcommand).
+they say about each handler), convert (the `convert` subcommand), kbuild
+and verify (the `verify` subcommand: compile what a conversion touches).
 """
 
 import os
