@@ -14,26 +14,42 @@ M       ?=
 # convert.py and the test scripts take -v
 VERBOSE := $(if $(filter 1,$(V)),-v,)
 
-.PHONY: help deps tree convert series check check-fixtures check-unit check-kernel \
-	check-series check-series-kernel bench clean
+.PHONY: help deps tree convert series verify check check-fixtures check-unit \
+	check-kernel check-vmamodel check-verify check-series check-series-kernel \
+	bench clean cocci
 
 help:
 	@echo 'mmap-convert targets:'
 	@echo '  convert       install what is missing, then convert KDIR (default: the'
-	@echo '                reference tree) and write $$(O)/mmap_prepare.diff'
+	@echo '                reference tree) with both semantic patches and write'
+	@echo '                $$(O)/mmap_prepare.diff'
+	@echo '  verify        convert KDIR, then compile every object the conversion'
+	@echo '                touches, with it (and without, to judge a failure or a'
+	@echo '                warning): $$(O)/verify.json'
 	@echo '  series        convert KDIR and write the result as patch series, one'
 	@echo '                per set of maintainers, ready for git send-email, in'
 	@echo '                $$(O)/series/ (index.txt lists them)'
 	@echo '  check         install what is missing, then run every test:'
-	@echo '                check-unit, check-fixtures, check-kernel and check-series'
-	@echo '  check-unit    unit tests of scripts/mmapconv (no spatch, no tree)'
-	@echo '  check-fixtures  semantic patches against tests/fixtures'
+	@echo '                check-unit, check-fixtures, check-vmamodel, check-kernel,'
+	@echo '                check-verify and check-series'
+	@echo '  check-unit    unit tests of scripts/mmapconv and cocci/src (no spatch,'
+	@echo '                no tree)'
+	@echo '  check-fixtures  semantic patches against tests/fixtures, in either'
+	@echo '                order, and a second run that changes nothing'
+	@echo '  check-vmamodel  run each fixture and its conversion through a C model'
+	@echo '                of the mmap path (ASan+UBSan, CC=$(CC)); they must agree'
+	@echo '  cocci         write cocci/split_prefault.cocci from cocci/src and'
+	@echo '                the shared part of mmap_to_prepare.cocci'
 	@echo '  check-kernel  whole reference tree: the patch applies, touches only'
 	@echo '                allowed handlers, and equals make coccicheck on M= folders'
+	@echo '  check-verify  verify on a handful of reference-tree objects: results,'
+	@echo '                the API overlay alone, and a build through distcc'
 	@echo '  check-series  series on a small kernel-shaped git tree built by the test'
 	@echo '  check-series-kernel  (slow, not in check) series of the reference tree:'
 	@echo '                each applies with git am onto the base, checkpatch clean'
-	@echo '  bench         time convert.py against make coccicheck (J=2)'
+	@echo '  bench         time convert.py against make coccicheck (J=2), and'
+	@echo '                make verify (first run and rerun); BENCH=verify or'
+	@echo '                BENCH=convert runs one part'
 	@echo '  deps          apt-get install what is missing (as root)'
 	@echo '  tree          unpack linux-source-6.12 into .cache/ as a git tree'
 	@echo '  clean         remove $$(O)'
@@ -61,13 +77,24 @@ series: $(KDIR_DEPS)
 	@mkdir -p $(O)
 	$(PYTHON) scripts/convert.py series $(VERBOSE) -j $(J) $(KDIR) $(M) -o $(O)/series
 
-check: deps check-unit check-fixtures check-kernel check-series
+# verify's scratch tree and kbuild output, reused by the next make verify
+VERIFY_DIR := $(O)/verify
+
+verify: convert
+	$(PYTHON) scripts/convert.py verify $(VERBOSE) -j $(J) $(KDIR) \
+		--patch $(O)/mmap_prepare.diff -O $(VERIFY_DIR) --json $(O)/verify.json
+
+check: deps check-unit check-fixtures check-vmamodel check-kernel check-verify \
+	check-series
 
 check-unit:
 	$(PYTHON) -m unittest discover -s tests/unit -t . $(if $(filter 1,$(V)),-v,)
 
 check-fixtures: deps
 	$(PYTHON) tests/run_fixtures.py $(VERBOSE)
+
+check-vmamodel: deps
+	$(PYTHON) tests/vmamodel/run.py $(VERBOSE) -j $(J) -O $(O)/vmamodel --cc $(CC)
 
 check-kernel: $(KDIR_DEPS)
 	$(PYTHON) tests/check_kernel.py $(VERBOSE) -j $(J) -O $(O) $(KDIR)
@@ -80,8 +107,15 @@ check-series: tree
 check-series-kernel: $(KDIR_DEPS)
 	$(PYTHON) tests/check_series_kernel.py $(VERBOSE) -j $(J) -O $(O) $(KDIR)
 
+cocci:
+	$(PYTHON) scripts/gen_cocci.py
+
+check-verify: $(KDIR_DEPS)
+	$(PYTHON) tests/check_verify.py $(VERBOSE) -j $(J) -O $(O)/check-verify $(KDIR)
+
+BENCH ?= all
 bench: $(KDIR_DEPS)
-	$(PYTHON) tests/bench.py -O $(O) $(KDIR)
+	$(PYTHON) tests/bench.py --only $(BENCH) -j $(J) -O $(O) $(KDIR)
 
 clean:
 	rm -rf $(O)

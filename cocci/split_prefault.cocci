@@ -192,7 +192,7 @@ def use_blocker(ff, fn, name, k, seen):
 # When a handler has several blockers, the report names the one a developer
 # must deal with first: the most specific.
 PRIORITY = ['blocked:stacked', 'blocked:dma', 'blocked:delegates',
-	    'blocked:keeps-vma', 'blocked:unknown-vma-use', 'needs-abort',
+	    'blocked:keeps-vma', 'blocked:unknown-vma-use', 'blocked:needs-abort',
 	    'needs-complete']
 
 
@@ -212,10 +212,11 @@ def blocked_use(ff, fn, seen):
 			if why:
 				found.append(why)
 	for take, k in ff.takes.get(fn, []):
-		found.append(('needs-abort(%s)' % take,
+		found.append(('blocked:needs-abort(%s)' % take,
 			      '%s calls %s() (line %d), which vm_ops->close presumably '
 			      'undoes; with mmap_prepare a mapping that fails after prepare '
-			      'gets no close, so it needs mmap_abort too' % (fn, take, k[0])))
+			      'gets no close, so it needs an mmap_abort that gives it back: '
+			      'write that by hand' % (fn, take, k[0])))
 	if not found:
 		return None
 	return min(found, key=lambda why: PRIORITY.index(why[0].split('(')[0]))
@@ -751,6 +752,10 @@ facts(p).desc_users.add(p[0].current_element)
 # self-contained file for make coccicheck; tests/unit imports it directly.
 # Inside the .cocci, spatch strips C++-style comments even from Python code,
 # so this file never uses a double slash (integer division is divmod()).
+# The C lexer of spatch also reads this code: an apostrophe in a comment
+# pairs with the next single quote and can hide the end of the block. If
+# make check-fixtures reports a parse error of split_prefault.cocci after an
+# edit here, look at the quotes of that edit first.
 
 import re
 
@@ -774,7 +779,7 @@ PURE_CALLS = {
     'dev_get_drvdata', 'platform_get_drvdata', 'to_platform_device',
     'pgprot_noncached', 'pgprot_writecombine', 'pgprot_device',
     'pgprot_decrypted', 'pgprot_val', 'BIT', 'GENMASK', 'lower_32_bits',
-    'upper_32_bits', 'ARRAY_SIZE', 'pfn_valid', 'is_vmalloc_addr',
+    'upper_32_bits', 'ARRAY_SIZE', 'pfn_valid', 'is_vmalloc_addr', 'vma_pages',
 }
 
 # Lock calls whose lock is still held when they return; the unlock that
@@ -814,6 +819,11 @@ TYPE_WORDS = {
 }
 KEYWORDS = {'if', 'else', 'for', 'while', 'do', 'switch', 'return', 'goto',
             'case', 'default', 'break', 'continue', 'sizeof', 'typeof'}
+
+
+# the lexer of spatch counts the braces of embedded Python too: keep them
+# balanced
+OPEN_BRACE = chr(123)
 
 
 class Blocked(Exception):
@@ -860,8 +870,9 @@ def tokenize(text, start, end):
             raise Blocked('blocked:order', 'cannot read the source at offset %d' % pos)
         kind = m.lastgroup
         if kind == 'pp':
-            raise Blocked('blocked:order', 'the handler has preprocessor lines in its '
-                          'body; split it by hand')
+            raise Blocked('blocked:order', 'the handler has preprocessor lines (line %d) '
+                          'in its body; split it by hand'
+                          % (text.count('\n', 0, m.start()) + 1))
         if kind not in ('ws', 'comment'):
             toks.append(Tok(kind, m.group(), m.start(), m.end()))
         pos = m.end()
@@ -1099,15 +1110,29 @@ def wrap_flags(flags, col, op):
     return lead + opening + ('\n' + indent_to(align)).join(lines) + closing + ';'
 
 
-def wrap_call(name, args, col, suffix=';'):
+def wrap_assignment(var, expr, col):
+    """'var = expr;', the expression continued on an aligned line when the
+    whole passes 80 columns."""
+    line = '%s = %s;' % (var, expr)
+    if col + len(line) <= 80 or ' ' not in expr:
+        return line
+    align = col + len(var) + 3
+    cut = expr.rfind(' ', 0, 80 - align)
+    if cut <= 0:
+        return line
+    return '%s = %s\n%s%s;' % (var, expr[:cut], indent_to(align), expr[cut + 1:])
+
+
+def wrap_call(name, args, col, suffix=';', reserve=0):
     """'name(args...)suffix' starting at col, wrapped at 80 columns with the
-    continuation lines aligned to the opening parenthesis."""
+    continuation lines aligned to the opening parenthesis; reserve: what
+    follows on the last line."""
     align = col + len(name) + 1
     lines, line = [], ''
     for i, arg in enumerate(args):
         last = i == len(args) - 1
         piece = arg + ('' if last else ',')
-        end = len(suffix) + 1 if last else 0
+        end = len(suffix) + 1 + reserve if last else 0
         cand = piece if not line else line + ' ' + piece
         if line and align + len(cand) + end > 80:
             lines.append(line)
@@ -1150,6 +1175,7 @@ class Split:
         self.primitives = []
         self.carried = []         # names travelling in mmap_context
         self.reason = ''
+        self.remove = set()       # (line, column) of the statements to remove
 
 
 def is_pure(toks, i, j, ok_ident):
@@ -1183,6 +1209,15 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         if re.search(r'\b%s%s\b' % (re.escape(name), suffix), text):
             raise Blocked('blocked:order', '%s%s already exists in this file; rename '
                           'it, then rerun' % (name, suffix))
+    def line_of(tok):
+        return text.count('\n', 0, tok.start) + 1
+
+    proto = re.search(r'^[^\n;{}()]*\b%s\s*\([^;{}]*\)\s*;' % re.escape(name), text, re.M)
+    if proto:
+        # three prototypes cannot take the place of one in spatch
+        raise Blocked('blocked:order', '%s has a forward declaration (line %d); move the '
+                      'definition above its first use, then rerun'
+                      % (name, text.count('\n', 0, proto.start()) + 1))
     stmts = []
     i = 0
     while i < len(toks):
@@ -1198,12 +1233,25 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
                 and st.toks[k + 2].text == vma and (k == 0 or st.toks[k - 1].text not in ('->', '.'))]
 
     split_at = next((n for n, st in enumerate(stmts)
-                     if not st.decl and calls_in(st, SPLIT_POPULATE)), None)
+                     if calls_in(st, SPLIT_POPULATE)), None)
     if split_at is None:
-        raise Blocked('blocked:unknown-vma-use(%s)' % name,
-                      '%s populates page tables through a helper that takes the VMA; '
-                      'split that helper by hand (a prepare part on the desc, a '
-                      'complete part on the VMA), then rerun' % name)
+        iomap = [st for st in stmts if calls_in(st, {'vm_iomap_memory'})]
+        if iomap:
+            raise Blocked('blocked:unknown-vma-use(vm_iomap_memory)',
+                          '%s maps with vm_iomap_memory() (line %d), which checks the '
+                          'range and derives its pfn from vm_pgoff itself and has no '
+                          'prepare form: in prepare, compute pfn = (phys >> PAGE_SHIFT) '
+                          '+ desc->pgoff and call io_remap_pfn_range_prepare(desc, pfn, '
+                          'vma_desc_size(desc)); in complete, io_remap_pfn_range_complete()'
+                          % (name, line_of(iomap[0].toks[0])))
+        helper = vma_callee(toks, vma)
+        raise Blocked('blocked:unknown-vma-use(%s)' % helper,
+                      '%s populates page tables inside %s(), which takes the VMA; split '
+                      '%s() by hand into a part on the desc and a part on the VMA, then '
+                      'rerun' % (name, helper, helper))
+    # a lock taken right before the population goes to complete with it
+    while split_at > 0 and lock_taken(stmts[split_at - 1]):
+        split_at -= 1
     prep, tail = stmts[:split_at], stmts[split_at:]
     pop_line = text.count('\n', 0, tail[0].start) + 1
 
@@ -1211,9 +1259,6 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     for n, st in enumerate(stmts):
         for d in st.decl or []:
             locals_[d.name] = (d, n)
-
-    def line_of(tok):
-        return text.count('\n', 0, tok.start) + 1
 
     # --- what the tail does to the VMA
     prims = []
@@ -1242,6 +1287,8 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
                                   'would read other flags' % (name, line_of(t), pop_line))
                 continue
             callee = w[k - 2].text if k >= 2 and w[k - 1].text == '(' else None
+            if callee == 'vma_pages':
+                continue
             if callee in SPLIT_POPULATE:
                 prims.append((callee, st, k - 2))
                 continue
@@ -1265,18 +1312,11 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     # --- locks held where the population starts
     held = {}
     for st in prep:
-        w = st.words
-        lock = None
-        if len(w) > 2 and w[1] == '(':
-            lock = w[0]
-            args_text = ' '.join(w[2:w.index(')') if ')' in w else len(w)])
-        elif len(w) > 3 and w[0] == 'if' and w[2] in LOCKS:
-            lock = w[2]
-            args_text = ' '.join(w[4:w.index(')') if ')' in w else len(w)])
-        if lock in LOCKS:
-            held[(LOCKS[lock], args_text.split(',')[0].strip())] = st
-        elif lock in LOCKS.values():
-            held.pop((lock, args_text.split(',')[0].strip()), None)
+        call = lock_call(text, st)
+        if call and call[0] in LOCKS:
+            held[(LOCKS[call[0]], call[1])] = st
+        elif call and call[0] in LOCKS.values():
+            held.pop(call, None)
     if held:
         (unlock, what), st = next(iter(held.items()))
         raise Blocked('blocked:order',
@@ -1403,6 +1443,7 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         return False
 
     recompute, carried, bare, assign_stmts = {}, [], set(), []
+    assign_stmts_of = {}
     seen = set()
 
     def vma_field_ok(w, k):
@@ -1432,9 +1473,12 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
             how = 'init' if pure(d.init, 0, len(d.init)) else 'carry'
         elif len(defs) == 1 and top_assignment(prep[defs[0]], x) and \
                 lock_depth[defs[0]] == 0 and \
+                (d.init is None or pure(d.init, 0, len(d.init))) and \
                 pure(prep[defs[0]].toks, 2, len(prep[defs[0]].toks) - 1):
+            # the value of the declaration, then the one assignment, as before
             how = 'assign'
             assign_stmts.append(defs[0])
+            assign_stmts_of[x] = defs[0]
         else:
             how = 'carry'
         if how == 'carry':
@@ -1464,7 +1508,10 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         return True
 
     POINTERISH = set()
+    declared_in_tail = {d.name for st in tail for d in st.decl or []}
     for x in sorted(locals_, key=lambda x: locals_[x][1]):
+        if x in declared_in_tail:
+            continue
         if uses(tail, x) and not defined_in_tail(x):
             value_of(x)
         elif uses(tail, x):
@@ -1486,6 +1533,56 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         pgoff_name = 'pgoff' if 'pgoff' not in locals_ else 'orig_pgoff'
         carried.append(pgoff_name)
 
+    # When what travels only serves to compute the pfn of the one remap,
+    # the pfn itself travels: prepare computes it once, as the remap did.
+    pfn_name = None
+    remaps = [(c, st, k) for (c, st, k) in prims if c in REMAPS]
+    if carried and len(remaps) == 1:
+        _, rst, rk = remaps[0]
+        (pa, pb) = call_args(rst.toks, rk)[0][2]
+
+        def outside_pfn(x):
+            for st in tail:
+                w = st.toks
+                for j, t in enumerate(w):
+                    hit = (t.text == x and t.kind == 'ident' and
+                           (j == 0 or w[j - 1].text not in ('->', '.'))) or \
+                        (x == pgoff_name and t.text == vma and j + 2 < len(w) and
+                         w[j + 2].text == 'vm_pgoff')
+                    if hit and (st is not rst or not pa <= j <= pb):
+                        return True
+            for y, how in recompute.items():
+                src = locals_[y][0].init if how == 'init' else \
+                    prep[definitions[y][0]].toks[2:-1]
+                if x in variables(src):
+                    return True
+            return False
+        single = len(carried) == 1 and carried[0] != pgoff_name and \
+            (locals_[carried[0]][0].stars or
+             ' '.join(locals_[carried[0]][0].type_text.split()) in POINTER_SIZED)
+        if not single and not any(outside_pfn(x) for x in carried):
+            body_text = text[lbrace:rbrace]
+            pfn_name = next(n for n in ('pfn', 'mmap_pfn', 'remap_pfn')
+                            if not re.search(r'\b%s\b' % n, body_text))
+            carried = [pfn_name]
+            pgoff_name = None
+            # locals that only served the pfn are not needed in complete
+            changed = True
+            while changed:
+                changed = False
+                for y in list(recompute) + sorted(bare):
+                    others = {z: h for z, h in recompute.items() if z != y}
+                    saved = recompute
+                    recompute = others
+                    needed = outside_pfn(y)
+                    recompute = saved
+                    if not needed:
+                        recompute.pop(y, None)
+                        bare.discard(y)
+                        if y in assign_stmts_of:
+                            assign_stmts.remove(assign_stmts_of[y])
+                        changed = True
+
     split = Split()
     split.primitives = sorted({c for (c, _, _) in prims})
     # the context: one value as the pointer itself, else an object
@@ -1494,6 +1591,9 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         x = carried[0]
         if x == pgoff_name:
             ctx_type = 'pgoff_t'
+            stars = ''
+        elif x == pfn_name:
+            ctx_type = 'unsigned long'
             stars = ''
         else:
             d = locals_[x][0]
@@ -1513,14 +1613,12 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     used_in_prepare = set()
     for n, st in enumerate(prep):
         if st.decl:
-            for d in st.decl:
-                if d.init:
-                    used_in_prepare.update(variables(d.init))
             continue
         if n in assign_stmts and not any(
                 uses([s2], st.words[0]) for m, s2 in enumerate(prep) if m != n and not s2.decl) \
                 and st.words[0] not in carried:
-            edits.replace(st.start, st.end, '')
+            # with the comment above it: it goes to complete
+            edits.replace(comment_start(text, prep, n), line_end(text, st.end) + 1, '')
             continue
         used_in_prepare.update(variables(st.toks))
     for st in label_block:
@@ -1530,7 +1628,17 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         if fn != 'flags':
             for (a, b) in args:
                 used_in_prepare.update(variables(st.toks[a:b + 1]))
-    # declarations whose variables prepare no longer uses go
+    # declarations whose variables prepare no longer uses go, with what
+    # only their initializers used
+    changed = True
+    while changed:
+        changed = False
+        for st in prep:
+            for d in st.decl or []:
+                if d.init and d.name in used_in_prepare and \
+                   not variables(d.init) <= used_in_prepare:
+                    used_in_prepare |= variables(d.init)
+                    changed = True
     for st in prep:
         if not st.decl:
             continue
@@ -1543,10 +1651,9 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         else:
             edits.replace(st.start, st.end, '%s;' % ', '.join(
                 render_declarator(edits, d, i) for i, d in enumerate(keep)))
-    uses_file = re.search(r'\b%s\b' % re.escape(filep), ''.join(
-        edits.render(st.start, st.end) for st in prep + label_block)) if filep else None
     ctx_name = 'ctx'
-    body = edits.render(line_start(text, prep[0].start), prep[-1].end) if prep else ''
+    body = edits.render(line_start(text, prep[0].start),
+                        line_end(text, prep[-1].end) + 1).rstrip('\n') if prep else ''
     # the tail's effects, in the prepare
     out = []
     if carried:
@@ -1559,7 +1666,11 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
             out.append('\tdesc->mmap_context = %s;' % ctx_name)
         else:
             x = carried[0]
-            if x == pgoff_name:
+            if x == pfn_name:
+                out.append('\t' + wrap_assignment(pfn_name, translate_expr(
+                    text, rst.toks, pa, pb, vma, name), 8))
+                out.append('\tdesc->mmap_context = (void *)%s;' % pfn_name)
+            elif x == pgoff_name:
                 out.append('\tdesc->mmap_context = (void *)desc->pgoff;')
             elif locals_[x][0].stars and 'const' not in locals_[x][0].type_text:
                 out.append('\tdesc->mmap_context = %s;' % x)
@@ -1571,6 +1682,8 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
             line = '\t' + wrap_flags(args, 8, '|=')
         else:
             texts = [translate_expr(text, st.toks, a, b, vma, name) for (a, b) in args]
+            if pfn_name:
+                texts[0] = pfn_name
             line = '\t' + wrap_call(fn, ['desc'] + texts, 8)
         if line not in done:
             done.add(line)
@@ -1579,29 +1692,32 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     if label_block:
         out.append(render(text, edits, label_block))
     decls = [st for st in prep if st.decl]
-    if ctx_fields:
-        decl_line = '\t%s *%s;\n' % ('struct %s_context' % name, ctx_name)
+    if ctx_fields or pfn_name:
+        decl_line = '\t%s *%s;\n' % ('struct %s_context' % name, ctx_name) if ctx_fields \
+            else '\tunsigned long %s;\n' % pfn_name
         if decls:
-            k = len(edits.render(line_start(text, prep[0].start), decls[-1].end)) + 1
-            body = body[:k] + decl_line + body[k:]
+            k = len(edits.render(line_start(text, prep[0].start),
+                                 line_end(text, decls[-1].end) + 1))
+            body = body[:k] + decl_line + body[k:] if k <= len(body) else \
+                body + '\n' + decl_line.rstrip('\n')
         else:
             body = decl_line + '\n' + body
-    if uses_file:
+    written = body
+    written += '\n'.join(out)
+    if filep and re.search(r'\b%s\b' % re.escape(filep), re.sub(
+            r'/\*.*?\*/|"(?:\\.|[^"\\])*"', '', written, flags=re.S)):
         body = '\tstruct file *%s = desc->file;\n' % filep + \
-            ('' if decls or ctx_fields else '\n') + body
+            ('' if decls or ctx_fields or pfn_name else '\n') + body
     if prep:
         # as far apart from the checks as the populate call was
         gap = text[prep[-1].end:line_start(text, tail_all[0].start)]
         body = body.rstrip('\n') + ('\n\n' if prep[-1].decl or '\n\n' in gap or
                                     not gap.strip('\n') == '' else '\n')
-    prepare_text = body + '\n'.join(out)
+    prepare_text = re.sub(r'\n{3,}', '\n\n', body.lstrip('\n') + '\n'.join(out))
     split.prepare = prepare_text
 
     # --- complete
     tedits = Edits(text)
-    for callee, st, k in prims:
-        if callee in REMAPS:
-            tedits_call_rename(text, tedits, st, k, callee + '_complete')
     if pgoff_name:
         for st in tail:
             w = st.toks
@@ -1609,6 +1725,11 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
                 if t.text == vma and k + 2 < len(w) and w[k + 1].text == '->' and \
                    w[k + 2].text == 'vm_pgoff':
                     tedits.replace(t.start, w[k + 2].end, pgoff_name)
+    if pfn_name:
+        tedits.replace(rst.toks[pa].start, rst.toks[pb].end, pfn_name)
+    for callee, st, k in prims:
+        if callee in REMAPS:
+            tedits_call_rename(text, tedits, st, k, callee + '_complete')
     lines = []
     if ctx_fields:
         lines.append('\tconst struct %s_context *%s = context;' % (name, ctx_name))
@@ -1619,6 +1740,9 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
             lines.append('\tpgoff_t %s = %s;' % (x, '%s->%s' % (ctx_name, x) if ctx_fields
                                                  else '(pgoff_t)context'))
             continue
+        if x == pfn_name:
+            lines.append('\tunsigned long %s = (unsigned long)context;' % x)
+            continue
         d = locals_[x][0]
         if x in carried:
             if ctx_fields:
@@ -1628,7 +1752,7 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
             else:
                 value = '(%s)context' % ' '.join(d.type_text.split())
             lines.append('\t%s;' % d.text(init_text=value))
-        elif recompute.get(x) == 'init':
+        elif recompute.get(x) in ('init', 'assign') and d.init is not None:
             lines.append('\t%s;' % d.text())
         else:
             lines.append('\t%s;' % d.text(with_init=False))
@@ -1636,9 +1760,10 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     if ctx_fields:
         start.append('\tkfree(%s);' % ctx_name)
     for n in sorted(assign_stmts):
-        start.append(text[line_start(text, prep[n].start):prep[n].end])
+        start.append(text[comment_start(text, prep, n):prep[n].end])
     tail_text = render(text, tedits, tail)
-    complete = '\n'.join(lines) + ('\n\n' if lines else '') + \
+    gap = '\n' if tail[0].decl and not start else '\n\n'
+    complete = '\n'.join(lines) + (gap if lines else '') + \
         ('\n'.join(start) + '\n' if start else '') + tail_text
     split.complete = complete
     split.context_struct = None
@@ -1673,6 +1798,9 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         raise Blocked('blocked:order', '%s does not end with a return statement; split it '
                       'by hand' % name)
     split.body = text_out[:-1]
+    # where spatch finds each top-level statement and declaration it removes
+    split.remove = {(text.count('\n', 0, st.start) + 1, st.start - line_start(text, st.start))
+                    for st in stmts}
     what = ', '.join('%s()' % p for p in split.primitives)
     split.reason = '%s becomes %s_prepare (checks and VMA setup) and %s_complete (%s)' % (
         name, name, name, what)
@@ -1683,6 +1811,16 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     if split.abort:
         split.reason += ', allocated by prepare and freed by complete or %s_abort' % name
     return split
+
+
+def comment_start(text, stmts, n):
+    """Start of the line of stmts[n], or of the comment right above it."""
+    start = line_start(text, stmts[n].start)
+    prev = stmts[n - 1].end if n else text.rfind(OPEN_BRACE, 0, start) + 1
+    between = text[prev:start]
+    # [/][*] rather than the plain characters: the lexer of spatch reads those
+    m = re.search(r'\n([ \t]*[/][*](?:(?![*][/]).)*[*][/][ \t]*\n)$', between, re.S)
+    return start - len(m.group(1)) if m else start
 
 
 def variables(w):
@@ -1706,6 +1844,42 @@ def render_declarator(edits, d, i):
     if d.init:
         s += ' = ' + edits.render(d.init[0].start, d.init[-1].end)
     return (d.type_text + ' ' + s) if i == 0 else s
+
+
+def vma_callee(w, vma):
+    """Name of the first function the VMA itself is passed to."""
+    for k, t in enumerate(w):
+        if t.text == vma and k and w[k - 1].text in ('(', ',') and \
+           (k + 1 >= len(w) or w[k + 1].text not in ('->', '.')):
+            depth = 0
+            for j in range(k - 1, 0, -1):
+                if w[j].text == ')':
+                    depth += 1
+                elif w[j].text == '(':
+                    if depth == 0 and w[j - 1].kind == 'ident':
+                        return w[j - 1].text
+                    depth -= 1
+    return vma
+
+
+def lock_call(text, st):
+    """(function, first argument) when st takes or releases a lock at its
+    top level: 'mutex_lock(&x);' or 'if (mutex_lock_interruptible(&x)) ...'."""
+    w = st.toks
+    k = 0
+    if len(w) > 3 and w[0].text == 'if' and w[2].text in LOCKS:
+        k = 2
+    if k + 1 >= len(w) or w[k + 1].text != '(' or \
+       (w[k].text not in LOCKS and w[k].text not in LOCKS.values()):
+        return None
+    args, close = call_args(w, k)
+    first = ' '.join(text[w[args[0][0]].start:w[args[0][1]].end].split()) if args else ''
+    return w[k].text, first
+
+
+def lock_taken(st):
+    w = st.words
+    return len(w) > 2 and w[0] in LOCKS and w[1] == '(' and w[-1] == ';'
 
 
 def assigned_first(w, x):
@@ -1794,9 +1968,11 @@ def unconditional(st, k):
     if w[0] == 'if':
         close = match_close(st.toks, 1)
         return k < close
-    if w[0] == 'return' or k == 0:
-        return True
-    return len(w) > 2 and w[1] == '=' and k == 2
+    if w[0] in ('switch', 'else'):
+        return False
+    # an expression statement, a return or a declaration: the call runs
+    # unless a condition before it in the same expression skips it
+    return not any(x in ('?', '&&', '||') for x in w[:k])
 
 
 def tedits_call_rename(text, edits, st, k, new_name):
@@ -1807,30 +1983,33 @@ def tedits_call_rename(text, edits, st, k, new_name):
     col = column(text, name_tok.start)
     old_paren = col + len(name_tok.text)
     grow = len(new_name) - len(name_tok.text)
-    arg_texts = [' '.join(text[w[a].start:w[b].end].split()) for (a, b) in args]
+    arg_texts = [' '.join(edits.render(w[a].start, w[b].end).split()) for (a, b) in args]
     # continuation lines aligned to the parenthesis move with it; lines
     # that would pass 80 columns are wrapped again
-    segment = text[name_tok.start:w[close].end]
+    segment = edits.render(name_tok.start, w[close].end)
+    edits.spans = [x for x in edits.spans if not
+                   (x[0] >= name_tok.start and x[1] <= w[close].end)]
     lines = segment.split('\n')
-    aligned = all(column(text, line_start(text, 0)) == 0 for _ in [0]) and all(
-        len(l) - len(l.lstrip()) and
+    rest = len(text[w[close].end:line_end(text, w[close].end)])
+
+    def fits(candidate):
+        widths = [len(l.expandtabs(8)) for l in candidate.split('\n')]
+        widths[0] += col
+        widths[-1] += rest
+        return max(widths) <= 80
+    one_line = segment.replace(name_tok.text, new_name, 1)
+    # continuation lines that were aligned to the parenthesis move with it
+    aligned = len(lines) > 1 and all(
         len(l.expandtabs(8)) - len(l.expandtabs(8).lstrip()) == old_paren + 1
         for l in lines[1:])
-    rest_of_line = text[w[close].end:line_end(text, w[close].end)]
-    new = wrap_call(new_name, arg_texts, col, '')
-    too_long = any(len(l.expandtabs(8)) > 80 for l in
-                   (indent_to(col) + new + rest_of_line).split('\n'))
-    if aligned and not too_long and len(lines) > 1:
-        # keep the original line breaks
-        out = [lines[0].replace(name_tok.text, new_name, 1)]
-        for l in lines[1:]:
-            out.append(indent_to(old_paren + 1 + grow) + l.lstrip())
-        candidate = '\n'.join(out)
-        if not any(len((indent_to(col) + l if i == 0 else l).expandtabs(8)) > 80
-                   for i, l in enumerate((candidate + rest_of_line).split('\n'))):
-            new = candidate
-    elif len(lines) == 1 and col + len(segment) + grow + len(rest_of_line) <= 80:
-        new = segment.replace(name_tok.text, new_name, 1)
+    realigned = '\n'.join([one_line.split('\n')[0]] + [
+        indent_to(old_paren + 1 + grow) + l.lstrip() for l in lines[1:]])
+    if len(lines) == 1 and fits(one_line):
+        new = one_line
+    elif aligned and fits(realigned):
+        new = realigned
+    else:
+        new = wrap_call(new_name, arg_texts, col, '', rest)
     edits.replace(name_tok.start, w[close].end, new)
 
 
@@ -1899,9 +2078,16 @@ def translate_tokens(text, edits, w, vma, name):
                 edits.replace(t.start, w[k + 2].end, 'desc->' + DESC_FIELD[w[k + 2].text])
                 k += 3
                 continue
+            callee = vma_callee(w[max(0, k - 60):k + 1], vma)
+            line = text.count('\n', 0, t.start) + 1
+            if callee != vma:
+                raise Blocked('blocked:unknown-vma-use(%s)' % callee,
+                              '%s passes the VMA to %s() (line %d) before populating; '
+                              'split_prefault.cocci does not convert helpers: give %s() '
+                              'a desc twin by hand, then rerun' % (name, callee, line, callee))
             raise Blocked('blocked:unknown-vma-use(%s)' % vma,
                           '%s uses the VMA itself at line %d before populating; a desc '
-                          'cannot stand in for it' % (name, text.count('\n', 0, t.start) + 1))
+                          'cannot stand in for it' % (name, line))
         k += 1
 
 SPLIT_BY = 'mmap_to_prepare.cocci converts it'
@@ -1964,6 +2150,15 @@ def report_split(ff, h, p, emit):
 	emit(ff.def_pos.get(h, p)[0], '%s (%s)%s: %s: %s'
 	     % (h, ', '.join(fops), ' [%s]' % ','.join(prims) if prims else '',
 		status, reason))
+
+
+def split_removes(p):
+	"""Is p a top-level statement or declaration of a handler to split?
+	Whole bodies cannot be matched with '...' or a statement list when they
+	hold loops, so each top-level statement is removed on its own."""
+	ff = facts(p)
+	where = (int(p[0].line), int(p[0].column))
+	return any(where in sp.remove for sp in split_decide(ff)[1].values())
 
 
 def split_of(ff, fn, p):
@@ -2062,6 +2257,19 @@ position vma_fn.p;
 // Patch mode: the context object, the functions, then the wiring.
 // ---------------------------------------------------------------------------
 
+// First, before anything moves: spatch gives positions in the file as it
+// was read.
+@split_remove depends on patch && has_hooks@
+statement S;
+declaration D;
+position p : script:python() { split_removes(p) };
+@@
+(
+- D@p
+|
+- S@p
+)
+
 @split_context_struct depends on patch && has_hooks@
 identifier split_context.cfn, split_context.decl;
 type T;
@@ -2073,27 +2281,15 @@ type T;
 @split_definition depends on patch && has_hooks@
 identifier split_fn.sfn, split_fn.body, f, v;
 fresh identifier fn_prepare = sfn ## "_prepare";
-statement list SL;
 type T;
 @@
 T
 - sfn(struct file *f, struct vm_area_struct *v)
 + fn_prepare(struct vm_area_desc *desc)
-{
-- SL
+  {
 + body;
-}
-
-@split_prototype depends on patch && has_hooks@
-identifier split_fn.sfn;
-fresh identifier fn_prepare = sfn ## "_prepare";
-fresh identifier fn_complete = sfn ## "_complete";
-type T;
-@@
-- T sfn(...);
-+ T fn_prepare(struct vm_area_desc *desc);
-+ T fn_complete(struct file *file, struct vm_area_struct *vma,
-+		const void *context);
+  ...
+  }
 
 @wire_split_fops depends on patch && has_hooks@
 identifier split_hook.sh, fops;

@@ -1,16 +1,24 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""make bench: convert.py against the kernel's own make coccicheck.
+"""make bench: convert.py against make coccicheck, and convert.py verify.
 
-On the git-initialized reference tree, times `convert.py convert` on the
-whole tree and `make coccicheck MODE=patch COCCI=cocci/mmap_to_prepare.cocci
-J=2` (several runs each, medians), prints the ratio (target: at most 1.0),
-then shows that convert.py also works on a plain tarball tree, where
-coccicheck, through the tree's --use-gitgrep, checks nothing.
+convert part: on the git-initialized reference tree, times `convert.py
+convert` on the whole tree and `make coccicheck MODE=patch
+COCCI=cocci/mmap_to_prepare.cocci J=2` (several runs each, medians), prints
+the ratio (target: at most 1.0), then shows that convert.py also works on a
+plain tarball tree, where coccicheck, through the tree's --use-gitgrep,
+checks nothing.
+
+verify part: `convert.py verify` of the whole-tree conversion in a fresh
+build folder (clone, allmodconfig and make prepare included; target: at
+most 15 minutes on 2 cores), then again with nothing changed (target: at
+most 2 minutes).  --only picks one part: the verify part takes minutes.
 """
 
 import argparse
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -20,14 +28,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 COCCI = os.path.join(TOP, 'cocci', 'mmap_to_prepare.cocci')
 CONVERT = [sys.executable, os.path.join(TOP, 'scripts', 'convert.py'), 'convert']
+VERIFY = [sys.executable, os.path.join(TOP, 'scripts', 'convert.py'), 'verify']
+VERIFY_FIRST_TARGET, VERIFY_RERUN_TARGET = 15 * 60, 2 * 60
 TARBALL = '/usr/src/linux-source-6.12.tar.xz'
 
 
-def timed(cmd, cwd=None):
+def timed(cmd, cwd=None, ok=(0,)):
     start = time.monotonic()
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
     elapsed = time.monotonic() - start
-    if proc.returncode != 0:
+    if proc.returncode not in ok:
         sys.exit('bench: %s failed:\n%s' % (' '.join(cmd), proc.stderr[-2000:]))
     return elapsed, proc
 
@@ -37,14 +47,47 @@ def diff_files(text):
                   if line.startswith('diff -u -p '))
 
 
+def bench_verify(args, kdir):
+    """First run in a fresh build folder, then a rerun with nothing changed."""
+    diff = os.path.join(args.outdir, 'bench-verify.diff')
+    t, _ = timed(CONVERT + ['-j', str(args.jobs), kdir, '-o', diff])
+    print('verify: the conversion to verify took %.1f s (convert.py convert)' % t)
+    builddir = os.path.join(args.outdir, 'bench-verify')
+    shutil.rmtree(builddir, ignore_errors=True)
+    cmd = VERIFY + ['-j', str(args.jobs), '-O', builddir, kdir, '--patch', diff]
+    times = []
+    for what in ('first run (clone, allmodconfig, prepare, build)', 'rerun, nothing changed'):
+        t, proc = timed(cmd, ok=(0, 1))       # 1: a file fails; still a measurement
+        times.append(t)
+        with open(os.path.join(builddir, 'verify.json')) as src:
+            steps = json.load(src)['seconds']
+        print('verify %s: %.0f s (%s); %s' % (
+            what, t, ', '.join('%s %.0f s' % kv for kv in steps.items() if kv[0] != 'total'),
+            proc.stderr.strip().splitlines()[-1]))
+    print('verify: first run %.0f s (target: at most %d s), rerun %.0f s (target: at most '
+          '%d s), -j %d; the machine is shared, so these are noisy' % (
+              times[0], VERIFY_FIRST_TARGET, times[1], VERIFY_RERUN_TARGET, args.jobs))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('kdir', metavar='KDIR')
     ap.add_argument('-O', dest='outdir', default=os.path.join(TOP, 'build'))
     ap.add_argument('-n', '--runs', type=int, default=3)
+    ap.add_argument('-j', dest='jobs', type=int, default=2)
+    ap.add_argument('--only', choices=('all', 'convert', 'verify'), default='all',
+                    help='run one part (make bench BENCH=verify)')
     args = ap.parse_args()
     kdir = os.path.abspath(args.kdir)
     os.makedirs(args.outdir, exist_ok=True)
+    if args.only in ('all', 'convert'):
+        bench_convert(args, kdir)
+    if args.only in ('all', 'verify'):
+        bench_verify(args, kdir)
+    return 0
+
+
+def bench_convert(args, kdir):
     out = os.path.join(args.outdir, 'bench.diff')
 
     ours, theirs = [], []
@@ -82,7 +125,6 @@ def main():
               'tree); make coccicheck changes %d files'
               % (t, len(files), 'same as' if files == our_files else 'NOT the same as',
                  len(diff_files(proc.stdout))))
-    return 0
 
 
 if __name__ == '__main__':

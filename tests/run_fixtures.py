@@ -4,9 +4,11 @@
 
 For each NAME.c: the converted file must equal NAME.res (no NAME.res: the file
 must stay unchanged), and when NAME.stdout exists, the report lines must be
-exactly its lines.  EXPECTED_FAILURES names the fixtures that document a known
-gap, as Coccinelle's own tests do; such a fixture that starts passing is an
-error too, so that the list stays true.  The last line is 'N passed, N failed'.
+exactly its lines.  Both semantic patches must give the same result in either
+order, and a second run must change nothing.  EXPECTED_FAILURES names the
+fixtures that document a known gap, as Coccinelle's own tests do; such a
+fixture that starts passing is an error too, so that the list stays true.
+The last line is 'N passed, N failed'.
 """
 
 import argparse
@@ -19,16 +21,17 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'scripts'))
 
-from mmapconv import UserError, tools  # noqa: E402
+from mmapconv import UserError, classify, tools  # noqa: E402
 from mmapconv import convert as conv  # noqa: E402
 from mmapconv import spatch as sp  # noqa: E402
 
 FIXTURES = os.path.join(HERE, 'fixtures')
 
 
-def expected_failures():
+def read_reasons(path):
+    """{NAME: why} from a file of 'NAME: why' lines ('#' comments); {}
+    when there is no such file."""
     marked = {}
-    path = os.path.join(FIXTURES, 'EXPECTED_FAILURES')
     if os.path.exists(path):
         for line in open(path):
             line = line.split('#', 1)[0].strip()
@@ -38,30 +41,64 @@ def expected_failures():
     return marked
 
 
+def expected_failures():
+    return read_reasons(os.path.join(FIXTURES, 'EXPECTED_FAILURES'))
+
+
 def read(path):
     with open(path) as src:
         return src.read()
 
 
-def converted_copies(names, work, jobs):
-    """Copy the fixtures to work/, run every semantic patch as convert.py
-    does, apply the diffs; return the report lines per fixture."""
+def converted_copies(names, work, jobs, order=None):
+    """Copy the fixtures to work/, run every semantic patch one after the
+    other on all of them, as convert.py does, applying each diff before the
+    next patch runs; return the report lines per fixture, one per handler
+    (the status convert.py would give it)."""
     files = [name + '.c' for name in names]
     for f in files:
         shutil.copy(os.path.join(FIXTURES, f), os.path.join(work, f))
-    reports = {name: [] for name in names}
-    for cocci in conv.semantic_patches():
+    errors = {name: [] for name in names}
+    reports, lines = [], {}
+    for cocci in order or conv.semantic_patches():
         result = sp.run_spatch(work, cocci, files, ['patch', 'report'], jobs=jobs,
                                label='fixtures')
         for path, why in result.errors.items():
-            reports[path[:-2]].append('ERROR: ' + why)
+            errors[path[:-2]].append('ERROR: ' + why)
+        report = []
         for m in result.reports:
-            reports[m.group('file')[:-2]].append(m.group(0))
+            h = classify.from_report(m)
+            lines[id(h)] = m.group(0)
+            report.append(h)
+        reports.append(report)
         for path, text in conv.split_diff(result.diff).items():
             proc = tools.run(['patch', '-p1', '-s'], cwd=work, input=text, check=False)
             if proc.returncode:
-                reports[path[:-2]].append('ERROR: the diff does not apply: ' + proc.stdout)
-    return reports
+                errors[path[:-2]].append('ERROR: the diff does not apply: ' + proc.stdout)
+    out = errors
+    for h in classify.combine(reports):
+        out[h.file[:-2]].append(lines[id(h)])
+    return out
+
+
+def second_run_changes(work, names, jobs):
+    """Fixtures that the semantic patches change again once converted:
+    running convert twice must change nothing the second time."""
+    changed = set()
+    for cocci in conv.semantic_patches():
+        result = sp.run_spatch(work, cocci, [n + '.c' for n in names], ['patch'],
+                               jobs=jobs, label='fixtures')
+        changed |= {path[:-2] for path in conv.split_diff(result.diff)}
+    return changed
+
+
+def order_differences(work, names, jobs):
+    """Fixtures whose conversion differs when split_prefault.cocci runs
+    before mmap_to_prepare.cocci."""
+    with tempfile.TemporaryDirectory(prefix='mmap-fixtures-') as other:
+        converted_copies(names, other, jobs, order=conv.semantic_patches()[::-1])
+        return {n for n in names if read(os.path.join(work, n + '.c')) !=
+                read(os.path.join(other, n + '.c'))}
 
 
 def compare(name, work, reports):
@@ -101,8 +138,15 @@ def main():
         tools.spatch_version()
         with tempfile.TemporaryDirectory(prefix='mmap-fixtures-') as work:
             reports = converted_copies(names, work, args.jobs)
+            reordered = order_differences(work, names, args.jobs)
+            again = second_run_changes(work, names, args.jobs)
             for name in names:
                 problems = compare(name, work, reports)
+                if name in reordered:
+                    problems += ('the result differs when split_prefault.cocci runs '
+                                 'before mmap_to_prepare.cocci\n')
+                if name in again:
+                    problems += 'a second run of the semantic patches changes it again\n'
                 if name in xfail and problems:
                     passed += 1
                     print('XFAIL %s: %s' % (name, xfail[name]))

@@ -3,7 +3,8 @@
 The package follows the pipeline: tree (find the kernel tree and the files
 worth looking at), spatch (run the semantic patches), classify (read what
 they say about each handler), convert (the `convert` subcommand), series
-and message (the `series` subcommand: patch series for the maintainers).
+and message (the `series` subcommand: patch series for the maintainers),
+kbuild and verify (the `verify` subcommand: compile what a conversion touches).
 """
 
 import os

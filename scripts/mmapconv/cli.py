@@ -1,14 +1,16 @@
 """Command line: convert.py SUBCOMMAND ..."""
 
 import argparse
+import json
 import os
 import sys
 
-from . import VERSION, UserError
+from . import TOP, VERSION, UserError
 from . import classify
 from . import convert as conv
 from . import series as ser
 from . import tools
+from . import verify as ver
 
 
 def cmd_convert(args):
@@ -56,6 +58,22 @@ def spatch_options(p):
                    help='processes to run at once (default: %(default)s)')
     p.add_argument('--timeout', type=int, default=120,
                    help='seconds spatch may spend on one file (default: %(default)s)')
+
+
+def cmd_verify(args):
+    patches = ver.read_patches(args.patch, args.series)
+    builddir = args.builddir or os.path.join(TOP, 'build', 'verify')
+    result = ver.verify(args.kdir, patches, builddir, config=args.config, jobs=args.jobs,
+                        cc=args.cc, w1=args.w1)
+    out = args.json or os.path.join(builddir, 'verify.json')
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    with open(out, 'w') as dst:
+        json.dump(result, dst, indent=2, sort_keys=True)
+        dst.write('\n')
+    for line in ver.report_lines(result, args.verbose):
+        tools.log(line)
+    tools.log('%s; results in %s' % (ver.summary_line(result), out))
+    return 1 if result['summary']['failed'] else 0
 
 
 def parser():
@@ -114,6 +132,37 @@ def parser():
     spatch_options(p)
     p.add_argument('-v', '--verbose', action='store_true', help='show the commands run')
     p.set_defaults(func=cmd_series)
+
+    p = sub.add_parser('verify', help='compile the objects a conversion touches',
+                       description='Build every object whose .c file the patches touch, '
+                       'without and with the patches, in a scratch clone of KDIR and a '
+                       'kbuild output folder kept in BUILDDIR for the next run. A tree '
+                       'that predates mmap_prepare gets the API overlay (overlay/). Each '
+                       'file is built, failed, not built (no enabled Kconfig symbol '
+                       'builds it) or a pre-existing failure. Exit status 1 when a file '
+                       'fails because of the patches.')
+    p.add_argument('kdir', metavar='KDIR', help='kernel source tree (never written to)')
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument('--patch', metavar='FILE', help='a conversion diff (convert -o)')
+    what.add_argument('--series', metavar='OUTDIR', help='the patch series of '
+                      'convert.py series: every NNNN-*.patch below OUTDIR, in order')
+    p.add_argument('--config', default='allmodconfig', metavar='allmodconfig|FILE',
+                   help='allmodconfig for the host architecture (default), or a .config '
+                   'completed with make olddefconfig')
+    p.add_argument('-O', dest='builddir', metavar='BUILDDIR',
+                   help='scratch tree and build output, reused across runs '
+                   '(default: build/verify beside scripts/)')
+    p.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 2,
+                   help='make -j (default: %(default)s)')
+    p.add_argument('--cc', metavar='CMD', help='compiler or compiler wrapper for kbuild\'s '
+                   'CC=, e.g. distcc or ccache (a wrapper alone means "CMD gcc")')
+    p.add_argument('--w1', action='store_true', help='build with W=1 and list the '
+                   'warnings the patches add (warnings are then not fatal)')
+    p.add_argument('--json', metavar='FILE', help='write the results there '
+                   '(default: BUILDDIR/verify.json)')
+    p.add_argument('-v', '--verbose', action='store_true',
+                   help='show the commands run and one line per file')
+    p.set_defaults(func=cmd_verify)
     return top
 
 

@@ -1,0 +1,327 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Build the mmap model and run every conversion through it.
+
+Each tests/fixtures/NAME.c that has a NAME.res, and each pair under
+tests/vmamodel/mutants/, is compiled twice into shared objects (the legacy
+file and its conversion), each in its own translation unit that includes
+the fixture unchanged and exports the file_operations and proc_ops objects
+the fixture defines.  bin/vmamodel (runner.c + model.c) loads both and runs
+them both ways for every request.
+
+What a fixture uses but does not define comes from the stub headers in
+include/, from tests/vmamodel/support/NAME.h when the fixture needs
+something specific (a device structure, a constant), or, for the functions
+and vm_operations_struct objects that an initializer names and nothing
+defines, from stubs generated here; support/NAME.setup.h, included after
+the fixture, may define VMM_SETUP (the device behind the file) with the
+fixture's own types.  A fixture listed in SKIP is not built;
+the runner prints it with the reason.  The last line is 'N passed, N failed'.
+"""
+
+import argparse
+import concurrent.futures
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(TOP, 'scripts'))
+
+from mmapconv import UserError, tools  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(HERE))
+from run_fixtures import read_reasons  # noqa: E402
+
+FIXTURES = os.path.join(TOP, 'tests', 'fixtures')
+MUTANTS = os.path.join(HERE, 'mutants')
+SUPPORT = os.path.join(HERE, 'support')
+INCLUDE = os.path.join(HERE, 'include')
+
+SANITIZE = ['-fsanitize=address,undefined', '-fno-sanitize-recover=all',
+            '-fno-omit-frame-pointer']
+CFLAGS = ['-std=gnu11', '-g', '-O1', '-Wall', '-Wextra', '-Werror',
+          '-I', HERE, '-I', INCLUDE]
+# Fixtures are kernel code: the warnings of the kernel's W=1 build
+UNIT_CFLAGS = ['-Wno-unused-parameter', '-Wno-sign-compare',
+               '-Wno-missing-field-initializers', '-fPIC', '-shared',
+               '-fvisibility=hidden']
+
+# Signatures of the initializer members that a generated stub may fill in
+STUBS = {
+    'file_operations': {
+        'open': 'int %s(struct inode *inode, struct file *file)',
+        'release': 'int %s(struct inode *inode, struct file *file)',
+        'read': 'ssize_t %s(struct file *file, char __user *buf, size_t n, loff_t *pos)',
+        'write': 'ssize_t %s(struct file *file, const char __user *buf, size_t n, loff_t *pos)',
+        'llseek': 'loff_t %s(struct file *file, loff_t off, int whence)',
+        'read_iter': 'ssize_t %s(struct kiocb *iocb, struct iov_iter *to)',
+        'write_iter': 'ssize_t %s(struct kiocb *iocb, struct iov_iter *from)',
+        'poll': '__poll_t %s(struct file *file, struct poll_table_struct *wait)',
+        'unlocked_ioctl': 'long %s(struct file *file, unsigned int cmd, unsigned long arg)',
+        'compat_ioctl': 'long %s(struct file *file, unsigned int cmd, unsigned long arg)',
+        'fsync': 'int %s(struct file *file, loff_t start, loff_t end, int datasync)',
+        'fasync': 'int %s(int fd, struct file *file, int on)',
+        'flush': 'int %s(struct file *file, fl_owner_t id)',
+        'get_unmapped_area': 'unsigned long %s(struct file *file, unsigned long addr, '
+                             'unsigned long len, unsigned long pgoff, unsigned long flags)',
+    },
+    'proc_ops': {
+        'proc_open': 'int %s(struct inode *inode, struct file *file)',
+        'proc_release': 'int %s(struct inode *inode, struct file *file)',
+        'proc_read': 'ssize_t %s(struct file *file, char __user *buf, size_t n, loff_t *pos)',
+        'proc_write': 'ssize_t %s(struct file *file, const char __user *buf, size_t n, loff_t *pos)',
+        'proc_lseek': 'loff_t %s(struct file *file, loff_t off, int whence)',
+        'proc_ioctl': 'long %s(struct file *file, unsigned int cmd, unsigned long arg)',
+        'proc_poll': '__poll_t %s(struct file *file, struct poll_table_struct *wait)',
+    },
+    'vm_operations_struct': {
+        'open': 'void %s(struct vm_area_struct *vma)',
+        'close': 'void %s(struct vm_area_struct *vma)',
+        'fault': 'vm_fault_t %s(struct vm_fault *vmf)',
+        'page_mkwrite': 'vm_fault_t %s(struct vm_fault *vmf)',
+        'pfn_mkwrite': 'vm_fault_t %s(struct vm_fault *vmf)',
+        'access': 'int %s(struct vm_area_struct *vma, unsigned long addr, void *buf, '
+                  'int len, int write)',
+    },
+}
+
+OBJECT = re.compile(r'\bstruct\s+(file_operations|proc_ops|vm_operations_struct)\s+'
+                    r'(\w+)\s*(\[[^\]]*\])?\s*=\s*\{')
+MEMBER = re.compile(r'\.(\w+)\s*=\s*(\w+)')
+ADDRESS_OF_OPS = re.compile(r'&\s*(\w+_ops)\b')
+CONFIG = re.compile(r'\bCONFIG_\w+')
+
+
+def read(path):
+    with open(path) as src:
+        return src.read()
+
+
+def initializers(text):
+    """(struct, name, is_array, body) of each ops initializer in text."""
+    for m in OBJECT.finditer(text):
+        depth, i = 1, m.end()
+        while depth and i < len(text):
+            depth += {'{': 1, '}': -1}.get(text[i], 0)
+            i += 1
+        yield m.group(1), m.group(2), bool(m.group(3)), text[m.end():i - 1]
+
+
+def undefined(name, text, known):
+    """True when name is only ever used in text, never declared: it occurs
+    only as an initializer value, an assignment or an address."""
+    if re.search(r'\b%s\b' % re.escape(name), known):
+        return False
+    uses = len(re.findall(r'(?:=|&)\s*%s\b' % re.escape(name), text))
+    return uses == len(re.findall(r'\b%s\b' % re.escape(name), text))
+
+
+def generate(fixture, support, defines):
+    """The translation unit that compiles fixture and exports its hooks."""
+    text = read(fixture)
+    known = read(os.path.join(INCLUDE, 'vma_internal.h'))
+    out = ['/* Generated by tests/vmamodel/run.py: do not edit. */']
+    out += ['#define %s 1' % d for d in defines]
+    out += ['#include "vmamodel.h"']
+    before, after = support or (None, None)
+    if before:
+        out += ['#include "%s"' % before]
+    known += ''.join(read(p) for p in (before, after) if p)
+    stubbed = set()
+    for struct, _, _, body in initializers(text):
+        for member, value in MEMBER.findall(body):
+            sig = STUBS.get(struct, {}).get(member)
+            if sig and value not in stubbed and undefined(value, text, known):
+                stubbed.add(value)
+                ret = '' if sig.startswith('void') else ' return 0;'
+                out.append('static __maybe_unused %s {%s }' % (sig % value, ret))
+    vm_ops = [name for s, name, _, _ in initializers(text) if s == 'vm_operations_struct']
+    for name in sorted(set(ADDRESS_OF_OPS.findall(text))):
+        if name not in vm_ops and undefined(name, text, known):
+            out.append('static const struct vm_operations_struct %s;' % name)
+            vm_ops.append(name)
+    out.append('#include "%s"' % fixture)
+    if after:
+        out.append('#include "%s"' % after)
+    out.append('static const struct vmm_hook vmm_hooks[] = {')
+    for struct, name, array, _ in initializers(text):
+        field = {'file_operations': 'fops', 'proc_ops': 'pops'}.get(struct)
+        if field:
+            out.append('\t{ "%s", .%s = %s%s, .count = %s },' % (
+                name, field, '' if array else '&', name,
+                'ARRAY_SIZE(%s)' % name if array else '1'))
+    out.append('\t{ NULL } };')
+    out.append('static const struct vmm_named vmm_objects[] = {')
+    out += ['\t{ "%s", &%s },' % (n, n) for n in vm_ops]
+    out += ['#ifdef VMM_OBJECTS', '\tVMM_OBJECTS', '#endif', '\t{ NULL } };']
+    out += ['#ifndef VMM_SETUP', '#define VMM_SETUP NULL', '#endif',
+            '#ifndef VMM_DEV_SIZE', '#define VMM_DEV_SIZE (4 * PAGE_SIZE)', '#endif',
+            '__attribute__((visibility("default")))',
+            'const struct vmm_unit vmm_unit = {',
+            '\t"%s", vmm_hooks, vmm_objects, VMM_SETUP, VMM_DEV_SIZE };' % fixture]
+    return '\n'.join(out) + '\n'
+
+
+class Case:
+    """A legacy file and a converted one (a mutant when expect is set)."""
+
+    def __init__(self, name, legacy, converted, support, defines=(), expect=None,
+                 variant=False):
+        self.name, self.legacy, self.converted = name, legacy, converted
+        self.support, self.defines, self.expect = support, list(defines), expect
+        # A configuration variant may have no hook to compare, and may
+        # leave a handler unused, as the same configuration of a kernel would
+        self.variant = variant
+        self.error = None
+
+
+def support_files(folder, name):
+    """NAME.h, included before the fixture (what it uses and does not
+    declare), and NAME.setup.h, included after it (code that needs the
+    fixture's own types, such as a VMM_SETUP function); None if absent."""
+    paths = [os.path.join(folder, name + ext) for ext in ('.h', '.setup.h')]
+    paths = [p if os.path.exists(p) else None for p in paths]
+    return tuple(paths) if any(paths) else None
+
+
+def fixture_cases(fixtures, names, skips):
+    cases, skipped = [], []
+    if fixtures == FIXTURES and not names:
+        # support/ stays true: each file serves a fixture that is run
+        for f in sorted(os.listdir(SUPPORT)):
+            name = f.split('.')[0]
+            if not os.path.exists(os.path.join(fixtures, name + '.res')):
+                case = Case(name, None, None, None)
+                case.error = 'support/%s is left over: there is no %s.res' % (f, name)
+                case.log = ''
+                cases.append(case)
+    for f in sorted(os.listdir(fixtures)):
+        if not f.endswith('.res'):
+            continue
+        name = f[:-4]
+        legacy, converted = os.path.join(fixtures, name + '.c'), os.path.join(fixtures, f)
+        if not os.path.exists(legacy) or (names and name not in names):
+            continue
+        if name in skips:
+            skipped.append((name, skips[name]))
+            continue
+        support = support_files(SUPPORT, name)
+        configs = sorted(set(CONFIG.findall(read(legacy) + read(converted))))
+        # Every #ifdef branch: all options on, then all off
+        cases.append(Case(name, legacy, converted, support, configs))
+        if configs:
+            cases.append(Case(name + '[!CONFIG]', legacy, converted, support,
+                              variant=True))
+    return cases, skipped
+
+
+def mutant_cases():
+    """mutants/NAME.c, its faithful conversion NAME.res (a pair), and
+    NAME.MUTATION.res, each naming with '// expect: FIELD' the field in
+    which the runner must see the mutation."""
+    cases = []
+    if not os.path.isdir(MUTANTS):
+        return cases
+    for f in sorted(os.listdir(MUTANTS)):
+        if not f.endswith('.res'):
+            continue
+        base = f[:-4].split('.')[0]
+        legacy = os.path.join(MUTANTS, base + '.c')
+        path = os.path.join(MUTANTS, f)
+        m = re.search(r'^// expect: (.+)$', read(path), re.M)
+        if f.count('.') > 1 and not m:
+            raise UserError('%s: a mutant needs an "// expect: FIELD" line' % path)
+        support = support_files(MUTANTS, base)
+        cases.append(Case('mutants/' + f[:-4], legacy, path, support, (),
+                          m.group(1).strip() if m and f.count('.') > 1 else None))
+    return cases
+
+
+def compile_unit(cc, source, out, case, sanitize):
+    gen = out + '.gen.c'
+    with open(gen, 'w') as dst:
+        dst.write(generate(source, case.support, case.defines))
+    extra = ['-Wno-unused-function'] if case.variant else []
+    proc = tools.run([cc] + CFLAGS + UNIT_CFLAGS + extra + sanitize + ['-o', out, gen],
+                     check=False)
+    if proc.returncode:
+        errors = [l for l in proc.stderr.splitlines() if 'error' in l]
+        return '%s does not compile: %s' % (os.path.basename(source),
+                                             (errors or ['?'])[0]), proc.stderr
+    return None, ''
+
+
+def build(cases, cc, outdir, jobs, sanitize):
+    """Compile the runner and every unit; note compile errors on the cases."""
+    runner = os.path.join(outdir, 'vmamodel')
+    tools.run([cc] + CFLAGS + sanitize + ['-rdynamic', '-o', runner,
+              os.path.join(HERE, 'runner.c'), os.path.join(HERE, 'model.c'), '-ldl'])
+
+    def one(case):
+        if case.error:
+            return
+        stem = os.path.join(outdir, re.sub(r'[^\w.-]', '_', case.name))
+        case.paths = (stem + '.legacy.so', stem + '.converted.so')
+        for src, so in zip((case.legacy, case.converted), case.paths):
+            error, log = compile_unit(cc, src, so, case, sanitize)
+            if error:
+                case.error, case.log = error, log
+                return
+    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(one, cases))
+    return runner
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('names', nargs='*', help='fixtures to run (default: all, and the mutants)')
+    ap.add_argument('--fixtures', default=FIXTURES, metavar='DIR',
+                    help='where NAME.c and NAME.res are (default: tests/fixtures)')
+    ap.add_argument('-v', '--verbose', action='store_true',
+                    help='show the commands, the requests and the fixtures covered')
+    ap.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 2)
+    ap.add_argument('-O', '--output', default=os.path.join(TOP, 'build', 'vmamodel'),
+                    help='where the objects go (default: build/vmamodel)')
+    ap.add_argument('--cc', default=os.environ.get('CC') or 'gcc',
+                    help='the compiler (gcc or clang)')
+    ap.add_argument('--no-sanitize', action='store_true',
+                    help='build without AddressSanitizer and UBSan')
+    args = ap.parse_args()
+    tools.VERBOSE = args.verbose
+    sanitize = [] if args.no_sanitize else SANITIZE
+    try:
+        os.makedirs(args.output, exist_ok=True)
+        cases, skipped = fixture_cases(args.fixtures, args.names,
+                                       read_reasons(os.path.join(HERE, 'SKIP')))
+        if not args.names:
+            cases += mutant_cases()
+        runner = build(cases, args.cc, args.output, args.jobs, sanitize)
+    except UserError as err:
+        print('run.py: error: %s' % err, file=sys.stderr)
+        return 2
+    manifest = os.path.join(args.output, 'manifest')
+    with open(manifest, 'w') as dst:
+        for name, why in skipped:
+            dst.write('skip\t%s\t%s\n' % (name, why))
+        for case in cases:
+            if case.error:
+                sys.stdout.write(case.log)
+                dst.write('broken\t%s\t%s\n' % (case.name, case.error))
+            elif case.expect:
+                dst.write('mutant\t%s\t%s\t%s\t%s\n' % ((case.name,) + case.paths
+                                                      + (case.expect,)))
+            else:
+                dst.write('%s\t%s\t%s\t%s\n' % (('variant' if case.variant else 'pair',
+                                                  case.name) + case.paths))
+    sys.stdout.flush()
+    cmd = [runner] + (['-v'] if args.verbose else []) + [manifest]
+    tools.show(cmd)
+    env = dict(os.environ, ASAN_OPTIONS='abort_on_error=0:detect_leaks=1',
+               UBSAN_OPTIONS='print_stacktrace=1')
+    return os.spawnve(os.P_WAIT, runner, cmd, env)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
