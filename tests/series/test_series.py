@@ -341,9 +341,19 @@ class RealConversion(unittest.TestCase):
             # gadget populates page tables: converted only once convert.py
             # runs split_prefault.cocci too
             split = 'split_prefault.cocci' in conv.SEMANTIC_PATCHES
-            self.assertEqual(series_dirs(out), [CHAR_MISC, 'barfs-file-system', 'filesystems']
-                             + (['gadget-driver'] if split else []))
+            self.assertEqual(series_dirs(out), [CHAR_MISC] + (['gadget-driver'] if split else [])
+                             + ['barfs-file-system', 'filesystems'])
             self.assertIn('%d patches' % (7 if split else 6), index)
+            if split:
+                (gadget,) = [read(out, 'gadget-driver', f)
+                             for f in mails(os.path.join(out, 'gadget-driver'))]
+                self.assertEqual(header(gadget, 'Subject'), '[PATCH] gadget: convert mmap to '
+                                 'mmap_prepare and mmap_complete')
+                flat = ' '.join(message(gadget).split())
+                self.assertIn('gadget_mmap_complete() then calls remap_pfn_range_complete()',
+                              flat)
+                self.assertIn('cocci/mmap_to_prepare.cocci and cocci/split_prefault.cocci',
+                              flat)
             alpha = read(out, CHAR_MISC, '0001-char-alpha-convert-mmap-to-mmap_prepare.patch')
             self.assertIn('+static int alpha_mmap_prepare(struct vm_area_desc *desc)', alpha)
             foofs = read(out, 'barfs-file-system',
