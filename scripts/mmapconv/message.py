@@ -70,6 +70,7 @@ SECTION_PREFIX = [
     (re.compile(r'^SOUND'), 'ALSA:'),
     (re.compile(r'^DRM DRIVER'), 'drm:'),
     (re.compile(r'^USB'), 'usb:'),
+    (re.compile(r'^ACPI'), 'ACPI:'),
 ]
 ARCH_KVM = {'powerpc': 'KVM: PPC:', 'x86': 'KVM: x86:', 'arm64': 'KVM: arm64:',
             's390': 'KVM: s390:', 'riscv': 'RISC-V: KVM:', 'mips': 'KVM: MIPS:',
@@ -119,13 +120,16 @@ def prefix_from_path(path, sections=(), exists=lambda p: False):
             return '%s:' % dirs[0]
         if top == 'kernel':
             return '%s:' % (dirs[0] if dirs else name)
+        if top == 'lib':
+            # lib/test_hmm.c is written lib/test_hmm
+            return 'lib/%s:' % (dirs[0] if dirs else name)
         return '%s:' % top
     if top == 'net':
         return 'net: %s:' % (dirs[0] if dirs else name)
     if top == 'drivers' and dirs:
         for pattern, word in SECTION_PREFIX:
             if pattern.match(section.upper()):
-                return '%s %s:' % (word.rstrip(':'), name) if word != 'drm:' else \
+                return '%s %s:' % (word, name) if word != 'drm:' else \
                     'drm/%s:' % (dirs[-1] if len(dirs) > 1 else name)
         sub = dirs[0]
         # drivers/vdpa/vdpa_user/iova_domain.c -> vdpa: vdpa_user:
@@ -344,8 +348,8 @@ def describe_split(h, names, prepare_body, complete_body, abort_body, primitives
     text += (' %s() then calls %s on the finished VMA and changes nothing else '
              'in it.' % (names['mmap_complete'], join_words('%s()' % c for c in comp)))
     if 'mmap_context' in prepare_body.fields:
-        text += (' What complete needs and cannot recompute from the file and '
-                 'the VMA, %s, travels from prepare in desc->mmap_context.' %
+        text += (' desc->mmap_context carries to complete what it needs and cannot '
+                 'recompute from the file and the VMA: %s.' %
                  prepare_body.fields['mmap_context'])
     if names.get('mmap_abort'):
         released = [c for c in abort_body.calls if c not in ('if', 'while', 'for', 'sizeof')]

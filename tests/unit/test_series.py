@@ -50,6 +50,7 @@ class Prefixes(unittest.TestCase):
             'arch/powerpc/kvm/book3s_64_vio.c': 'KVM: PPC:',
             'virt/kvm/kvm_main.c': 'KVM:',
             'sound/core/init.c': 'ALSA: core:',
+            'lib/test_hmm.c': 'lib/test_hmm:',
         }
         for path, prefix in cases.items():
             self.assertEqual(message.prefix_from_path(path, ['SOME SECTION', 'THE REST']),
@@ -57,6 +58,8 @@ class Prefixes(unittest.TestCase):
         self.assertEqual(message.prefix_from_path('fs/9p/vfs_file.c', [], lambda d: d == 'net/9p'),
                          'fs/9p:')
         self.assertEqual(message.prefix_from_path('fs/aio.c', ['AIO', 'FILESYSTEMS']), 'aio:')
+        self.assertEqual(message.prefix_from_path('drivers/acpi/pfr_telemetry.c', ['ACPI']),
+                         'ACPI: pfr_telemetry:')
 
 
 PREPARE_DIFF = """\
@@ -140,7 +143,8 @@ class Messages(unittest.TestCase):
                 'bar_mmap_prepare() keeps its checks (-EINVAL, -ENOMEM) and the configuration',
                 'calls remap_pfn_range_prepare()',
                 'bar_mmap_complete() then calls remap_pfn_range_complete() on the finished VMA',
-                'ctx, travels from prepare in desc->mmap_context',
+                'desc->mmap_context carries to complete what it needs and cannot recompute '
+                'from the file and the VMA: ctx.',
                 'bar_mmap_abort() gives back what prepare took (kfree())',
                 'mmap_abort is not called when prepare itself fails',
                 'baz_mmap() in the same file is left as it is (blocked:dma): why.',
