@@ -330,16 +330,19 @@ def describe_split(h, names, prepare_body, complete_body, abort_body, primitives
     legacy = [p[:-len('_complete')] if p.endswith('_complete') else p for p in prims]
     text = ('%s() populates page tables with %s, which needs the VMA, so it is '
             'split in two.' % (h.handler, join_words('%s()' % p for p in legacy)))
-    prep = '%s() keeps ' % names['mmap_prepare']
     keeps = []
     if prepare_body.errors:
         keeps.append(checks_words(prepare_body.errors))
-    keeps.append('the configuration of the mapping')
-    prep += join_words(keeps)
+    if prepare_body.configuration():
+        keeps.append('the configuration of the mapping')
+    prep = '%s()' % names['mmap_prepare']
+    if keeps:
+        prep += ' keeps ' + join_words(keeps)
     helpers = [x for x in prepare_body.prepare_helpers if not x.startswith('generic_')]
     if helpers:
-        prep += (' and calls %s, which %s the flags the remap needs on the desc' % (
-            join_words('%s()' % x for x in helpers), 'sets' if len(helpers) == 1 else 'set'))
+        prep += ('%s calls %s, which %s the flags the remap needs on the desc' % (
+            ' and' if keeps else '', join_words('%s()' % x for x in helpers),
+            'sets' if len(helpers) == 1 else 'set'))
     elif prepare_body.set_flags:
         prep += ', including %s, which the populate call needs' % ' | '.join(
             prepare_body.set_flags)

@@ -140,8 +140,8 @@ class Messages(unittest.TestCase):
         flat = ' '.join(text.split())
         for words in [
                 'bar_mmap() populates page tables with remap_pfn_range(), which needs the VMA',
-                'bar_mmap_prepare() keeps its checks (-EINVAL, -ENOMEM) and the configuration',
-                'calls remap_pfn_range_prepare()',
+                'bar_mmap_prepare() keeps its checks (-EINVAL, -ENOMEM) and calls '
+                'remap_pfn_range_prepare(), which sets the flags the remap needs on the desc',
                 'bar_mmap_complete() then calls remap_pfn_range_complete() on the finished VMA',
                 'desc->mmap_context carries to complete what it needs and cannot recompute '
                 'from the file and the VMA: ctx.',
