@@ -1229,6 +1229,14 @@ def unconditional(st, k):
     return not any(x in ('?', '&&', '||') for x in w[:k])
 
 
+def width(candidate, col, rest):
+    """Widest line of a call written at col, with rest after it."""
+    widths = [len(l.expandtabs(8)) for l in candidate.split('\n')]
+    widths[0] += col
+    widths[-1] += rest
+    return max(widths)
+
+
 def tedits_call_rename(text, edits, st, k, new_name):
     """Rename the call at st.toks[k] and realign its continuation lines."""
     w = st.toks
@@ -1263,7 +1271,13 @@ def tedits_call_rename(text, edits, st, k, new_name):
     elif aligned and fits(realigned):
         new = realigned
     else:
-        new = wrap_call(new_name, arg_texts, col, '', rest)
+        # the narrowest of: wrapped again, or every line moved along
+        moved = '\n'.join([one_line.split('\n')[0]] + [
+            indent_to(len(l.expandtabs(8)) - len(l.expandtabs(8).lstrip()) + grow) +
+            l.lstrip() for l in lines[1:]])
+        wrapped = wrap_call(new_name, arg_texts, col, '', rest)
+        new = wrapped if fits(wrapped) else min(
+            [wrapped, moved], key=lambda c: width(c, col, rest))
     edits.replace(name_tok.start, w[close].end, new)
 
 
