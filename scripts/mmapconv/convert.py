@@ -60,16 +60,19 @@ def check_global_handlers(kdir, handlers, diffs):
                                 'used from other files' % h.handler)
 
 
-def convert(kdir, paths=(), jobs=2, timeout=120):
-    """Run every semantic patch; return (handlers, {path: diff}, errors, nfiles)."""
+def convert(kdir, paths=(), jobs=2, timeout=120, cache_dir=None):
+    """Run every semantic patch; return (handlers, {path: diff}, errors, nfiles).
+    With cache_dir, spatch's results are kept there per file (spatch.Cache)
+    and only the files not seen before go to spatch."""
     tree.check_kernel_tree(kdir)
-    tools.spatch_version()
+    version = tools.spatch_version()
+    cache = sp.Cache(cache_dir, version) if cache_dir else None
     cocci = semantic_patches()
     files = tree.candidate_files(kdir, paths)
     handlers, diffs, errors = [], {}, {}
     for patch in cocci:
         result = sp.run_spatch(kdir, patch, files, ['patch', 'report'], jobs=jobs,
-                               timeout=timeout, label=os.path.basename(patch))
+                               timeout=timeout, label=os.path.basename(patch), cache=cache)
         handlers += [classify.from_report(m) for m in result.reports]
         diffs.update(split_diff(result.diff))
         errors.update(result.errors)

@@ -48,9 +48,21 @@ def sources_committed(kdir):
     return proc.returncode == 0
 
 
+# files_matching() answers, per process: the audit's census asks what the
+# candidate scan asked, and a whole-tree grep costs seconds.
+_matching = {}
+
+
 def files_matching(kdir, pattern, scope=('.',), word=False):
     """C files and headers under scope (paths relative to KDIR) whose text
     matches the extended regular expression pattern."""
+    key = (os.path.realpath(kdir), pattern, tuple(scope), word)
+    if key not in _matching:
+        _matching[key] = _files_matching(kdir, pattern, scope, word)
+    return list(_matching[key])
+
+
+def _files_matching(kdir, pattern, scope, word):
     if sources_committed(kdir):
         cmd = ['git', 'grep', '-l', '-P'] + (['-w'] if word else []) + [pattern, '--'] + \
               [os.path.join(p, '*.c') if os.path.isdir(os.path.join(kdir, p)) else p
