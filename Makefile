@@ -14,24 +14,30 @@ M       ?=
 # convert.py and the test scripts take -v
 VERBOSE := $(if $(filter 1,$(V)),-v,)
 
-.PHONY: help deps tree convert check check-fixtures check-unit check-kernel \
-	bench clean
+.PHONY: help deps tree convert audit check check-fixtures check-unit check-kernel \
+	check-html bench clean
 
 help:
 	@echo 'mmap-convert targets:'
 	@echo '  convert       install what is missing, then convert KDIR (default: the'
 	@echo '                reference tree) and write $$(O)/mmap_prepare.diff'
+	@echo '  audit         classify every handler of KDIR: reports/linux-6.12.{json,md,html}'
+	@echo '                for the reference tree, $$(O)/audit.* for another KDIR;'
+	@echo '                VERIFY=RESULTS.json adds build results (docs/audit.md)'
 	@echo '  check         install what is missing, then run every test:'
-	@echo '                check-unit, check-fixtures and check-kernel'
+	@echo '                check-unit, check-fixtures, check-kernel and check-html'
 	@echo '  check-unit    unit tests of scripts/mmapconv (no spatch, no tree)'
 	@echo '  check-fixtures  semantic patches against tests/fixtures'
 	@echo '  check-kernel  whole reference tree: the patch applies, touches only'
-	@echo '                allowed handlers, and equals make coccicheck on M= folders'
-	@echo '  bench         time convert.py against make coccicheck (J=2)'
+	@echo '                allowed handlers, equals make coccicheck on M= folders, and'
+	@echo '                the audit calls converted exactly what convert changes'
+	@echo '  check-html    the audit page in headless chromium: filters and sorting'
+	@echo '  bench         time convert.py against make coccicheck, and the audit'
+	@echo '                with an empty and with a full cache (J=2)'
 	@echo '  deps          apt-get install what is missing (as root)'
 	@echo '  tree          unpack linux-source-6.12 into .cache/ as a git tree'
 	@echo '  clean         remove $$(O)'
-	@echo 'Variables: KDIR=$(KDIR) O=$(O) J=$(J) M=$(M) V=1'
+	@echo 'Variables: KDIR=$(KDIR) O=$(O) J=$(J) M=$(M) V=1 VERIFY=$(VERIFY)'
 
 deps:
 	@sh scripts/deps.sh
@@ -51,7 +57,22 @@ convert: $(KDIR_DEPS)
 	$(PYTHON) scripts/convert.py convert $(VERBOSE) -j $(J) $(KDIR) $(M) \
 		-o $(O)/mmap_prepare.diff
 
-check: deps check-unit check-fixtures check-kernel
+# The reference tree's audit is committed in reports/; another tree's goes to $(O).
+ifeq ($(KDIR)$(M),$(REFTREE))
+AUDIT := $(CURDIR)/reports/linux-6.12
+else
+AUDIT := $(O)/audit
+endif
+VERIFY ?=
+
+audit: $(KDIR_DEPS)
+	@mkdir -p $(dir $(AUDIT))
+	$(PYTHON) scripts/convert.py audit $(VERBOSE) -j $(J) $(KDIR) $(M) \
+		$(if $(VERIFY),--verify $(VERIFY)) \
+		--json $(AUDIT).json --md $(AUDIT).md --html $(AUDIT).html
+	@echo 'audit: wrote $(AUDIT).json, .md and .html'
+
+check: deps check-unit check-fixtures check-kernel check-html
 
 check-unit:
 	$(PYTHON) -m unittest discover -s tests/unit -t . $(if $(filter 1,$(V)),-v,)
@@ -61,6 +82,9 @@ check-fixtures: deps
 
 check-kernel: $(KDIR_DEPS)
 	$(PYTHON) tests/check_kernel.py $(VERBOSE) -j $(J) -O $(O) $(KDIR)
+
+check-html: deps
+	$(PYTHON) tests/check_html.py $(VERBOSE)
 
 bench: $(KDIR_DEPS)
 	$(PYTHON) tests/bench.py -O $(O) $(KDIR)

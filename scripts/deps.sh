@@ -1,12 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # Install, with apt, what the toolkit and its tests need and the machine
-# lacks: Coccinelle, the kernel build prerequisites and the reference tree.
+# lacks: Coccinelle, the kernel build prerequisites, the reference tree, and
+# the headless browser that tests the audit's HTML page.
 # Idempotent: installs nothing when everything is there.
 set -eu
 
 PACKAGES="coccinelle linux-source-6.12 python3 git make gcc patch flex bison bc \
-libelf-dev libssl-dev xz-utils perl $*"
+libelf-dev libssl-dev xz-utils perl chromium chromium-driver python3-selenium $*"
 
 missing=""
 for pkg in $PACKAGES; do

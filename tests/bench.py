@@ -7,19 +7,26 @@ whole tree and `make coccicheck MODE=patch COCCI=cocci/mmap_to_prepare.cocci
 J=2` (several runs each, medians), prints the ratio (target: at most 1.0),
 then shows that convert.py also works on a plain tarball tree, where
 coccicheck, through the tree's --use-gitgrep, checks nothing.
+
+Then the audit (J=2): a full audit with an empty spatch cache (target: at
+most 60 s) and a rerun on the unchanged tree with the cache full (target: at
+most 10 s).  --audit-only skips the rest.
 """
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 COCCI = os.path.join(TOP, 'cocci', 'mmap_to_prepare.cocci')
 CONVERT = [sys.executable, os.path.join(TOP, 'scripts', 'convert.py'), 'convert']
+AUDIT = [sys.executable, os.path.join(TOP, 'scripts', 'convert.py'), 'audit']
 TARBALL = '/usr/src/linux-source-6.12.tar.xz'
 
 
@@ -42,14 +49,41 @@ def main():
     ap.add_argument('kdir', metavar='KDIR')
     ap.add_argument('-O', dest='outdir', default=os.path.join(TOP, 'build'))
     ap.add_argument('-n', '--runs', type=int, default=3)
+    ap.add_argument('--audit-only', action='store_true', help='time the audit only')
     args = ap.parse_args()
     kdir = os.path.abspath(args.kdir)
     os.makedirs(args.outdir, exist_ok=True)
+    if not args.audit_only:
+        bench_convert(args, kdir)
+    bench_audit(args, kdir)
+    return 0
+
+
+def bench_audit(args, kdir):
+    """The audit with an empty cache, then rerun with it full."""
+    cache = tempfile.mkdtemp(prefix='mmap-bench-cache-')
+    try:
+        times = []
+        for run in ('empty', 'full'):
+            out = os.path.join(args.outdir, 'bench-audit-%s.json' % run)
+            t, _ = timed(AUDIT + ['-j', '2', '--cache-dir', cache, kdir, '--json', out,
+                                  '--md', out[:-5] + '.md', '--html', out[:-5] + '.html'])
+            times.append(t)
+        same = open(os.path.join(args.outdir, 'bench-audit-empty.json')).read() == \
+            open(os.path.join(args.outdir, 'bench-audit-full.json')).read()
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    print('audit, empty cache: %.1f s (target: at most 60 s)' % times[0])
+    print('audit rerun, unchanged tree: %.1f s (target: at most 10 s); same JSON: %s'
+          % (times[1], 'yes' if same else 'NO'))
+
+
+def bench_convert(args, kdir):
     out = os.path.join(args.outdir, 'bench.diff')
 
     ours, theirs = [], []
     for run in range(args.runs):
-        t, _ = timed(CONVERT + ['-j', '2', kdir, '-o', out])
+        t, _ = timed(CONVERT + ['-j', '2', '--no-cache', kdir, '-o', out])
         ours.append(t)
         t, proc = timed(['make', 'coccicheck', 'MODE=patch', 'COCCI=' + COCCI, 'J=2'], cwd=kdir)
         theirs.append(t)
@@ -73,7 +107,7 @@ def main():
         subprocess.run(['tar', '-xf', TARBALL, '-C', plain, '--strip-components=1'],
                        check=True)
     if os.path.isfile(os.path.join(plain, 'MAINTAINERS')):
-        t, _ = timed(CONVERT + ['-j', '2', plain, '-o', out + '.tarball'])
+        t, _ = timed(CONVERT + ['-j', '2', '--no-cache', plain, '-o', out + '.tarball'])
         with open(out + '.tarball') as src:
             files = diff_files(src.read())
         _, proc = timed(['make', 'coccicheck', 'MODE=patch', 'COCCI=' + COCCI, 'J=2'],
@@ -82,7 +116,6 @@ def main():
               'tree); make coccicheck changes %d files'
               % (t, len(files), 'same as' if files == our_files else 'NOT the same as',
                  len(diff_files(proc.stdout))))
-    return 0
 
 
 if __name__ == '__main__':

@@ -11,11 +11,17 @@
    converts.  After the patch, no converted function mentions the VMA.
 4. make coccicheck MODE=patch M=<folder> gives the same diff as convert.py on
    that folder.
+5. The audit shares the conversion's classification: the handlers it calls
+   converted:* are exactly those whose initializers the diff rewrites, and
+   every handler has the status convert gives it.  Run with an empty spatch
+   cache and again with the full one, the audit writes the same bytes, and
+   convert from the full cache writes the same diff as without a cache.
 """
 
 import argparse
 import os
 import re
+import json
 import shutil
 import subprocess
 import sys
@@ -29,6 +35,7 @@ from mmapconv import UserError, tools  # noqa: E402
 from mmapconv import convert as conv  # noqa: E402
 
 COCCI = os.path.join(TOP, 'cocci', 'mmap_to_prepare.cocci')
+CONVERT = [sys.executable, os.path.join(TOP, 'scripts', 'convert.py')]
 # drivers/char is the folder the issue names; the others have conversions,
 # so that the comparison cannot pass on two empty diffs alone.
 COCCICHECK_FOLDERS = ['drivers/char', 'fs/9p', 'arch/x86/kernel/cpu/sgx', 'drivers/vhost']
@@ -108,6 +115,7 @@ class Checker:
                 shutil.copy(os.path.join(self.kdir, path), os.path.join(scratch, path))
             tools.run(['patch', '-p1', '-s'], cwd=scratch, input=text)
             self.check_touched(handlers, diffs, scratch)
+        self.check_audit(handlers, text)
         compared = sum(self.check_coccicheck(folder) for folder in COCCICHECK_FOLDERS)
         self.check(compared > 0, 'the coccicheck comparisons cover %d changed files' % compared)
         print('%d passed, %d failed' % (self.passed, len(self.failures)))
@@ -159,6 +167,42 @@ class Checker:
                 self.check(name.startswith('generic_file_') or
                            function_body(after, name)[1] is not None,
                            '%s: initializer points at %s, defined in the file' % (path, name))
+
+    def check_audit(self, handlers, text):
+        with tempfile.TemporaryDirectory(prefix='mmap-audit-') as tmp:
+            cache = ['--cache-dir', os.path.join(tmp, 'cache'), '-j', str(self.jobs)]
+            outputs = []
+            for name in ('cold.json', 'warm.json'):
+                path = os.path.join(tmp, name)
+                tools.run(CONVERT + ['audit', self.kdir, '--json', path] + cache)
+                with open(path) as src:
+                    outputs.append(src.read())
+            diff = os.path.join(tmp, 'cached.diff')
+            tools.run(CONVERT + ['convert', self.kdir, '-o', diff] + cache)
+            with open(diff) as src:
+                cached_diff = src.read()
+        self.check(outputs[0] == outputs[1],
+                   'the audit from a full cache is byte for byte the first one')
+        self.check(cached_diff == text, 'convert from a full cache writes the same diff')
+        audit = json.loads(outputs[0])
+        said = {(h['file'], h['handler']) for h in audit['handlers']
+                if h['status'].startswith('converted:')}
+        rewritten = set()
+        for path, diff in conv.split_diff(text.splitlines(True)).items():
+            for name in re.findall(r'^-\s*\.(?:proc_)?mmap\s*=\s*(\w+)', diff, re.M):
+                rewritten.add((path, name))
+        self.check(said == rewritten and said,
+                   'the audit calls converted exactly the %d handlers whose initializers '
+                   'the diff rewrites (audit only: %s; diff only: %s)'
+                   % (len(rewritten), sorted(said - rewritten)[:3],
+                      sorted(rewritten - said)[:3]))
+        statuses = {(h['file'], h['handler']): h['status'] for h in audit['handlers']}
+        differ = [(h.file, h.handler, h.status, statuses.get((h.file, h.handler)))
+                  for h in handlers if statuses.get((h.file, h.handler)) != h.status]
+        self.check(not differ, 'every handler has the status convert gives it %s' % differ[:3])
+        census = audit['census']
+        self.check(sum(census['accounts'].values()) == census['members'],
+                   'the census accounts for each of its %d members' % census['members'])
 
     def check_coccicheck(self, folder):
         if not tools.is_git_tree(self.kdir):

@@ -72,6 +72,13 @@ def blocker(h):
     return ','.join(dma) if dma else None
 
 
+def entry(h):
+    """The audit's record of a classify.Handler; the subsystem comes later."""
+    return Entry(file=h.file, line=h.line, handler=h.handler, fops=sorted(h.fops),
+                 status=h.status, subsystem=None, primitives=sorted(h.primitives),
+                 blocker=blocker(h), reason=h.reason)
+
+
 def remaining(family):
     """Does a handler of this status still need work?"""
     return not (family.startswith('converted:') or family == 'already')
@@ -396,22 +403,25 @@ def audit(kdir, paths=(), jobs=2, timeout=120, cache_dir=None, verify=None):
     handlers, _, errors, nfiles = conv.convert(kdir, paths, jobs=jobs, timeout=timeout,
                                                cache_dir=cache_dir)
     maint = maintainers.Maintainers.of_tree(kdir)
-    entries = [Entry(file=h.file, line=h.line, handler=h.handler, fops=sorted(h.fops),
-                     status=h.status, subsystem=None, primitives=sorted(h.primitives),
-                     blocker=blocker(h), reason=h.reason)
-               for h in handlers]
-    members = scan(kdir, paths)
+    entries = [entry(h) for h in handlers]
+    tool = {'toolkit': VERSION, 'spatch': tools.spatch_version(),
+            'semantic_patches': cocci_digests()}
+    return assemble(tree_version(kdir), tree.relative_paths(kdir, paths), tool, nfiles,
+                    errors, entries, scan(kdir, paths), maint.subsystem, verify)
+
+
+def assemble(version, paths, tool, nfiles, errors, entries, members, subsystem, verify=None):
+    """The audit dict from its parts; subsystem(path) names a file's subsystem."""
     unexplained = account(members, entries, errors)
     for e in entries:
-        e.subsystem = maint.subsystem(e.file)
+        e.subsystem = subsystem(e.file)
     if verify is not None:
         apply_verify(entries, verify)
     entries.sort(key=lambda e: (e.file, e.line, e.handler))
     return {
-        'tree': tree_version(kdir),
-        'paths': sorted(tree.relative_paths(kdir, paths)) if paths else [],
-        'tool': {'toolkit': VERSION, 'spatch': tools.spatch_version(),
-                 'semantic_patches': cocci_digests()},
+        'tree': version,
+        'paths': sorted(paths),
+        'tool': tool,
         'files_analysed': nfiles,
         'errors': dict(sorted(errors.items())),
         'handlers': [e.to_json() for e in entries],

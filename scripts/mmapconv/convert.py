@@ -76,6 +76,9 @@ def convert(kdir, paths=(), jobs=2, timeout=120, cache_dir=None):
         handlers += [classify.from_report(m) for m in result.reports]
         diffs.update(split_diff(result.diff))
         errors.update(result.errors)
+    if cache is not None and tools.VERBOSE:
+        tools.log('spatch cache: %d of %d files found in %s'
+                  % (cache.hits, cache.hits + cache.misses, cache_dir))
     handlers = classify.merge(handlers)
     check_global_handlers(kdir, handlers, diffs)
     for path in errors:

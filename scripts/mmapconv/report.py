@@ -281,7 +281,7 @@ JS = r'''
     rows.sort(function (a, b) {
       var x = a.cells[col].getAttribute('data-key') || a.cells[col].textContent;
       var y = b.cells[col].getAttribute('data-key') || b.cells[col].textContent;
-      return dir * x.localeCompare(y);
+      return dir * (x < y ? -1 : x > y ? 1 : 0);
     });
     rows.forEach(function (row) { body.appendChild(row); });
   }
