@@ -9,8 +9,9 @@
 //# Handlers that populate page tables (remap_pfn_range, vm_insert_page, ...)
 //# are left alone: split_prefault.cocci turns them into mmap_prepare plus
 //# mmap_complete.  So are handlers that take a reference or an allocation
-//# that vm_ops->close gives back: with mmap_prepare they need mmap_abort. Handlers that pass the VMA to a function this semantic patch
-//# cannot see through, keep the VMA pointer, or are called directly by other
+//# that vm_ops->close gives back: with mmap_prepare they need mmap_abort.
+//# Handlers that pass the VMA to a function this semantic patch cannot see
+//# through, keep the VMA pointer, or are called directly by other
 //# code are left alone and reported (MODE=report says why, one line each).
 //# A static helper that takes the VMA is converted with its handler when all
 //# of its callers are converted; otherwise the handler is left alone.
@@ -22,6 +23,8 @@
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
 // Keywords: mmap, mmap_prepare, vm_area_desc, file_operations, proc_ops
+
+// BEGIN shared: scripts/gen_cocci.py copies this part into split_prefault.cocci
 
 virtual patch
 virtual context
@@ -184,7 +187,7 @@ def use_blocker(ff, fn, name, k, seen):
 # When a handler has several blockers, the report names the one a developer
 # must deal with first: the most specific.
 PRIORITY = ['blocked:stacked', 'blocked:dma', 'blocked:delegates',
-	    'blocked:keeps-vma', 'blocked:unknown-vma-use', 'needs-abort',
+	    'blocked:keeps-vma', 'blocked:unknown-vma-use', 'blocked:needs-abort',
 	    'needs-complete']
 
 
@@ -204,10 +207,11 @@ def blocked_use(ff, fn, seen):
 			if why:
 				found.append(why)
 	for take, k in ff.takes.get(fn, []):
-		found.append(('needs-abort(%s)' % take,
+		found.append(('blocked:needs-abort(%s)' % take,
 			      '%s calls %s() (line %d), which vm_ops->close presumably '
 			      'undoes; with mmap_prepare a mapping that fails after prepare '
-			      'gets no close, so it needs mmap_abort too' % (fn, take, k[0])))
+			      'gets no close, so it needs an mmap_abort that gives it back: '
+			      'write that by hand' % (fn, take, k[0])))
 	if not found:
 		return None
 	return min(found, key=lambda why: PRIORITY.index(why[0].split('(')[0]))
@@ -728,6 +732,8 @@ desc@p
 p << desc_name.p;
 @@
 facts(p).desc_users.add(p[0].current_element)
+
+// END shared
 
 // ---------------------------------------------------------------------------
 // Decisions: one line per handler, and the functions to rewrite.

@@ -19,7 +19,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'scripts'))
 
-from mmapconv import UserError, tools  # noqa: E402
+from mmapconv import UserError, classify, tools  # noqa: E402
 from mmapconv import convert as conv  # noqa: E402
 from mmapconv import spatch as sp  # noqa: E402
 
@@ -43,25 +43,35 @@ def read(path):
         return src.read()
 
 
-def converted_copies(names, work, jobs):
-    """Copy the fixtures to work/, run every semantic patch as convert.py
-    does, apply the diffs; return the report lines per fixture."""
+def converted_copies(names, work, jobs, order=None):
+    """Copy the fixtures to work/, run every semantic patch one after the
+    other on all of them, as convert.py does, applying each diff before the
+    next patch runs; return the report lines per fixture, one per handler
+    (the status convert.py would give it)."""
     files = [name + '.c' for name in names]
     for f in files:
         shutil.copy(os.path.join(FIXTURES, f), os.path.join(work, f))
-    reports = {name: [] for name in names}
-    for cocci in conv.semantic_patches():
+    errors = {name: [] for name in names}
+    reports, lines = [], {}
+    for cocci in order or conv.semantic_patches():
         result = sp.run_spatch(work, cocci, files, ['patch', 'report'], jobs=jobs,
                                label='fixtures')
         for path, why in result.errors.items():
-            reports[path[:-2]].append('ERROR: ' + why)
+            errors[path[:-2]].append('ERROR: ' + why)
+        report = []
         for m in result.reports:
-            reports[m.group('file')[:-2]].append(m.group(0))
+            h = classify.from_report(m)
+            lines[id(h)] = m.group(0)
+            report.append(h)
+        reports.append(report)
         for path, text in conv.split_diff(result.diff).items():
             proc = tools.run(['patch', '-p1', '-s'], cwd=work, input=text, check=False)
             if proc.returncode:
-                reports[path[:-2]].append('ERROR: the diff does not apply: ' + proc.stdout)
-    return reports
+                errors[path[:-2]].append('ERROR: the diff does not apply: ' + proc.stdout)
+    out = errors
+    for h in classify.combine(reports):
+        out[h.file[:-2]].append(lines[id(h)])
+    return out
 
 
 def compare(name, work, reports):

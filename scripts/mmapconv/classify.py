@@ -34,6 +34,27 @@ def from_report(match):
                    primitives=[p for p in (match.group('primitives') or '').split(',') if p])
 
 
+def combine(reports):
+    """One status per handler from the reports of semantic patches run one
+    after the other: a conversion wins (a later patch sees its result as
+    'already'); otherwise the last patch that looked at the handler knows
+    the most (split_prefault.cocci refines needs-complete)."""
+    winner = {}
+    for n, report in enumerate(reports):
+        for h in report:
+            key = (h.file, h.handler)
+            renamed = (h.file, h.handler[:-len('_prepare')])
+            if h.status == 'already' and h.handler.endswith('_prepare') and \
+               renamed in winner and reports[winner[renamed][0]][winner[renamed][1]].converted:
+                winner[key] = (-1, 0)       # an earlier patch's own result
+                continue
+            old = winner.get(key)
+            if old is None or (not reports[old[0]][old[1]].converted and old[0] != n):
+                winner[key] = (n, report.index(h))
+    return [h for n, report in enumerate(reports) for h in report
+            if winner[(h.file, h.handler)][0] == n]
+
+
 def merge(handlers):
     """One record per (file, handler): spatch may report a handler once per
     #ifdef variant or per matched initializer."""

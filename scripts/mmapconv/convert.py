@@ -2,6 +2,8 @@
 
 import os
 import re
+import shutil
+import tempfile
 
 from . import COCCI_DIR, UserError
 from . import classify
@@ -9,8 +11,10 @@ from . import spatch as sp
 from . import tools
 from . import tree
 
-# In the order they run; split_prefault.cocci joins when it exists.
-SEMANTIC_PATCHES = ['mmap_to_prepare.cocci']
+# In the order they run: split_prefault.cocci runs on what
+# mmap_to_prepare.cocci made of the files where it left a handler that
+# populates page tables (needs-complete), and only there.
+SEMANTIC_PATCHES = ['mmap_to_prepare.cocci', 'split_prefault.cocci']
 
 
 def semantic_patches():
@@ -41,7 +45,7 @@ def check_global_handlers(kdir, handlers, diffs):
     is not static may be used from another file, and renaming it there would
     break the build.  Such a file is left alone and the handler reported."""
     for h in handlers:
-        if h.status != 'converted:prepare' or h.file not in diffs:
+        if not h.converted or h.file not in diffs:
             continue
         with open(os.path.join(kdir, h.file), errors='replace') as src:
             if classify.is_static(src.read(), h.handler):
@@ -67,23 +71,48 @@ def convert(kdir, paths=(), jobs=2, timeout=120, cache_dir=None):
     tree.check_kernel_tree(kdir)
     version = tools.spatch_version()
     cache = sp.Cache(cache_dir, version) if cache_dir else None
-    cocci = semantic_patches()
+    prepare, split = semantic_patches()
     files = tree.candidate_files(kdir, paths)
-    handlers, diffs, errors = [], {}, {}
-    for patch in cocci:
-        result = sp.run_spatch(kdir, patch, files, ['patch', 'report'], jobs=jobs,
-                               timeout=timeout, label=os.path.basename(patch), cache=cache)
-        handlers += [classify.from_report(m) for m in result.reports]
-        diffs.update(split_diff(result.diff))
-        errors.update(result.errors)
+    result = sp.run_spatch(kdir, prepare, files, ['patch', 'report'], jobs=jobs,
+                           timeout=timeout, label=os.path.basename(prepare), cache=cache)
+    reports = [[classify.from_report(m) for m in result.reports]]
+    diffs = split_diff(result.diff)
+    errors = dict(result.errors)
+    populating = sorted({h.file for h in reports[0] if h.family == 'needs-complete'}
+                        - set(errors))
+    if populating:
+        with tempfile.TemporaryDirectory(prefix='mmap-convert-') as work:
+            for path in populating:
+                os.makedirs(os.path.join(work, os.path.dirname(path)), exist_ok=True)
+                shutil.copy(os.path.join(kdir, path), os.path.join(work, path))
+                if path in diffs:
+                    tools.run(['patch', '-p1', '-s'], cwd=work, input=diffs[path])
+            # the cache keys the split by the content it runs on: the file
+            # as mmap_to_prepare.cocci left it
+            result = sp.run_spatch(work, split, populating, ['patch', 'report'],
+                                   jobs=jobs, timeout=timeout,
+                                   label=os.path.basename(split), cache=cache)
+            reports.append([classify.from_report(m) for m in result.reports])
+            errors.update(result.errors)
+            for path, text in split_diff(result.diff).items():
+                tools.run(['patch', '-p1', '-s'], cwd=work, input=text)
+                diffs[path] = file_diff(kdir, work, path)
     if cache is not None and tools.VERBOSE:
         tools.log('spatch cache: %d of %d files found in %s'
                   % (cache.hits, cache.hits + cache.misses, cache_dir))
-    handlers = classify.merge(handlers)
+    handlers = classify.merge(classify.combine(reports))
     check_global_handlers(kdir, handlers, diffs)
     for path in errors:
         diffs.pop(path, None)
     return handlers, diffs, errors, len(files)
+
+
+def file_diff(kdir, work, path):
+    """diff -u -p of KDIR/path against its converted copy in work, with
+    the headers make coccicheck prints."""
+    proc = tools.run(['diff', '-u', '-p', '--label', 'a/' + path, '--label', 'b/' + path,
+                      os.path.join(kdir, path), os.path.join(work, path)], check=False)
+    return 'diff -u -p a/%s b/%s\n' % (path, path) + proc.stdout
 
 
 def apply_in_place(kdir, text, paths):
