@@ -9,9 +9,15 @@
    populate call, no DMA or stacked mapping, and every use of the VMA is one
    that CONVERSION.md section 2 translates, or goes to a helper the same patch
    converts.  After the patch, no converted function mentions the VMA.
-4. make coccicheck MODE=patch M=<folder> gives the same diff as convert.py on
-   that folder.
-5. The audit shares the conversion's classification: the handlers it calls
+   Split handlers (converted:complete, converted:abort): prepare populates
+   nothing and never mentions the VMA; complete never assigns to a VMA field
+   nor calls vm_flags_set/clear/mod; mmap_abort exists exactly for
+   converted:abort.
+4. Every handler whose body calls a populate primitive is converted or
+   reported with a code of CONVERSION.md's vocabulary.
+5. make coccicheck MODE=patch M=<folder> gives the same diff as convert.py on
+   that folder, for each semantic patch on its own.
+6. The audit shares the conversion's classification: the handlers it calls
    converted:* are exactly those whose initializers the diff rewrites, and
    every handler has the status convert gives it.  Run with an empty spatch
    cache and again with the full one, the audit writes the same bytes, and
@@ -19,9 +25,9 @@
 """
 
 import argparse
+import json
 import os
 import re
-import json
 import shutil
 import subprocess
 import sys
@@ -34,11 +40,27 @@ sys.path.insert(0, os.path.join(TOP, 'scripts'))
 from mmapconv import UserError, tools  # noqa: E402
 from mmapconv import convert as conv  # noqa: E402
 
-COCCI = os.path.join(TOP, 'cocci', 'mmap_to_prepare.cocci')
+PREPARE_COCCI = os.path.join(TOP, 'cocci', 'mmap_to_prepare.cocci')
+SPLIT_COCCI = os.path.join(TOP, 'cocci', 'split_prefault.cocci')
 CONVERT = [sys.executable, os.path.join(TOP, 'scripts', 'convert.py')]
-# drivers/char is the folder the issue names; the others have conversions,
-# so that the comparison cannot pass on two empty diffs alone.
-COCCICHECK_FOLDERS = ['drivers/char', 'fs/9p', 'arch/x86/kernel/cpu/sgx', 'drivers/vhost']
+# (semantic patch, folder): drivers/char is the folder the issue names; the
+# others have conversions by that patch alone, so that a comparison cannot
+# pass on two empty diffs.
+COCCICHECK_FOLDERS = [(PREPARE_COCCI, 'drivers/char'), (PREPARE_COCCI, 'fs/9p'),
+                      (PREPARE_COCCI, 'arch/x86/kernel/cpu/sgx'),
+                      (PREPARE_COCCI, 'drivers/vhost'),
+                      (SPLIT_COCCI, 'drivers/soc/qcom'), (SPLIT_COCCI, 'drivers/xen/xenfs')]
+# CONVERSION.md section 5, plus blocked:needs-abort (docs/statuses.md)
+VOCABULARY = {'converted:prepare', 'converted:complete', 'converted:abort',
+              'converted:generic', 'already', 'blocked:delegates', 'blocked:dma',
+              'blocked:stacked', 'blocked:keeps-vma', 'blocked:order',
+              'blocked:unknown-vma-use', 'blocked:called-elsewhere', 'blocked:external',
+              'blocked:needs-abort', 'error:parse'}
+POPULATE_ONLY = re.compile(r'\b(remap_pfn_range|io_remap_pfn_range|vm_iomap_memory|'
+                           r'vm_insert_pages?|vm_map_pages(_zero)?|remap_vmalloc_range\w*|'
+                           r'vmf_insert_\w+)\s*\(')
+VMA_WRITE = re.compile(r'\b(\w+)->(vm_\w+)\s*([-+|&^]?=)(?!=)|'
+                       r'\bvm_flags_(set|clear|mod|init|reset)\s*\(')
 POPULATE = re.compile(r'\b(remap_pfn_range|io_remap_pfn_range|vm_iomap_memory|vm_insert_pages?'
                       r'|vm_map_pages(_zero)?|remap_vmalloc_range\w*|vmf_insert_\w+'
                       r'|dma_mmap_\w+|call_mmap|vfs_mmap|backing_file_mmap)\s*\(')
@@ -115,8 +137,12 @@ class Checker:
                 shutil.copy(os.path.join(self.kdir, path), os.path.join(scratch, path))
             tools.run(['patch', '-p1', '-s'], cwd=scratch, input=text)
             self.check_touched(handlers, diffs, scratch)
+        self.check_populating(handlers)
+        split = [h for h in converted if h.status in ('converted:complete', 'converted:abort')]
+        self.check(len(split) > 0, 'the conversion splits %d handlers' % len(split))
         self.check_audit(handlers, text)
-        compared = sum(self.check_coccicheck(folder) for folder in COCCICHECK_FOLDERS)
+        compared = sum(self.check_coccicheck(cocci, folder)
+                       for (cocci, folder) in COCCICHECK_FOLDERS)
         self.check(compared > 0, 'the coccicheck comparisons cover %d changed files' % compared)
         print('%d passed, %d failed' % (self.passed, len(self.failures)))
         return 1 if self.failures else 0
@@ -152,6 +178,9 @@ class Checker:
                 if not h.converted:
                     self.check(body is None or function_body(after, h.handler)[1] == body,
                                '%s: %s (%s) is left unchanged' % (path, h.handler, h.status))
+                    continue
+                if h.status in ('converted:complete', 'converted:abort'):
+                    self.check_split(path, h, after)
                     continue
                 self.check(body is not None and not POPULATE.search(body),
                            '%s: %s populates or maps nothing itself' % (path, h.handler))
@@ -204,12 +233,48 @@ class Checker:
         self.check(sum(census['accounts'].values()) == census['members'],
                    'the census accounts for each of its %d members' % census['members'])
 
-    def check_coccicheck(self, folder):
+    def check_split(self, path, h, after):
+        name = h.handler
+        _, prepare = function_body(after, name + '_prepare')
+        self.check(prepare is not None and not POPULATE.search(prepare) and
+                   not re.search(r'\bvm_area_struct\b|\bvma\b', prepare),
+                   '%s: %s_prepare exists, populates nothing and never mentions the VMA'
+                   % (path, name))
+        params, complete = function_body(after, name + '_complete')
+        m = re.search(r'struct\s+vm_area_struct\s*\*\s*(\w+)', params or '')
+        writes = [w.group(0) for w in VMA_WRITE.finditer(complete or '')
+                  if w.group(1) is None or (m and w.group(1) == m.group(1))]
+        self.check(complete is not None and not writes,
+                   '%s: %s_complete exists and modifies no VMA field %s'
+                   % (path, name, writes[:2]))
+        self.check(complete is not None and (POPULATE_ONLY.search(complete) or
+                                             'remap_pfn_range_complete(' in complete),
+                   '%s: %s_complete populates' % (path, name))
+        has_abort = function_body(after, name + '_abort')[1] is not None
+        self.check(has_abort == (h.status == 'converted:abort'),
+                   '%s: %s has an mmap_abort exactly when %s' % (path, name, h.status))
+
+    def check_populating(self, handlers):
+        """Every handler that populates page tables itself is converted or
+        reported with a code of the vocabulary."""
+        sources = {}
+        for h in handlers:
+            if h.file not in sources:
+                with open(os.path.join(self.kdir, h.file), errors='replace') as src:
+                    sources[h.file] = src.read()
+            _, body = function_body(sources[h.file], h.handler)
+            if body is None or not POPULATE_ONLY.search(body):
+                continue
+            self.check(h.family in VOCABULARY,
+                       '%s: %s populates page tables and is %s, a code of the vocabulary'
+                       % (h.file, h.handler, h.status))
+
+    def check_coccicheck(self, cocci, folder):
         if not tools.is_git_tree(self.kdir):
             print('skip coccicheck M=%s: %s is not a git tree, and make coccicheck '
                   'checks nothing there' % (folder, self.kdir))
             return 0
-        proc = tools.run(['make', '-s', 'coccicheck', 'MODE=patch', 'COCCI=' + COCCI,
+        proc = tools.run(['make', '-s', 'coccicheck', 'MODE=patch', 'COCCI=' + cocci,
                           'M=' + folder, 'J=%d' % self.jobs], cwd=self.kdir, check=False)
         out = proc.stdout
         theirs = out[out.find('diff -u -p'):] if 'diff -u -p' in out else ''
@@ -217,8 +282,8 @@ class Checker:
         ours = ''.join(diffs[p] for p in sorted(diffs))
         self.check(proc.returncode == 0 and conv.split_diff(theirs.splitlines(True)) ==
                    conv.split_diff(ours.splitlines(True)),
-                   'make coccicheck MODE=patch M=%s equals convert.py (%d files)'
-                   % (folder, len(diffs)))
+                   'make coccicheck MODE=patch COCCI=%s M=%s equals convert.py (%d files)'
+                   % (os.path.basename(cocci), folder, len(diffs)))
         return len(diffs)
 
 

@@ -4,9 +4,11 @@
 
 For each NAME.c: the converted file must equal NAME.res (no NAME.res: the file
 must stay unchanged), and when NAME.stdout exists, the report lines must be
-exactly its lines.  EXPECTED_FAILURES names the fixtures that document a known
-gap, as Coccinelle's own tests do; such a fixture that starts passing is an
-error too, so that the list stays true.  The last line is 'N passed, N failed'.
+exactly its lines.  Both semantic patches must give the same result in either
+order, and a second run must change nothing.  EXPECTED_FAILURES names the
+fixtures that document a known gap, as Coccinelle's own tests do; such a
+fixture that starts passing is an error too, so that the list stays true.
+The last line is 'N passed, N failed'.
 """
 
 import argparse
@@ -74,6 +76,26 @@ def converted_copies(names, work, jobs, order=None):
     return out
 
 
+def second_run_changes(work, names, jobs):
+    """Fixtures that the semantic patches change again once converted:
+    running convert twice must change nothing the second time."""
+    changed = set()
+    for cocci in conv.semantic_patches():
+        result = sp.run_spatch(work, cocci, [n + '.c' for n in names], ['patch'],
+                               jobs=jobs, label='fixtures')
+        changed |= {path[:-2] for path in conv.split_diff(result.diff)}
+    return changed
+
+
+def order_differences(work, names, jobs):
+    """Fixtures whose conversion differs when split_prefault.cocci runs
+    before mmap_to_prepare.cocci."""
+    with tempfile.TemporaryDirectory(prefix='mmap-fixtures-') as other:
+        converted_copies(names, other, jobs, order=conv.semantic_patches()[::-1])
+        return {n for n in names if read(os.path.join(work, n + '.c')) !=
+                read(os.path.join(other, n + '.c'))}
+
+
 def compare(name, work, reports):
     """Problems found with one fixture, as text; '' when it behaves."""
     problems = []
@@ -111,8 +133,15 @@ def main():
         tools.spatch_version()
         with tempfile.TemporaryDirectory(prefix='mmap-fixtures-') as work:
             reports = converted_copies(names, work, args.jobs)
+            reordered = order_differences(work, names, args.jobs)
+            again = second_run_changes(work, names, args.jobs)
             for name in names:
                 problems = compare(name, work, reports)
+                if name in reordered:
+                    problems += ('the result differs when split_prefault.cocci runs '
+                                 'before mmap_to_prepare.cocci\n')
+                if name in again:
+                    problems += 'a second run of the semantic patches changes it again\n'
                 if name in xfail and problems:
                     passed += 1
                     print('XFAIL %s: %s' % (name, xfail[name]))

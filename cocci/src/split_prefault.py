@@ -115,8 +115,9 @@ def tokenize(text, start, end):
             raise Blocked('blocked:order', 'cannot read the source at offset %d' % pos)
         kind = m.lastgroup
         if kind == 'pp':
-            raise Blocked('blocked:order', 'the handler has preprocessor lines in its '
-                          'body; split it by hand')
+            raise Blocked('blocked:order', 'the handler has preprocessor lines (line %d) '
+                          'in its body; split it by hand'
+                          % (text.count('\n', 0, m.start()) + 1))
         if kind not in ('ws', 'comment'):
             toks.append(Tok(kind, m.group(), m.start(), m.end()))
         pos = m.end()
@@ -354,6 +355,19 @@ def wrap_flags(flags, col, op):
     return lead + opening + ('\n' + indent_to(align)).join(lines) + closing + ';'
 
 
+def wrap_assignment(var, expr, col):
+    """'var = expr;', the expression continued on an aligned line when the
+    whole passes 80 columns."""
+    line = '%s = %s;' % (var, expr)
+    if col + len(line) <= 80 or ' ' not in expr:
+        return line
+    align = col + len(var) + 3
+    cut = expr.rfind(' ', 0, 80 - align)
+    if cut <= 0:
+        return line
+    return '%s = %s\n%s%s;' % (var, expr[:cut], indent_to(align), expr[cut + 1:])
+
+
 def wrap_call(name, args, col, suffix=';', reserve=0):
     """'name(args...)suffix' starting at col, wrapped at 80 columns with the
     continuation lines aligned to the opening parenthesis; reserve: what
@@ -464,7 +478,7 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
                 and st.toks[k + 2].text == vma and (k == 0 or st.toks[k - 1].text not in ('->', '.'))]
 
     split_at = next((n for n, st in enumerate(stmts)
-                     if not st.decl and calls_in(st, SPLIT_POPULATE)), None)
+                     if calls_in(st, SPLIT_POPULATE)), None)
     if split_at is None:
         iomap = [st for st in stmts if calls_in(st, {'vm_iomap_memory'})]
         if iomap:
@@ -735,7 +749,10 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         return True
 
     POINTERISH = set()
+    declared_in_tail = {d.name for st in tail for d in st.decl or []}
     for x in sorted(locals_, key=lambda x: locals_[x][1]):
+        if x in declared_in_tail:
+            continue
         if uses(tail, x) and not defined_in_tail(x):
             value_of(x)
         elif uses(tail, x):
@@ -757,6 +774,40 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         pgoff_name = 'pgoff' if 'pgoff' not in locals_ else 'orig_pgoff'
         carried.append(pgoff_name)
 
+    # When what travels only serves to compute the pfn of the one remap,
+    # the pfn itself travels: prepare computes it once, as the remap did.
+    pfn_name = None
+    remaps = [(c, st, k) for (c, st, k) in prims if c in REMAPS]
+    if carried and len(remaps) == 1:
+        _, rst, rk = remaps[0]
+        (pa, pb) = call_args(rst.toks, rk)[0][2]
+
+        def outside_pfn(x):
+            for st in tail:
+                w = st.toks
+                for j, t in enumerate(w):
+                    hit = (t.text == x and t.kind == 'ident' and
+                           (j == 0 or w[j - 1].text not in ('->', '.'))) or \
+                        (x == pgoff_name and t.text == vma and j + 2 < len(w) and
+                         w[j + 2].text == 'vm_pgoff')
+                    if hit and (st is not rst or not pa <= j <= pb):
+                        return True
+            for y, how in recompute.items():
+                src = locals_[y][0].init if how == 'init' else \
+                    prep[definitions[y][0]].toks[2:-1]
+                if x in variables(src):
+                    return True
+            return False
+        single = len(carried) == 1 and carried[0] != pgoff_name and \
+            (locals_[carried[0]][0].stars or
+             ' '.join(locals_[carried[0]][0].type_text.split()) in POINTER_SIZED)
+        if not single and not any(outside_pfn(x) for x in carried):
+            body_text = text[lbrace:rbrace]
+            pfn_name = next(n for n in ('pfn', 'mmap_pfn', 'remap_pfn')
+                            if not re.search(r'\b%s\b' % n, body_text))
+            carried = [pfn_name]
+            pgoff_name = None
+
     split = Split()
     split.primitives = sorted({c for (c, _, _) in prims})
     # the context: one value as the pointer itself, else an object
@@ -765,6 +816,9 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         x = carried[0]
         if x == pgoff_name:
             ctx_type = 'pgoff_t'
+            stars = ''
+        elif x == pfn_name:
+            ctx_type = 'unsigned long'
             stars = ''
         else:
             d = locals_[x][0]
@@ -836,7 +890,11 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
             out.append('\tdesc->mmap_context = %s;' % ctx_name)
         else:
             x = carried[0]
-            if x == pgoff_name:
+            if x == pfn_name:
+                out.append('\t' + wrap_assignment(pfn_name, translate_expr(
+                    text, rst.toks, pa, pb, vma, name), 8))
+                out.append('\tdesc->mmap_context = (void *)%s;' % pfn_name)
+            elif x == pgoff_name:
                 out.append('\tdesc->mmap_context = (void *)desc->pgoff;')
             elif locals_[x][0].stars and 'const' not in locals_[x][0].type_text:
                 out.append('\tdesc->mmap_context = %s;' % x)
@@ -848,6 +906,8 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
             line = '\t' + wrap_flags(args, 8, '|=')
         else:
             texts = [translate_expr(text, st.toks, a, b, vma, name) for (a, b) in args]
+            if pfn_name:
+                texts[0] = pfn_name
             line = '\t' + wrap_call(fn, ['desc'] + texts, 8)
         if line not in done:
             done.add(line)
@@ -856,8 +916,9 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     if label_block:
         out.append(render(text, edits, label_block))
     decls = [st for st in prep if st.decl]
-    if ctx_fields:
-        decl_line = '\t%s *%s;\n' % ('struct %s_context' % name, ctx_name)
+    if ctx_fields or pfn_name:
+        decl_line = '\t%s *%s;\n' % ('struct %s_context' % name, ctx_name) if ctx_fields \
+            else '\tunsigned long %s;\n' % pfn_name
         if decls:
             k = len(edits.render(line_start(text, prep[0].start),
                                  line_end(text, decls[-1].end) + 1))
@@ -870,7 +931,7 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     if filep and re.search(r'\b%s\b' % re.escape(filep), re.sub(
             r'/\*.*?\*/|"(?:\\.|[^"\\])*"', '', written, flags=re.S)):
         body = '\tstruct file *%s = desc->file;\n' % filep + \
-            ('' if decls or ctx_fields else '\n') + body
+            ('' if decls or ctx_fields or pfn_name else '\n') + body
     if prep:
         # as far apart from the checks as the populate call was
         gap = text[prep[-1].end:line_start(text, tail_all[0].start)]
@@ -888,6 +949,8 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
                 if t.text == vma and k + 2 < len(w) and w[k + 1].text == '->' and \
                    w[k + 2].text == 'vm_pgoff':
                     tedits.replace(t.start, w[k + 2].end, pgoff_name)
+    if pfn_name:
+        tedits.replace(rst.toks[pa].start, rst.toks[pb].end, pfn_name)
     for callee, st, k in prims:
         if callee in REMAPS:
             tedits_call_rename(text, tedits, st, k, callee + '_complete')
@@ -900,6 +963,9 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         if x == pgoff_name:
             lines.append('\tpgoff_t %s = %s;' % (x, '%s->%s' % (ctx_name, x) if ctx_fields
                                                  else '(pgoff_t)context'))
+            continue
+        if x == pfn_name:
+            lines.append('\tunsigned long %s = (unsigned long)context;' % x)
             continue
         d = locals_[x][0]
         if x in carried:
@@ -920,7 +986,8 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     for n in sorted(assign_stmts):
         start.append(text[line_start(text, prep[n].start):prep[n].end])
     tail_text = render(text, tedits, tail)
-    complete = '\n'.join(lines) + ('\n\n' if lines else '') + \
+    gap = '\n' if tail[0].decl and not start else '\n\n'
+    complete = '\n'.join(lines) + (gap if lines else '') + \
         ('\n'.join(start) + '\n' if start else '') + tail_text
     split.complete = complete
     split.context_struct = None
@@ -1115,9 +1182,11 @@ def unconditional(st, k):
     if w[0] == 'if':
         close = match_close(st.toks, 1)
         return k < close
-    if w[0] == 'return' or k == 0:
-        return True
-    return len(w) > 2 and w[1] == '=' and k == 2
+    if w[0] in ('switch', 'else'):
+        return False
+    # an expression statement, a return or a declaration: the call runs
+    # unless a condition before it in the same expression skips it
+    return not any(x in ('?', '&&', '||') for x in w[:k])
 
 
 def tedits_call_rename(text, edits, st, k, new_name):

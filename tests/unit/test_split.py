@@ -1,0 +1,116 @@
+"""cocci/src/split_prefault.py on its own (no spatch), combine() of the two
+semantic patches' reports, and the generated split_prefault.cocci."""
+
+import os
+import subprocess
+import sys
+import unittest
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(TOP, 'cocci', 'src'))
+sys.path.insert(0, os.path.join(TOP, 'scripts'))
+
+import split_prefault as sp  # noqa: E402
+from mmapconv import classify, spatch  # noqa: E402
+
+
+def split(body, name='foo_mmap', filep='file', vma='vma'):
+    text = ('static int %s(struct file *%s, struct vm_area_struct *%s)\n{\n%s}\n'
+            % (name, filep, vma, body))
+    return sp.split_handler(text, name, 1, vma, filep)
+
+
+class Split(unittest.TestCase):
+    def test_remap_goes_to_complete_with_its_error_code(self):
+        s = split('\tif (vma->vm_pgoff)\n\t\treturn -EINVAL;\n'
+                  '\tif (remap_pfn_range(vma, vma->vm_start, FOO_PFN, PAGE_SIZE,\n'
+                  '\t\t\t    vma->vm_page_prot))\n\t\treturn -EAGAIN;\n\treturn 0;\n')
+        prepare, complete = s.body.split('\n}\n\n', 1)
+        self.assertIn('if (desc->pgoff)', prepare)
+        self.assertIn('remap_pfn_range_prepare(desc, FOO_PFN);\n\treturn 0', prepare)
+        self.assertNotIn('vma', prepare)
+        self.assertIn('remap_pfn_range_complete(vma, vma->vm_start, FOO_PFN', complete)
+        self.assertIn('return -EAGAIN;', complete)
+        self.assertNotIn('vm_pgoff', complete)
+        self.assertFalse(s.abort)
+
+    def test_pfn_from_pgoff_travels(self):
+        # a private mapping's pgoff becomes the pfn in prepare: complete
+        # must not compute the pfn again from vma->vm_pgoff
+        s = split('\treturn remap_pfn_range(vma, vma->vm_start, BASE + vma->vm_pgoff,\n'
+                  '\t\t\t       PAGE_SIZE, vma->vm_page_prot);\n')
+        self.assertEqual(s.carried, ['pfn'])
+        self.assertIn('pfn = BASE + desc->pgoff;', s.body)
+        self.assertIn('desc->mmap_context = (void *)pfn;', s.body)
+        self.assertIn('unsigned long pfn = (unsigned long)context;', s.body)
+        self.assertNotIn('vma->vm_pgoff', s.body)
+
+    def test_two_values_make_a_context_object_and_an_abort(self):
+        s = split('\tunsigned long a, b;\n\n\ta = get_a(vma->vm_pgoff);\n'
+                  '\tb = get_b(vma->vm_pgoff);\n'
+                  '\treturn remap_pfn_range(vma, vma->vm_start, a, b, vma->vm_page_prot);\n')
+        self.assertTrue(s.abort)
+        self.assertIn('unsigned long a;', s.context_struct)
+        self.assertIn('unsigned long b;', s.context_struct)
+        self.assertIn('kfree(ctx);', s.body)
+        self.assertIn('return -ENOMEM;', s.body)
+
+    def test_lock_across_populate_is_blocked(self):
+        with self.assertRaises(sp.Blocked) as cm:
+            split('\tint ret;\n\n\tmutex_lock(&foo_lock);\n\tif (!foo_ready)\n'
+                  '\t\treturn -ENODEV;\n'
+                  '\tret = remap_pfn_range(vma, vma->vm_start, 1, PAGE_SIZE, vma->vm_page_prot);\n'
+                  '\tmutex_unlock(&foo_lock);\n\treturn ret;\n')
+        self.assertEqual(cm.exception.code, 'blocked:order')
+        self.assertIn('&foo_lock', cm.exception.reason)
+
+    def test_write_after_populate_is_blocked(self):
+        with self.assertRaises(sp.Blocked) as cm:
+            split('\tint ret = vm_insert_page(vma, vma->vm_start, foo_page);\n\n'
+                  '\tif (ret)\n\t\treturn ret;\n\tvma->vm_ops = &foo_ops;\n\treturn 0;\n')
+        self.assertEqual(cm.exception.code, 'blocked:order')
+
+    def test_statements_to_remove_are_the_top_level_ones(self):
+        s = split('\tint i;\n\n\tfor (i = 0; i < 2; i++) {\n\t\tfoo(i);\n\t}\n'
+                  '\treturn vm_insert_page(vma, vma->vm_start, foo_page);\n')
+        self.assertEqual(s.remove, {(3, 1), (5, 1), (8, 1)})
+
+    def test_wrap_call_aligns_to_the_parenthesis(self):
+        text = sp.wrap_call('remap_pfn_range_complete',
+                            ['vma', 'vma->vm_start', 'some_long_pfn_expression >> PAGE_SHIFT',
+                             'size', 'vma->vm_page_prot'], 8)
+        lines = text.split('\n')
+        self.assertTrue(all(len(l.expandtabs(8)) + (8 if i == 0 else 0) <= 80
+                            for i, l in enumerate(lines)))
+        self.assertEqual(len(lines[1].expandtabs(8)) - len(lines[1].expandtabs(8).lstrip()),
+                         8 + len('remap_pfn_range_complete('))
+
+
+class Combine(unittest.TestCase):
+    def handler(self, name, status):
+        return classify.Handler('a.c', 1, name, ['f'], status, 'why')
+
+    def test_conversion_wins_and_later_patch_refines(self):
+        first = [self.handler('p', 'converted:prepare'),
+                 self.handler('q', 'needs-complete(remap_pfn_range)')]
+        second = [self.handler('p_prepare', 'already'),
+                  self.handler('q', 'converted:complete')]
+        got = {h.handler: h.status for h in classify.combine([first, second])}
+        self.assertEqual(got, {'p': 'converted:prepare', 'q': 'converted:complete'})
+
+    def test_primitives_in_report_line(self):
+        m = spatch.REPORT_LINE.match('a.c:3:11-19: foo (f) [remap_pfn_range,vm_insert_page]: '
+                                     'converted:complete: foo becomes ...')
+        self.assertEqual(classify.from_report(m).primitives,
+                         ['remap_pfn_range', 'vm_insert_page'])
+
+
+class Generated(unittest.TestCase):
+    def test_split_prefault_cocci_is_up_to_date(self):
+        proc = subprocess.run([sys.executable, os.path.join(TOP, 'scripts', 'gen_cocci.py'),
+                               '--check'], capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+
+
+if __name__ == '__main__':
+    unittest.main()
