@@ -93,7 +93,10 @@ DECLARATION = re.compile(r'\b(?:struct|union)\s+(\w+)\s*(?:\)|\*?\s*(\w+)?)')
 
 def blank_comments(text):
     """Comments replaced by spaces, newlines kept: offsets and lines stay."""
-    return COMMENT.sub(lambda m: re.sub(r'[^\n]', ' ', m.group(0)), text)
+    def blank(m):
+        c = m.group(0)
+        return ' ' * len(c) if '\n' not in c else re.sub(r'[^\n]', ' ', c)
+    return COMMENT.sub(blank, text)
 
 
 @dataclasses.dataclass

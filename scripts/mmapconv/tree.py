@@ -39,18 +39,21 @@ def relative_paths(kdir, paths):
     return out
 
 
+# What the tree's searches answered, per process: the audit's census asks
+# what the candidate scan asked, and a whole-tree grep costs seconds.
+_matching = {}
+
+
 def sources_committed(kdir):
     """Is KDIR a git work tree with its sources committed?  Then git grep is
     both fast and complete; a tarball tree, or one where the Debian
     .gitignore kept everything out of git, is searched with grep."""
-    proc = tools.run(['git', 'ls-files', '--error-unmatch'] + list(KERNEL_MARKERS),
-                     cwd=kdir, check=False)
-    return proc.returncode == 0
-
-
-# files_matching() answers, per process: the audit's census asks what the
-# candidate scan asked, and a whole-tree grep costs seconds.
-_matching = {}
+    key = ('committed', os.path.realpath(kdir))
+    if key not in _matching:
+        proc = tools.run(['git', 'ls-files', '--error-unmatch'] + list(KERNEL_MARKERS),
+                         cwd=kdir, check=False)
+        _matching[key] = proc.returncode == 0
+    return _matching[key]
 
 
 def files_matching(kdir, pattern, scope=('.',), word=False):
