@@ -373,11 +373,18 @@ def apply_verify(entries, verify):
             e.build = state if state in BUILD_STATES else 'not built'
 
 
+def in_scope(path, paths):
+    return not paths or any(p in ('', '.') or path == p or path.startswith(p.rstrip('/') + '/')
+                            for p in paths)
+
+
 def compare(old, new):
-    """Handlers that changed status, appeared or disappeared between two audits."""
-    def index(audit):
-        return {(h['file'], h['handler']): h for h in audit.get('handlers', [])}
-    before, after = index(old), index(new)
+    """Handlers that changed status, appeared or disappeared between two
+    audits, within the folders both audits cover."""
+    def index(audit, other):
+        return {(h['file'], h['handler']): h for h in audit.get('handlers', [])
+                if in_scope(h['file'], other.get('paths'))}
+    before, after = index(old, new), index(new, old)
     changed = [{'file': k[0], 'handler': k[1], 'old': before[k]['status'],
                 'new': after[k]['status']}
                for k in sorted(before.keys() & after.keys())

@@ -232,6 +232,12 @@ class Compare(unittest.TestCase):
                                                'status': 'needs-abort(kref_get)'}])
         new['compare'] = cmp
         self.assertIn('1 changed status, 1 appeared, 1 disappeared', report.markdown(new))
+        # an audit of drivers/media against the whole tree: only drivers/media
+        new['paths'] = ['drivers/media']
+        new['handlers'] = [h for h in new['handlers'] if h['file'].startswith('drivers/media/')]
+        cmp = audit.compare(old, new)
+        self.assertEqual(([c['handler'] for c in cmp['changed']], cmp['appeared'],
+                          cmp['disappeared']), (['y_mmap'], [], []))
         self.assertEqual(audit.compare(old, old),
                          {'old_tree': '6.12.0', 'changed': [], 'appeared': [],
                           'disappeared': []})
