@@ -210,8 +210,13 @@ td.n { text-align: right; }
 p.note { color: #555; margin: .2em 0; }
 #handlers th { cursor: pointer; background: #eee; user-select: none; }
 #handlers th.asc::after { content: " \\25b2"; } #handlers th.desc::after { content: " \\25bc"; }
-#handlers td { font-size: 13px; }
+#handlers td { font-size: 13px; overflow-wrap: anywhere; }
 .filters { margin: .5em 0; display: flex; gap: 1em; flex-wrap: wrap; align-items: center; }
+.filters select { max-width: 22em; }
+#handlers { width: 100%; }
+#handlers td:last-child { min-width: 24em; }
+#handlers td:nth-child(1), #handlers td:nth-child(4) { min-width: 15em; }
+#handlers td:nth-child(2) { min-width: 10em; }
 .chart { margin: .5em 0; }
 .bar-row { display: flex; align-items: center; margin: 2px 0; }
 .bar-label { width: 26em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
