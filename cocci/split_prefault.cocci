@@ -752,6 +752,10 @@ facts(p).desc_users.add(p[0].current_element)
 # self-contained file for make coccicheck; tests/unit imports it directly.
 # Inside the .cocci, spatch strips C++-style comments even from Python code,
 # so this file never uses a double slash (integer division is divmod()).
+# The C lexer of spatch also reads this code: an apostrophe in a comment
+# pairs with the next single quote and can hide the end of the block. If
+# make check-fixtures reports a parse error of split_prefault.cocci after an
+# edit here, look at the quotes of that edit first.
 
 import re
 
@@ -815,6 +819,11 @@ TYPE_WORDS = {
 }
 KEYWORDS = {'if', 'else', 'for', 'while', 'do', 'switch', 'return', 'goto',
             'case', 'default', 'break', 'continue', 'sizeof', 'typeof'}
+
+
+# the lexer of spatch counts the braces of embedded Python too: keep them
+# balanced
+OPEN_BRACE = chr(123)
 
 
 class Blocked(Exception):
@@ -1205,7 +1214,7 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
 
     proto = re.search(r'^[^\n;{}()]*\b%s\s*\([^;{}]*\)\s*;' % re.escape(name), text, re.M)
     if proto:
-        # spatch cannot put three prototypes where there was one
+        # three prototypes cannot take the place of one in spatch
         raise Blocked('blocked:order', '%s has a forward declaration (line %d); move the '
                       'definition above its first use, then rerun'
                       % (name, text.count('\n', 0, proto.start()) + 1))
@@ -1434,6 +1443,7 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         return False
 
     recompute, carried, bare, assign_stmts = {}, [], set(), []
+    assign_stmts_of = {}
     seen = set()
 
     def vma_field_ok(w, k):
@@ -1463,9 +1473,12 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
             how = 'init' if pure(d.init, 0, len(d.init)) else 'carry'
         elif len(defs) == 1 and top_assignment(prep[defs[0]], x) and \
                 lock_depth[defs[0]] == 0 and \
+                (d.init is None or pure(d.init, 0, len(d.init))) and \
                 pure(prep[defs[0]].toks, 2, len(prep[defs[0]].toks) - 1):
+            # the value of the declaration, then the one assignment, as before
             how = 'assign'
             assign_stmts.append(defs[0])
+            assign_stmts_of[x] = defs[0]
         else:
             how = 'carry'
         if how == 'carry':
@@ -1553,6 +1566,22 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
                             if not re.search(r'\b%s\b' % n, body_text))
             carried = [pfn_name]
             pgoff_name = None
+            # locals that only served the pfn are not needed in complete
+            changed = True
+            while changed:
+                changed = False
+                for y in list(recompute) + sorted(bare):
+                    others = {z: h for z, h in recompute.items() if z != y}
+                    saved = recompute
+                    recompute = others
+                    needed = outside_pfn(y)
+                    recompute = saved
+                    if not needed:
+                        recompute.pop(y, None)
+                        bare.discard(y)
+                        if y in assign_stmts_of:
+                            assign_stmts.remove(assign_stmts_of[y])
+                        changed = True
 
     split = Split()
     split.primitives = sorted({c for (c, _, _) in prims})
@@ -1588,7 +1617,8 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         if n in assign_stmts and not any(
                 uses([s2], st.words[0]) for m, s2 in enumerate(prep) if m != n and not s2.decl) \
                 and st.words[0] not in carried:
-            edits.replace(st.start, st.end, '')
+            # with the comment above it: it goes to complete
+            edits.replace(comment_start(text, prep, n), line_end(text, st.end) + 1, '')
             continue
         used_in_prepare.update(variables(st.toks))
     for st in label_block:
@@ -1683,7 +1713,7 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         gap = text[prep[-1].end:line_start(text, tail_all[0].start)]
         body = body.rstrip('\n') + ('\n\n' if prep[-1].decl or '\n\n' in gap or
                                     not gap.strip('\n') == '' else '\n')
-    prepare_text = body.lstrip('\n') + '\n'.join(out)
+    prepare_text = re.sub(r'\n{3,}', '\n\n', body.lstrip('\n') + '\n'.join(out))
     split.prepare = prepare_text
 
     # --- complete
@@ -1722,7 +1752,7 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
             else:
                 value = '(%s)context' % ' '.join(d.type_text.split())
             lines.append('\t%s;' % d.text(init_text=value))
-        elif recompute.get(x) == 'init':
+        elif recompute.get(x) in ('init', 'assign') and d.init is not None:
             lines.append('\t%s;' % d.text())
         else:
             lines.append('\t%s;' % d.text(with_init=False))
@@ -1730,7 +1760,7 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     if ctx_fields:
         start.append('\tkfree(%s);' % ctx_name)
     for n in sorted(assign_stmts):
-        start.append(text[line_start(text, prep[n].start):prep[n].end])
+        start.append(text[comment_start(text, prep, n):prep[n].end])
     tail_text = render(text, tedits, tail)
     gap = '\n' if tail[0].decl and not start else '\n\n'
     complete = '\n'.join(lines) + (gap if lines else '') + \
@@ -1781,6 +1811,16 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     if split.abort:
         split.reason += ', allocated by prepare and freed by complete or %s_abort' % name
     return split
+
+
+def comment_start(text, stmts, n):
+    """Start of the line of stmts[n], or of the comment right above it."""
+    start = line_start(text, stmts[n].start)
+    prev = stmts[n - 1].end if n else text.rfind(OPEN_BRACE, 0, start) + 1
+    between = text[prev:start]
+    # [/][*] rather than the plain characters: the lexer of spatch reads those
+    m = re.search(r'\n([ \t]*[/][*](?:(?![*][/]).)*[*][/][ \t]*\n)$', between, re.S)
+    return start - len(m.group(1)) if m else start
 
 
 def variables(w):
@@ -2038,9 +2078,16 @@ def translate_tokens(text, edits, w, vma, name):
                 edits.replace(t.start, w[k + 2].end, 'desc->' + DESC_FIELD[w[k + 2].text])
                 k += 3
                 continue
+            callee = vma_callee(w[max(0, k - 60):k + 1], vma)
+            line = text.count('\n', 0, t.start) + 1
+            if callee != vma:
+                raise Blocked('blocked:unknown-vma-use(%s)' % callee,
+                              '%s passes the VMA to %s() (line %d) before populating; '
+                              'split_prefault.cocci does not convert helpers: give %s() '
+                              'a desc twin by hand, then rerun' % (name, callee, line, callee))
             raise Blocked('blocked:unknown-vma-use(%s)' % vma,
                           '%s uses the VMA itself at line %d before populating; a desc '
-                          'cannot stand in for it' % (name, text.count('\n', 0, t.start) + 1))
+                          'cannot stand in for it' % (name, line))
         k += 1
 
 SPLIT_BY = 'mmap_to_prepare.cocci converts it'

@@ -15,9 +15,11 @@
    converted:abort.
 4. Every handler whose body calls a populate primitive is converted or
    reported with a code of CONVERSION.md's vocabulary.
-5. make coccicheck MODE=patch M=<folder> gives the same diff as convert.py on
+5. A second run of both semantic patches on the converted files changes
+   nothing.
+6. make coccicheck MODE=patch M=<folder> gives the same diff as convert.py on
    that folder, for each semantic patch on its own.
-6. The audit shares the conversion's classification: the handlers it calls
+7. The audit shares the conversion's classification: the handlers it calls
    converted:* are exactly those whose initializers the diff rewrites, and
    every handler has the status convert gives it.  Run with an empty spatch
    cache and again with the full one, the audit writes the same bytes, and
@@ -39,6 +41,7 @@ sys.path.insert(0, os.path.join(TOP, 'scripts'))
 
 from mmapconv import UserError, tools  # noqa: E402
 from mmapconv import convert as conv  # noqa: E402
+from mmapconv import spatch as sp  # noqa: E402
 
 PREPARE_COCCI = os.path.join(TOP, 'cocci', 'mmap_to_prepare.cocci')
 SPLIT_COCCI = os.path.join(TOP, 'cocci', 'split_prefault.cocci')
@@ -137,6 +140,7 @@ class Checker:
                 shutil.copy(os.path.join(self.kdir, path), os.path.join(scratch, path))
             tools.run(['patch', '-p1', '-s'], cwd=scratch, input=text)
             self.check_touched(handlers, diffs, scratch)
+            self.check_second_run(scratch, sorted(diffs))
         self.check_populating(handlers)
         split = [h for h in converted if h.status in ('converted:complete', 'converted:abort')]
         self.check(len(split) > 0, 'the conversion splits %d handlers' % len(split))
@@ -232,6 +236,16 @@ class Checker:
         census = audit['census']
         self.check(sum(census['accounts'].values()) == census['members'],
                    'the census accounts for each of its %d members' % census['members'])
+
+    def check_second_run(self, scratch, paths):
+        """Converting the converted files again changes nothing."""
+        for cocci in conv.semantic_patches():
+            result = sp.run_spatch(scratch, cocci, paths, ['patch'], jobs=self.jobs,
+                                   label='second run')
+            again = sorted(conv.split_diff(result.diff))
+            self.check(not again and not result.errors,
+                       'a second run of %s on the converted files changes nothing %s'
+                       % (os.path.basename(cocci), again[:3] or list(result.errors)[:3]))
 
     def check_split(self, path, h, after):
         name = h.handler
