@@ -1044,9 +1044,12 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     if split.abort:
         abort_prefix = prefix.replace('int', 'void', 1)
         acol = column(abort_prefix + name + '_abort', len(abort_prefix + name + '_abort'))
-        text_out += '\n}\n\n%s%s_abort(const struct file *file, const void *vm_private_data,' \
-            '\n%sconst void *context)\n{\n\tkfree(context);' % (abort_prefix, name,
-                                                               indent_to(acol + 1))
+        params = ['const struct file *file,', 'const void *vm_private_data,',
+                  'const void *context)']
+        if acol + 1 + len(' '.join(params[:2])) <= 80:
+            params = [' '.join(params[:2]), params[2]]
+        text_out += '\n}\n\n%s%s_abort(%s\n{\n\tkfree(context);' % (
+            abort_prefix, name, ('\n' + indent_to(acol + 1)).join(params))
     text_out = text_out.lstrip('\t')
     if not text_out.endswith(';'):
         raise Blocked('blocked:order', '%s does not end with a return statement; split it '
