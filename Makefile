@@ -14,15 +14,18 @@ M       ?=
 # convert.py and the test scripts take -v
 VERBOSE := $(if $(filter 1,$(V)),-v,)
 
-.PHONY: help deps tree convert series verify check check-fixtures check-unit \
-	check-kernel check-vmamodel check-verify check-series check-series-kernel \
-	bench clean cocci
+.PHONY: help deps tree convert audit series verify check check-fixtures \
+	check-unit check-kernel check-vmamodel check-html check-verify check-series \
+	check-series-kernel bench clean cocci
 
 help:
 	@echo 'mmap-convert targets:'
 	@echo '  convert       install what is missing, then convert KDIR (default: the'
 	@echo '                reference tree) with both semantic patches and write'
 	@echo '                $$(O)/mmap_prepare.diff'
+	@echo '  audit         classify every handler of KDIR: reports/linux-6.12.{json,md,html}'
+	@echo '                for the reference tree, $$(O)/audit.* for another KDIR;'
+	@echo '                VERIFY=RESULTS.json adds build results (docs/audit.md)'
 	@echo '  verify        convert KDIR, then compile every object the conversion'
 	@echo '                touches, with it (and without, to judge a failure or a'
 	@echo '                warning): $$(O)/verify.json'
@@ -31,7 +34,7 @@ help:
 	@echo '                $$(O)/series/ (index.txt lists them)'
 	@echo '  check         install what is missing, then run every test:'
 	@echo '                check-unit, check-fixtures, check-vmamodel, check-kernel,'
-	@echo '                check-verify and check-series'
+	@echo '                check-html, check-verify and check-series'
 	@echo '  check-unit    unit tests of scripts/mmapconv and cocci/src (no spatch,'
 	@echo '                no tree)'
 	@echo '  check-fixtures  semantic patches against tests/fixtures, in either'
@@ -41,19 +44,21 @@ help:
 	@echo '  cocci         write cocci/split_prefault.cocci from cocci/src and'
 	@echo '                the shared part of mmap_to_prepare.cocci'
 	@echo '  check-kernel  whole reference tree: the patch applies, touches only'
-	@echo '                allowed handlers, and equals make coccicheck on M= folders'
+	@echo '                allowed handlers, equals make coccicheck on M= folders, and'
+	@echo '                the audit calls converted exactly what convert changes'
+	@echo '  check-html    the audit page in headless chromium: filters and sorting'
 	@echo '  check-verify  verify on a handful of reference-tree objects: results,'
 	@echo '                the API overlay alone, and a build through distcc'
 	@echo '  check-series  series on a small kernel-shaped git tree built by the test'
 	@echo '  check-series-kernel  (slow, not in check) series of the reference tree:'
 	@echo '                each applies with git am onto the base, checkpatch clean'
-	@echo '  bench         time convert.py against make coccicheck (J=2), and'
-	@echo '                make verify (first run and rerun); BENCH=verify or'
-	@echo '                BENCH=convert runs one part'
+	@echo '  bench         time convert.py against make coccicheck (J=2), the audit'
+	@echo '                with an empty and a full cache, and make verify (first'
+	@echo '                run and rerun); BENCH=convert, audit or verify runs one part'
 	@echo '  deps          apt-get install what is missing (as root)'
 	@echo '  tree          unpack linux-source-6.12 into .cache/ as a git tree'
 	@echo '  clean         remove $$(O)'
-	@echo 'Variables: KDIR=$(KDIR) O=$(O) J=$(J) M=$(M) V=1'
+	@echo 'Variables: KDIR=$(KDIR) O=$(O) J=$(J) M=$(M) V=1 VERIFY=$(VERIFY)'
 
 deps:
 	@sh scripts/deps.sh
@@ -84,8 +89,23 @@ verify: convert
 	$(PYTHON) scripts/convert.py verify $(VERBOSE) -j $(J) $(KDIR) \
 		--patch $(O)/mmap_prepare.diff -O $(VERIFY_DIR) --json $(O)/verify.json
 
-check: deps check-unit check-fixtures check-vmamodel check-kernel check-verify \
-	check-series
+# The reference tree's audit is committed in reports/; another tree's goes to $(O).
+ifeq ($(KDIR)$(M),$(REFTREE))
+AUDIT := $(CURDIR)/reports/linux-6.12
+else
+AUDIT := $(O)/audit
+endif
+VERIFY ?=
+
+audit: $(KDIR_DEPS)
+	@mkdir -p $(dir $(AUDIT))
+	$(PYTHON) scripts/convert.py audit $(VERBOSE) -j $(J) $(KDIR) $(M) \
+		$(if $(VERIFY),--verify $(VERIFY)) \
+		--json $(AUDIT).json --md $(AUDIT).md --html $(AUDIT).html
+	@echo 'audit: wrote $(AUDIT).json, .md and .html'
+
+check: deps check-unit check-fixtures check-vmamodel check-kernel check-html \
+	check-verify check-series
 
 check-unit:
 	$(PYTHON) -m unittest discover -s tests/unit -t . $(if $(filter 1,$(V)),-v,)
@@ -112,6 +132,9 @@ cocci:
 
 check-verify: $(KDIR_DEPS)
 	$(PYTHON) tests/check_verify.py $(VERBOSE) -j $(J) -O $(O)/check-verify $(KDIR)
+
+check-html: deps
+	$(PYTHON) tests/check_html.py $(VERBOSE)
 
 BENCH ?= all
 bench: $(KDIR_DEPS)

@@ -1790,9 +1790,12 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     if split.abort:
         abort_prefix = prefix.replace('int', 'void', 1)
         acol = column(abort_prefix + name + '_abort', len(abort_prefix + name + '_abort'))
-        text_out += '\n}\n\n%s%s_abort(const struct file *file, const void *vm_private_data,' \
-            '\n%sconst void *context)\n{\n\tkfree(context);' % (abort_prefix, name,
-                                                               indent_to(acol + 1))
+        params = ['const struct file *file,', 'const void *vm_private_data,',
+                  'const void *context)']
+        if acol + 1 + len(' '.join(params[:2])) <= 80:
+            params = [' '.join(params[:2]), params[2]]
+        text_out += '\n}\n\n%s%s_abort(%s\n{\n\tkfree(context);' % (
+            abort_prefix, name, ('\n' + indent_to(acol + 1)).join(params))
     text_out = text_out.lstrip('\t')
     if not text_out.endswith(';'):
         raise Blocked('blocked:order', '%s does not end with a return statement; split it '
@@ -1975,6 +1978,14 @@ def unconditional(st, k):
     return not any(x in ('?', '&&', '||') for x in w[:k])
 
 
+def width(candidate, col, rest):
+    """Widest line of a call written at col, with rest after it."""
+    widths = [len(l.expandtabs(8)) for l in candidate.split('\n')]
+    widths[0] += col
+    widths[-1] += rest
+    return max(widths)
+
+
 def tedits_call_rename(text, edits, st, k, new_name):
     """Rename the call at st.toks[k] and realign its continuation lines."""
     w = st.toks
@@ -2009,7 +2020,13 @@ def tedits_call_rename(text, edits, st, k, new_name):
     elif aligned and fits(realigned):
         new = realigned
     else:
-        new = wrap_call(new_name, arg_texts, col, '', rest)
+        # the narrowest of: wrapped again, or every line moved along
+        moved = '\n'.join([one_line.split('\n')[0]] + [
+            indent_to(len(l.expandtabs(8)) - len(l.expandtabs(8).lstrip()) + grow) +
+            l.lstrip() for l in lines[1:]])
+        wrapped = wrap_call(new_name, arg_texts, col, '', rest)
+        new = wrapped if fits(wrapped) else min(
+            [wrapped, moved], key=lambda c: width(c, col, rest))
     edits.replace(name_tok.start, w[close].end, new)
 
 

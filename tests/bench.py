@@ -13,15 +13,21 @@ verify part: `convert.py verify` of the whole-tree conversion in a fresh
 build folder (clone, allmodconfig and make prepare included; target: at
 most 15 minutes on 2 cores), then again with nothing changed (target: at
 most 2 minutes).  --only picks one part: the verify part takes minutes.
+
+audit part: a full audit (J=2) with an empty spatch cache (target: at
+most 60 s) and a rerun on the unchanged tree with the cache full (target:
+at most 10 s).
 """
 
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -30,6 +36,7 @@ COCCI = os.path.join(TOP, 'cocci', 'mmap_to_prepare.cocci')
 CONVERT = [sys.executable, os.path.join(TOP, 'scripts', 'convert.py'), 'convert']
 VERIFY = [sys.executable, os.path.join(TOP, 'scripts', 'convert.py'), 'verify']
 VERIFY_FIRST_TARGET, VERIFY_RERUN_TARGET = 15 * 60, 2 * 60
+AUDIT = [sys.executable, os.path.join(TOP, 'scripts', 'convert.py'), 'audit']
 TARBALL = '/usr/src/linux-source-6.12.tar.xz'
 
 
@@ -75,16 +82,48 @@ def main():
     ap.add_argument('-O', dest='outdir', default=os.path.join(TOP, 'build'))
     ap.add_argument('-n', '--runs', type=int, default=3)
     ap.add_argument('-j', dest='jobs', type=int, default=2)
-    ap.add_argument('--only', choices=('all', 'convert', 'verify'), default='all',
+    ap.add_argument('--only', choices=('all', 'convert', 'verify', 'audit'), default='all',
                     help='run one part (make bench BENCH=verify)')
+    ap.add_argument('--audit-only', action='store_true', help='same as --only audit')
     args = ap.parse_args()
+    if args.audit_only:
+        args.only = 'audit'
     kdir = os.path.abspath(args.kdir)
     os.makedirs(args.outdir, exist_ok=True)
     if args.only in ('all', 'convert'):
         bench_convert(args, kdir)
+    if args.only in ('all', 'audit'):
+        bench_audit(args, kdir)
     if args.only in ('all', 'verify'):
         bench_verify(args, kdir)
     return 0
+
+
+def bench_audit(args, kdir):
+    """The audit with an empty cache, then rerun with it full."""
+    load = os.getloadavg()[0]
+    cache = tempfile.mkdtemp(prefix='mmap-bench-cache-')
+    try:
+        times, cpu = [], []
+        for run in ('empty', 'full'):
+            out = os.path.join(args.outdir, 'bench-audit-%s.json' % run)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t, _ = timed(AUDIT + ['-j', '2', '--cache-dir', cache, kdir, '--json', out,
+                                  '--md', out[:-5] + '.md', '--html', out[:-5] + '.html'])
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            times.append(t)
+            # CPU time says what the wall time would be on a machine that
+            # is not shared: at best CPU / 2 on 2 cores
+            cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        same = open(os.path.join(args.outdir, 'bench-audit-empty.json')).read() == \
+            open(os.path.join(args.outdir, 'bench-audit-full.json')).read()
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    print('load average before: %.1f (on %d cores)' % (load, os.cpu_count()))
+    print('audit, empty cache: %.1f s, %.1f s of CPU (target: at most 60 s)'
+          % (times[0], cpu[0]))
+    print('audit rerun, unchanged tree: %.1f s, %.1f s of CPU (target: at most 10 s); '
+          'same JSON: %s' % (times[1], cpu[1], 'yes' if same else 'NO'))
 
 
 def bench_convert(args, kdir):
@@ -92,7 +131,7 @@ def bench_convert(args, kdir):
 
     ours, theirs = [], []
     for run in range(args.runs):
-        t, _ = timed(CONVERT + ['-j', '2', kdir, '-o', out])
+        t, _ = timed(CONVERT + ['-j', '2', '--no-cache', kdir, '-o', out])
         ours.append(t)
         t, proc = timed(['make', 'coccicheck', 'MODE=patch', 'COCCI=' + COCCI, 'J=2'], cwd=kdir)
         theirs.append(t)
@@ -116,7 +155,7 @@ def bench_convert(args, kdir):
         subprocess.run(['tar', '-xf', TARBALL, '-C', plain, '--strip-components=1'],
                        check=True)
     if os.path.isfile(os.path.join(plain, 'MAINTAINERS')):
-        t, _ = timed(CONVERT + ['-j', '2', plain, '-o', out + '.tarball'])
+        t, _ = timed(CONVERT + ['-j', '2', '--no-cache', plain, '-o', out + '.tarball'])
         with open(out + '.tarball') as src:
             files = diff_files(src.read())
         _, proc = timed(['make', 'coccicheck', 'MODE=patch', 'COCCI=' + COCCI, 'J=2'],

@@ -19,9 +19,15 @@
    nothing.
 6. make coccicheck MODE=patch M=<folder> gives the same diff as convert.py on
    that folder, for each semantic patch on its own.
+7. The audit shares the conversion's classification: the handlers it calls
+   converted:* are exactly those whose initializers the diff rewrites, and
+   every handler has the status convert gives it.  Run with an empty spatch
+   cache and again with the full one, the audit writes the same bytes, and
+   convert from the full cache writes the same diff as without a cache.
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -39,6 +45,7 @@ from mmapconv import spatch as sp  # noqa: E402
 
 PREPARE_COCCI = os.path.join(TOP, 'cocci', 'mmap_to_prepare.cocci')
 SPLIT_COCCI = os.path.join(TOP, 'cocci', 'split_prefault.cocci')
+CONVERT = [sys.executable, os.path.join(TOP, 'scripts', 'convert.py')]
 # (semantic patch, folder): drivers/char is the folder the issue names; the
 # others have conversions by that patch alone, so that a comparison cannot
 # pass on two empty diffs.
@@ -137,6 +144,7 @@ class Checker:
         self.check_populating(handlers)
         split = [h for h in converted if h.status in ('converted:complete', 'converted:abort')]
         self.check(len(split) > 0, 'the conversion splits %d handlers' % len(split))
+        self.check_audit(handlers, text)
         compared = sum(self.check_coccicheck(cocci, folder)
                        for (cocci, folder) in COCCICHECK_FOLDERS)
         self.check(compared > 0, 'the coccicheck comparisons cover %d changed files' % compared)
@@ -192,6 +200,42 @@ class Checker:
                 self.check(name.startswith('generic_file_') or
                            function_body(after, name)[1] is not None,
                            '%s: initializer points at %s, defined in the file' % (path, name))
+
+    def check_audit(self, handlers, text):
+        with tempfile.TemporaryDirectory(prefix='mmap-audit-') as tmp:
+            cache = ['--cache-dir', os.path.join(tmp, 'cache'), '-j', str(self.jobs)]
+            outputs = []
+            for name in ('cold.json', 'warm.json'):
+                path = os.path.join(tmp, name)
+                tools.run(CONVERT + ['audit', self.kdir, '--json', path] + cache)
+                with open(path) as src:
+                    outputs.append(src.read())
+            diff = os.path.join(tmp, 'cached.diff')
+            tools.run(CONVERT + ['convert', self.kdir, '-o', diff] + cache)
+            with open(diff) as src:
+                cached_diff = src.read()
+        self.check(outputs[0] == outputs[1],
+                   'the audit from a full cache is byte for byte the first one')
+        self.check(cached_diff == text, 'convert from a full cache writes the same diff')
+        audit = json.loads(outputs[0])
+        said = {(h['file'], h['handler']) for h in audit['handlers']
+                if h['status'].startswith('converted:')}
+        rewritten = set()
+        for path, diff in conv.split_diff(text.splitlines(True)).items():
+            for name in re.findall(r'^-\s*\.(?:proc_)?mmap\s*=\s*(\w+)', diff, re.M):
+                rewritten.add((path, name))
+        self.check(said == rewritten and said,
+                   'the audit calls converted exactly the %d handlers whose initializers '
+                   'the diff rewrites (audit only: %s; diff only: %s)'
+                   % (len(rewritten), sorted(said - rewritten)[:3],
+                      sorted(rewritten - said)[:3]))
+        statuses = {(h['file'], h['handler']): h['status'] for h in audit['handlers']}
+        differ = [(h.file, h.handler, h.status, statuses.get((h.file, h.handler)))
+                  for h in handlers if statuses.get((h.file, h.handler)) != h.status]
+        self.check(not differ, 'every handler has the status convert gives it %s' % differ[:3])
+        census = audit['census']
+        self.check(sum(census['accounts'].values()) == census['members'],
+                   'the census accounts for each of its %d members' % census['members'])
 
     def check_second_run(self, scratch, paths):
         """Converting the converted files again changes nothing."""

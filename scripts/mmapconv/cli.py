@@ -6,16 +6,20 @@ import os
 import sys
 
 from . import TOP, VERSION, UserError
+from . import audit
 from . import classify
 from . import convert as conv
+from . import report
 from . import series as ser
+from . import spatch as sp
 from . import tools
 from . import verify as ver
 
 
 def cmd_convert(args):
     handlers, diffs, errors, nfiles = conv.convert(args.kdir, args.paths, jobs=args.jobs,
-                                                   timeout=args.timeout)
+                                                   timeout=args.timeout,
+                                                   cache_dir=cache_dir(args))
     text = ''.join(diffs[path] for path in sorted(diffs))
     if args.in_place:
         conv.apply_in_place(args.kdir, text, diffs)
@@ -74,6 +78,65 @@ def cmd_verify(args):
         tools.log(line)
     tools.log('%s; results in %s' % (ver.summary_line(result), out))
     return 1 if result['summary']['failed'] else 0
+
+
+def write(path, text):
+    try:
+        with open(path, 'w') as out:
+            out.write(text)
+    except OSError as err:
+        raise UserError('cannot write %s: %s' % (path, err.strerror))
+
+
+def cmd_audit(args):
+    verify = audit.read_verify(args.verify) if args.verify else None
+    old = audit.read_json(args.compare, 'audit') if args.compare else None
+    data = audit.audit(args.kdir, args.paths, jobs=args.jobs, timeout=args.timeout,
+                       cache_dir=cache_dir(args), verify=verify)
+    if old is not None:
+        data['compare'] = audit.compare(old, data)
+    if args.json:
+        write(args.json, audit.dumps(data))
+    if args.md:
+        write(args.md, report.markdown(data))
+    if args.html:
+        write(args.html, report.html_page(data, args.link_base))
+    if not (args.json or args.md or args.html):
+        sys.stdout.write(report.markdown(data))
+    s = data['summary']
+    line = 'audit: %s' % report.headline(data)
+    census = data['census']
+    line += ' Census: %d .mmap/.proc_mmap members, %d of them install these handlers' % (
+        census['members'], census['accounts'].get('handler', 0))
+    if data['errors']:
+        line += '; not analysed: ' + ', '.join(sorted(data['errors']))
+    if 'compare' in data:
+        c = data['compare']
+        line += '; against %s: %d changed, %d appeared, %d disappeared' % (
+            c['old_tree'], len(c['changed']), len(c['appeared']), len(c['disappeared']))
+    tools.log(line)
+    if args.verbose:
+        for family, n in sorted(s['by_status'].items(), key=lambda kv: (-kv[1], kv[0])):
+            tools.log('  %4d %s' % (n, family))
+    return 0
+
+
+def cache_dir(args):
+    return None if args.no_cache else args.cache_dir
+
+
+def spatch_options(p):
+    """The options of every subcommand that runs spatch over a tree."""
+    p.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 2,
+                   help='spatch processes to run at once (default: %(default)s)')
+    p.add_argument('--timeout', type=int, default=120,
+                   help='seconds spatch may spend on one file (default: %(default)s)')
+    p.add_argument('--cache-dir', metavar='DIR', default=sp.default_cache_dir(),
+                   help="keep spatch's results per file in DIR, keyed by the file's "
+                   'content, the semantic patches and the tool versions '
+                   '(default: %(default)s)')
+    p.add_argument('--no-cache', action='store_true',
+                   help='run spatch on every file, and neither read nor write the cache')
 
 
 def parser():
@@ -163,6 +226,31 @@ def parser():
     p.add_argument('-v', '--verbose', action='store_true',
                    help='show the commands run and one line per file')
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser('audit', help='classify every mmap handler of a tree, with reports',
+                       description='Classify every f_op->mmap and proc_ops->proc_mmap '
+                       'handler of KDIR (or of the given files and folders in it) the '
+                       'way convert does, and write the audit as JSON, Markdown and HTML '
+                       '(docs/audit.md). Without --json, --md or --html the Markdown goes '
+                       'to standard output.')
+    p.add_argument('kdir', metavar='KDIR', help='kernel source tree')
+    p.add_argument('paths', metavar='PATH', nargs='*',
+                   help='files or folders of KDIR to audit (default: all of it)')
+    p.add_argument('--json', metavar='FILE', help='write the audit as JSON to FILE')
+    p.add_argument('--md', metavar='FILE', help='write the Markdown report to FILE')
+    p.add_argument('--html', metavar='FILE', help='write the HTML page to FILE')
+    p.add_argument('--compare', metavar='OLD.json', help='list the handlers that changed '
+                   'status, appeared or disappeared since the audit in OLD.json')
+    p.add_argument('--verify', metavar='RESULTS.json', help='build results of convert.py '
+                   'verify: each converted handler gets its build status (a missing '
+                   'file is reported and skipped)')
+    p.add_argument('--link-base', metavar='URL', default='',
+                   help='prefix of the HTML links to FILE#LLINE (default: none, so the '
+                   'links are relative to the page; e.g. a source browser URL)')
+    spatch_options(p)
+    p.add_argument('-v', '--verbose', action='store_true',
+                   help='show the commands run and the count per status')
+    p.set_defaults(func=cmd_audit)
     return top
 
 

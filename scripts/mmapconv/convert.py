@@ -65,14 +65,17 @@ def check_global_handlers(kdir, handlers, diffs):
                                 'used from other files' % h.handler)
 
 
-def convert(kdir, paths=(), jobs=2, timeout=120):
-    """Run every semantic patch; return (handlers, {path: diff}, errors, nfiles)."""
+def convert(kdir, paths=(), jobs=2, timeout=120, cache_dir=None):
+    """Run every semantic patch; return (handlers, {path: diff}, errors, nfiles).
+    With cache_dir, spatch's results are kept there per file (spatch.Cache)
+    and only the files not seen before go to spatch."""
     tree.check_kernel_tree(kdir)
-    tools.spatch_version()
+    version = tools.spatch_version()
+    cache = sp.Cache(cache_dir, version) if cache_dir else None
     prepare, split = semantic_patches()
     files = tree.candidate_files(kdir, paths)
     result = sp.run_spatch(kdir, prepare, files, ['patch', 'report'], jobs=jobs,
-                           timeout=timeout, label=os.path.basename(prepare))
+                           timeout=timeout, label=os.path.basename(prepare), cache=cache)
     reports = [[classify.from_report(m) for m in result.reports]]
     diffs = split_diff(result.diff)
     errors = dict(result.errors)
@@ -85,14 +88,19 @@ def convert(kdir, paths=(), jobs=2, timeout=120):
                 shutil.copy(os.path.join(kdir, path), os.path.join(work, path))
                 if path in diffs:
                     tools.run(['patch', '-p1', '-s'], cwd=work, input=diffs[path])
+            # the cache keys the split by the content it runs on: the file
+            # as mmap_to_prepare.cocci left it
             result = sp.run_spatch(work, split, populating, ['patch', 'report'],
                                    jobs=jobs, timeout=timeout,
-                                   label=os.path.basename(split))
+                                   label=os.path.basename(split), cache=cache)
             reports.append([classify.from_report(m) for m in result.reports])
             errors.update(result.errors)
             for path, text in split_diff(result.diff).items():
                 tools.run(['patch', '-p1', '-s'], cwd=work, input=text)
                 diffs[path] = file_diff(kdir, work, path)
+    if cache is not None and tools.VERBOSE:
+        tools.log('spatch cache: %d of %d files found in %s'
+                  % (cache.hits, cache.hits + cache.misses, cache_dir))
     handlers = classify.merge(classify.combine(reports))
     check_global_handlers(kdir, handlers, diffs)
     for path in errors:

@@ -8,6 +8,8 @@ load far better than splitting the list up front.  spatch runs --very-quiet
 report lines as they arrive.
 """
 
+import hashlib
+import json
 import os
 import re
 import subprocess
@@ -16,6 +18,7 @@ import tempfile
 import threading
 import time
 
+from . import VERSION
 from . import tools
 
 REPORT_LINE = re.compile(
@@ -68,9 +71,125 @@ class Progress:
             sys.stderr.flush()
 
 
+def default_cache_dir():
+    """$XDG_CACHE_HOME/mmap-convert, or ~/.cache/mmap-convert."""
+    base = os.environ.get('XDG_CACHE_HOME') or os.path.join(os.path.expanduser('~'), '.cache')
+    return os.path.join(base, 'mmap-convert')
+
+
+class Cache:
+    """spatch's results, one entry per file, on disk.
+
+    A file's result depends only on its path and content (the semantic
+    patches run with --no-includes), the semantic patch, the modes and
+    options, spatch and this module, which turns spatch's output into
+    entries: the key hashes all of them, so an entry is never stale, only
+    unused.  Timeouts and crashes are not kept: they may not recur."""
+
+    def __init__(self, folder, spatch_version):
+        self.folder = folder
+        with open(os.path.abspath(__file__), 'rb') as src:
+            self.common = '\0'.join([VERSION, spatch_version,
+                                      hashlib.sha256(src.read()).hexdigest()])
+        self.hits = self.misses = 0
+
+    def key(self, kdir, cocci, modes, path):
+        digest = hashlib.sha256(self.common.encode())
+        with open(cocci, 'rb') as src:
+            digest.update(src.read())
+        digest.update('\0'.join(modes + [path, '']).encode())
+        with open(os.path.join(kdir, path), 'rb') as src:
+            digest.update(src.read())
+        return digest.hexdigest()
+
+    def _path(self, key):
+        return os.path.join(self.folder, key[:2], key[2:] + '.json')
+
+    def get(self, key):
+        try:
+            with open(self._path(key)) as src:
+                entry = json.load(src)
+        except (OSError, ValueError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return entry
+
+    def put(self, key, entry):
+        path = self._path(key)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with tempfile.NamedTemporaryFile('w', dir=os.path.dirname(path), delete=False,
+                                             suffix='.tmp') as out:
+                json.dump(entry, out)
+            os.replace(out.name, path)
+        except OSError as err:
+            # a cache that cannot be written costs time, not results
+            tools.log('spatch cache: cannot write %s: %s' % (path, err))
+
+
 def run_spatch(kdir, cocci, files, modes, jobs=2, timeout=120, spatch='spatch',
-               label='spatch'):
-    """Run COCCI with the given virtual modes over files (relative to kdir)."""
+               label='spatch', cache=None):
+    """Run COCCI with the given virtual modes over files (relative to kdir);
+    with a Cache, only over the files it has no entry for."""
+    result = Result()
+    keys, todo = {}, list(files)
+    if cache is not None:
+        todo = []
+        for name in files:
+            keys[name] = cache.key(kdir, cocci, modes, name)
+            entry = cache.get(keys[name])
+            if entry is None:
+                todo.append(name)
+            else:
+                _replay(entry, result)
+    if todo:
+        fresh = _run_spatch(kdir, cocci, todo, modes, jobs, timeout, spatch, label)
+        if cache is not None:
+            for name, entry in _entries(fresh, todo).items():
+                cache.put(keys[name], entry)
+        result.reports += fresh.reports
+        result.diff += fresh.diff
+        result.errors.update(fresh.errors)
+    return result
+
+
+def _entries(result, files):
+    """A fresh result cut into one cache entry per file; nothing when some
+    output cannot be told apart by file."""
+    entries = {name: {'reports': [], 'diff': [], 'errors': {}} for name in files}
+    for m in result.reports:
+        name = os.path.normpath(m.group('file'))
+        if name not in entries:
+            return {}
+        entries[name]['reports'].append(m.group(0))
+    current = None
+    for line in result.diff:
+        m = re.match(r'^diff -u -p a/(\S+) b/', line)
+        if m:
+            current = m.group(1)
+            if current not in entries:
+                return {}
+        elif current is None:
+            return {}
+        entries[current]['diff'].append(line)
+    for name, why in result.errors.items():
+        if name not in entries:
+            return {}
+        if not why.startswith('spatch failed'):
+            del entries[name]
+            continue
+        entries[name]['errors'][name] = why
+    return entries
+
+
+def _replay(entry, result):
+    result.reports += [REPORT_LINE.match(line) for line in entry['reports']]
+    result.diff += entry['diff']
+    result.errors.update(entry['errors'])
+
+
+def _run_spatch(kdir, cocci, files, modes, jobs, timeout, spatch, label):
     result = Result()
     if not files:
         return result

@@ -1,5 +1,6 @@
 """Every external program is started from here, so -v can show it."""
 
+import functools
 import re
 import shutil
 import subprocess
@@ -45,6 +46,7 @@ def parse_version(text):
     return tuple(int(x) for x in m.groups()) if m else None
 
 
+@functools.lru_cache(maxsize=None)
 def spatch_version(spatch='spatch'):
     """The version of spatch, after checking it is there and recent enough."""
     if not shutil.which(spatch):

@@ -39,18 +39,33 @@ def relative_paths(kdir, paths):
     return out
 
 
+# What the tree's searches answered, per process: the audit's census asks
+# what the candidate scan asked, and a whole-tree grep costs seconds.
+_matching = {}
+
+
 def sources_committed(kdir):
     """Is KDIR a git work tree with its sources committed?  Then git grep is
     both fast and complete; a tarball tree, or one where the Debian
     .gitignore kept everything out of git, is searched with grep."""
-    proc = tools.run(['git', 'ls-files', '--error-unmatch'] + list(KERNEL_MARKERS),
-                     cwd=kdir, check=False)
-    return proc.returncode == 0
+    key = ('committed', os.path.realpath(kdir))
+    if key not in _matching:
+        proc = tools.run(['git', 'ls-files', '--error-unmatch'] + list(KERNEL_MARKERS),
+                         cwd=kdir, check=False)
+        _matching[key] = proc.returncode == 0
+    return _matching[key]
 
 
 def files_matching(kdir, pattern, scope=('.',), word=False):
     """C files and headers under scope (paths relative to KDIR) whose text
     matches the extended regular expression pattern."""
+    key = (os.path.realpath(kdir), pattern, tuple(scope), word)
+    if key not in _matching:
+        _matching[key] = _files_matching(kdir, pattern, scope, word)
+    return list(_matching[key])
+
+
+def _files_matching(kdir, pattern, scope, word):
     if sources_committed(kdir):
         cmd = ['git', 'grep', '-l', '-P'] + (['-w'] if word else []) + [pattern, '--'] + \
               [os.path.join(p, '*.c') if os.path.isdir(os.path.join(kdir, p)) else p

@@ -1,0 +1,445 @@
+"""The audit subcommand: one status for every mmap handler of a tree.
+
+The classification is the conversion's own: audit() calls convert.convert(),
+so the handlers it calls converted:* are exactly those `convert` changes,
+and whatever semantic patch joins convert.SEMANTIC_PATCHES joins the audit.
+On top of that it adds the subsystem (MAINTAINERS), a census of the tree's
+.mmap/.proc_mmap members that the handlers are accounted against, optional
+build results, and the headline tables (docs/audit.md).
+"""
+
+import collections
+import dataclasses
+import hashlib
+import json
+import os
+import re
+
+from . import VERSION, UserError
+from . import convert as conv
+from . import maintainers
+from . import tools
+from . import tree
+
+# Status families whose handlers populate page tables, i.e. need
+# mmap_complete: the primitives table counts these.
+POPULATING = ('converted:complete', 'converted:abort', 'needs-complete', 'needs-abort')
+# Build results of `convert.py verify`, per touched file.
+BUILD_STATES = ('built', 'failed', 'not built', 'pre-existing failure')
+F_OPS = ('file_operations', 'proc_ops')
+
+
+@dataclasses.dataclass
+class Entry:
+    """One handler as the audit reports it (docs/audit.md, "handlers")."""
+    file: str
+    line: int
+    handler: str
+    fops: list
+    status: str
+    subsystem: str
+    primitives: list
+    blocker: str
+    reason: str
+    build: str = None
+
+    @property
+    def family(self):
+        return self.status.split('(', 1)[0]
+
+    def to_json(self):
+        out = dataclasses.asdict(self)
+        out['family'] = self.family
+        if self.build is None:
+            del out['build']
+        return out
+
+
+def status_argument(status):
+    m = re.match(r'^[^(]*\((.*)\)$', status)
+    return m.group(1) if m else None
+
+
+def blocker(h):
+    """What stands in the way, for blocked:* statuses: the helper of
+    delegates(X), the function of unknown-vma-use(X), the dma_mmap_* call."""
+    if not h.status.startswith('blocked:'):
+        return None
+    arg = status_argument(h.status)
+    if arg:
+        return arg
+    dma = [p for p in h.primitives if p.startswith('dma_mmap_')]
+    return ','.join(dma) if dma else None
+
+
+def entry(h):
+    """The audit's record of a classify.Handler; the subsystem comes later."""
+    return Entry(file=h.file, line=h.line, handler=h.handler, fops=sorted(h.fops),
+                 status=h.status, subsystem=None, primitives=sorted(h.primitives),
+                 blocker=blocker(h), reason=h.reason)
+
+
+def remaining(family):
+    """Does a handler of this status still need work?"""
+    return not (family.startswith('converted:') or family == 'already')
+
+
+# --- census -----------------------------------------------------------------
+
+CENSUS_MEMBER = re.compile(r'\.(?:proc_)?mmap\s*=(?!=)')
+COMMENT = re.compile(r'/\*.*?\*/|//[^\n]*', re.S)
+DECLARATION = re.compile(r'\b(?:struct|union)\s+(\w+)\s*(?:\)|\*?\s*(\w+)?)')
+
+
+def blank_comments(text):
+    """Comments replaced by spaces, newlines kept: offsets and lines stay."""
+    def blank(m):
+        c = m.group(0)
+        return ' ' * len(c) if '\n' not in c else re.sub(r'[^\n]', ' ', c)
+    return COMMENT.sub(blank, text)
+
+
+@dataclasses.dataclass
+class Member:
+    """One .mmap/.proc_mmap member the plain text scan found."""
+    file: str
+    line: int
+    value: str           # the right-hand side, as written
+    struct: str = None   # type of the initializer it belongs to, when found
+    variable: str = None
+    macro: str = None    # the #define whose body holds it
+    assignment: bool = False
+    account: str = None  # where it goes in the accounting (set by account())
+    detail: str = ''
+
+    def identifiers(self):
+        return re.findall(r'[A-Za-z_]\w*', self.value)
+
+
+def enclosing(text, pos):
+    """(struct type, variable, macro) of the initializer around pos, by
+    matching braces backwards; arrays of structures and compound literals
+    are followed outwards until a 'struct TYPE' shows up."""
+    macro = None
+    while True:
+        depth, i = 0, pos - 1
+        while i >= 0:
+            c = text[i]
+            if c == '}':
+                depth += 1
+            elif c == '{':
+                if depth == 0:
+                    break
+                depth -= 1
+            i -= 1
+        if i < 0:
+            return None, None, macro
+        start = max(text.rfind(';', 0, i), text.rfind('}', 0, i), text.rfind('{', 0, i)) + 1
+        head = text[start:i]
+        d = re.search(r'#\s*define\s+(\w+)', head)
+        if d:
+            macro = d.group(1)
+            head = head[d.end():]
+        m = None
+        for m in DECLARATION.finditer(head):
+            pass
+        if m:
+            return m.group(1), m.group(2), macro
+        if head.strip().endswith(')'):
+            return None, None, macro        # a block of code, not an initializer
+        pos = i
+
+
+def macro_around(text, pos):
+    """The name of the #define whose body holds pos, following the
+    backslash-continued lines upwards; None outside a macro."""
+    lines = text[:pos].split('\n')
+    i = len(lines) - 1
+    while i > 0 and lines[i - 1].rstrip().endswith('\\'):
+        i -= 1
+    m = re.match(r'\s*#\s*define\s+(\w+)', lines[i])
+    return m.group(1) if m else None
+
+
+def scan(kdir, paths=()):
+    """Every .mmap/.proc_mmap member of the C files and headers under PATHs."""
+    scope = tree.relative_paths(kdir, paths) if paths else ['.']
+    members = []
+    for name in tree.files_matching(kdir, tree.MEMBER, scope):
+        with open(os.path.join(kdir, name), errors='replace') as src:
+            text = blank_comments(src.read())
+        members += scan_text(name, text)
+    return members
+
+
+def scan_text(name, text):
+    members = []
+    for m in CENSUS_MEMBER.finditer(text):
+        end = len(text)
+        for stop in (',', ';', '}', '\n'):
+            k = text.find(stop, m.end())
+            if k >= 0:
+                end = min(end, k)
+        value = text[m.end():end].strip().rstrip('\\').strip()
+        line = text.count('\n', 0, m.start()) + 1
+        before = text[m.start() - 1] if m.start() else ' '
+        member = Member(file=name, line=line, value=value)
+        if re.match(r'[\w)\]]', before):
+            member.assignment = True
+        else:
+            member.struct, member.variable, member.macro = enclosing(text, m.start())
+            member.macro = member.macro or macro_around(text, m.start())
+        members.append(member)
+    return members
+
+
+def account(members, entries, errors):
+    """Say where each census member goes, and list the handlers no member
+    explains.  Members of a file_operations/proc_ops initializer in a file
+    spatch failed on become error:* handlers here, so nothing is skipped."""
+    by_file = collections.defaultdict(dict)
+    for e in entries:
+        by_file[e.file][e.handler] = e
+    for path, why in sorted(errors.items()):
+        mine = [m for m in members if m.file == path and m.struct in F_OPS and
+                not m.assignment and m.value not in ('NULL', '0')]
+        status = 'error:timeout' if 'timed out' in why else 'error:spatch'
+        for m in mine:
+            name = (m.identifiers() or ['?'])[-1]
+            if name in by_file[path]:
+                continue
+            e = Entry(file=path, line=m.line, handler=name,
+                      fops=[m.variable] if m.variable else [], status=status,
+                      subsystem=None, primitives=[], blocker=None,
+                      reason='%s: %s is not classified; run spatch on the file to see why'
+                      % (why, name))
+            entries.append(e)
+            by_file[path][name] = e
+        if not mine:
+            e = Entry(file=path, line=0, handler='?', fops=[], status=status,
+                      subsystem=None, primitives=[], blocker=None,
+                      reason='%s; no handler of the file is classified' % why)
+            entries.append(e)
+            by_file[path]['?'] = e
+    used = set()
+    for m in members:
+        hit = [n for n in m.identifiers() if n in by_file.get(m.file, {})]
+        if m.assignment:
+            m.account, m.detail = 'assignment', 'set at run time, not an initializer'
+        elif m.value in ('NULL', '0'):
+            m.account, m.detail = 'null', 'no handler'
+        elif hit:
+            m.account, m.detail = 'handler', hit[-1]
+            used.add((m.file, hit[-1]))
+        elif m.macro:
+            m.account = 'macro'
+            m.detail = 'in the body of #define %s: its users are not analysed' % m.macro
+        elif m.struct and m.struct not in F_OPS:
+            m.account, m.detail = 'other-ops', 'struct %s' % m.struct
+        elif m.struct in F_OPS:
+            m.account, m.detail = 'not-reported', 'no handler reported for it'
+        else:
+            m.account, m.detail = 'unknown', 'no enclosing structure found'
+    unexplained = [e for e in entries if (e.file, e.handler) not in used]
+    return unexplained
+
+
+def census_summary(members, entries, unexplained):
+    counts = collections.Counter(m.account for m in members)
+    installed = len({(m.file, m.detail) for m in members if m.account == 'handler'})
+    return {
+        'members': len(members),
+        'files': len({m.file for m in members}),
+        'accounts': dict(sorted(counts.items())),
+        'handlers': len(entries),
+        'handlers_from_members': installed,
+        'handlers_without_member': [
+            {'file': e.file, 'line': e.line, 'handler': e.handler, 'status': e.status}
+            for e in unexplained],
+        'others': [
+            {'file': m.file, 'line': m.line, 'value': m.value, 'account': m.account,
+             'detail': m.detail}
+            for m in members if m.account != 'handler'],
+        'other_structs': dict(sorted(collections.Counter(
+            m.struct for m in members if m.account == 'other-ops').items())),
+    }
+
+
+# --- tables -------------------------------------------------------------------
+
+def count(items):
+    return dict(sorted(collections.Counter(items).items()))
+
+
+def summarize(entries, verify=None):
+    by_status = count(e.family for e in entries)
+    subsystems = collections.defaultdict(list)
+    for e in entries:
+        subsystems[e.subsystem or '(none)'].append(e)
+    by_subsystem = []
+    for name, mine in subsystems.items():
+        by_subsystem.append({
+            'subsystem': name,
+            'handlers': len(mine),
+            'remaining': sum(remaining(e.family) for e in mine),
+            'statuses': count(e.family for e in mine),
+        })
+    by_subsystem.sort(key=lambda s: (-s['remaining'], -s['handlers'], s['subsystem']))
+    prims = collections.defaultdict(list)
+    for e in entries:
+        if e.family in POPULATING:
+            for p in e.primitives or ['(no populate call)']:
+                prims[p].append(e)
+    by_primitive = [{'primitive': p, 'handlers': len(mine),
+                     'statuses': count(e.family for e in mine),
+                     'examples': sorted(e.handler for e in mine)[:8]}
+                    for p, mine in prims.items()]
+    by_primitive.sort(key=lambda r: (-r['handlers'], r['primitive']))
+    helpers = collections.defaultdict(list)
+    for e in entries:
+        if e.family == 'blocked:delegates':
+            helpers[e.blocker or '?'].append(e)
+    by_helper = [{'helper': h, 'handlers': len(mine),
+                  'subsystems': sorted({e.subsystem or '(none)' for e in mine})}
+                 for h, mine in helpers.items()]
+    by_helper.sort(key=lambda r: (-r['handlers'], r['helper']))
+    converted = sum(e.family.startswith('converted:') for e in entries)
+    out = {
+        'handlers': len(entries),
+        'converted': converted,
+        'remaining': sum(remaining(e.family) for e in entries),
+        'by_status': by_status,
+        'by_subsystem': by_subsystem,
+        'by_primitive': by_primitive,
+        'by_helper': by_helper,
+    }
+    if verify is not None:
+        builds = count(e.build for e in entries if e.build)
+        out['build'] = {'overlay': verify['overlay'], 'counts': builds,
+                        'verified': builds.get('built', 0)}
+    return out
+
+
+# --- inputs -------------------------------------------------------------------
+
+def tree_version(kdir):
+    """'6.12.57' from the top Makefile's VERSION, PATCHLEVEL, SUBLEVEL, EXTRAVERSION."""
+    fields = {}
+    try:
+        with open(os.path.join(kdir, 'Makefile'), errors='replace') as src:
+            for line in src:
+                m = re.match(r'^(VERSION|PATCHLEVEL|SUBLEVEL|EXTRAVERSION)\s*=\s*(\S*)', line)
+                if m:
+                    fields.setdefault(m.group(1), m.group(2))
+                if len(fields) == 4:
+                    break
+    except OSError:
+        pass
+    text = '.'.join(fields[k] for k in ('VERSION', 'PATCHLEVEL', 'SUBLEVEL')
+                    if fields.get(k))
+    return (text + fields.get('EXTRAVERSION', '')) or 'unknown'
+
+
+def read_json(path, what):
+    try:
+        with open(path) as src:
+            return json.load(src)
+    except OSError as err:
+        raise UserError('cannot read %s %s: %s' % (what, path, err.strerror))
+    except ValueError as err:
+        raise UserError('%s %s is not JSON: %s' % (what, path, err))
+
+
+def read_verify(path):
+    """Build results of `convert.py verify` (docs/audit.md); None, with a
+    warning, when the file is not there: the audit then has no build column."""
+    if not os.path.exists(path):
+        tools.log('audit: no build results in %s (run verify first); '
+                  'the audit goes on without them' % path)
+        return None
+    data = read_json(path, 'build results')
+    files = data.get('files') if isinstance(data, dict) else None
+    if not isinstance(files, dict):
+        raise UserError('build results %s have no "files" object' % path)
+    return {'overlay': bool(data.get('overlay')),
+            'files': {os.path.normpath(k): (v.get('status') if isinstance(v, dict) else v)
+                      for k, v in files.items()}}
+
+
+def apply_verify(entries, verify):
+    for e in entries:
+        if e.family.startswith('converted:'):
+            state = verify['files'].get(e.file)
+            e.build = state if state in BUILD_STATES else 'not built'
+
+
+def in_scope(path, paths):
+    return not paths or any(p in ('', '.') or path == p or path.startswith(p.rstrip('/') + '/')
+                            for p in paths)
+
+
+def compare(old, new):
+    """Handlers that changed status, appeared or disappeared between two
+    audits, within the folders both audits cover."""
+    def index(audit, other):
+        return {(h['file'], h['handler']): h for h in audit.get('handlers', [])
+                if in_scope(h['file'], other.get('paths'))}
+    before, after = index(old, new), index(new, old)
+    changed = [{'file': k[0], 'handler': k[1], 'old': before[k]['status'],
+                'new': after[k]['status']}
+               for k in sorted(before.keys() & after.keys())
+               if before[k]['status'] != after[k]['status']]
+    appeared = [{'file': k[0], 'handler': k[1], 'status': after[k]['status']}
+                for k in sorted(after.keys() - before.keys())]
+    gone = [{'file': k[0], 'handler': k[1], 'status': before[k]['status']}
+            for k in sorted(before.keys() - after.keys())]
+    return {'old_tree': old.get('tree'), 'changed': changed, 'appeared': appeared,
+            'disappeared': gone}
+
+
+def cocci_digests():
+    out = {}
+    for path in conv.semantic_patches():
+        with open(path, 'rb') as src:
+            out[os.path.basename(path)] = hashlib.sha256(src.read()).hexdigest()[:16]
+    return out
+
+
+# --- the whole audit ------------------------------------------------------------
+
+def audit(kdir, paths=(), jobs=2, timeout=120, cache_dir=None, verify=None):
+    """Classify every handler of KDIR (or of PATHs in it); the audit as a
+    JSON-ready dict (docs/audit.md)."""
+    handlers, _, errors, nfiles = conv.convert(kdir, paths, jobs=jobs, timeout=timeout,
+                                               cache_dir=cache_dir)
+    maint = maintainers.Maintainers.of_tree(kdir)
+    entries = [entry(h) for h in handlers]
+    tool = {'toolkit': VERSION, 'spatch': tools.spatch_version(),
+            'semantic_patches': cocci_digests()}
+    return assemble(tree_version(kdir), tree.relative_paths(kdir, paths), tool, nfiles,
+                    errors, entries, scan(kdir, paths), maint.subsystem, verify)
+
+
+def assemble(version, paths, tool, nfiles, errors, entries, members, subsystem, verify=None):
+    """The audit dict from its parts; subsystem(path) names a file's subsystem."""
+    unexplained = account(members, entries, errors)
+    for e in entries:
+        e.subsystem = subsystem(e.file)
+    if verify is not None:
+        apply_verify(entries, verify)
+    entries.sort(key=lambda e: (e.file, e.line, e.handler))
+    return {
+        'tree': version,
+        'paths': sorted(paths),
+        'tool': tool,
+        'files_analysed': nfiles,
+        'errors': dict(sorted(errors.items())),
+        'handlers': [e.to_json() for e in entries],
+        'summary': summarize(entries, verify),
+        'census': census_summary(members, entries, unexplained),
+    }
+
+
+def dumps(data):
+    """The JSON text: sorted keys, so that reruns give the same bytes."""
+    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + '\n'
