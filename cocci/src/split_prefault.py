@@ -277,7 +277,7 @@ def find_function(text, name, line):
     brace = None
     for tm in TOKEN.finditer(text, m.end() - 1):
         kind, word = tm.lastgroup, tm.group()
-        if kind in ('ws', 'comment', 'pp') or kind != 'punct':
+        if kind != 'punct':
             continue
         if brace is None:
             if word == '{' and depth == 0:
@@ -752,16 +752,14 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
                 return vma_field_ok(w, k)
             if t in locals_:
                 needed.append(t)
-                return True
             return True
         if not is_pure(w, i, j, ok):
             return False
+        # the locals the value reads are classified too
         for y in needed:
-            if value_of(y) == 'carry' and y not in POINTERISH:
-                pass
+            value_of(y)
         return True
 
-    POINTERISH = set()
     declared_in_tail = {d.name for st in tail for d in st.decl or []}
     for x in sorted(locals_, key=lambda x: locals_[x][1]):
         if x in declared_in_tail:
