@@ -30,9 +30,14 @@ virtual patch
 virtual context
 virtual org
 virtual report
+// The target API (see the header): forced with -D, else read from the tree.
+virtual v1
+virtual mainline
+virtual desc_vm_flags
 
 @initialize:python@
 @@
+import os
 import re
 
 # API.md, "Legacy populate calls": these need mmap_complete.
@@ -58,6 +63,129 @@ GENERIC = {
 	'generic_file_readonly_mmap': 'generic_file_readonly_mmap_prepare',
 }
 SKIP = 'mmap_convert_nothing_to_rewrite'
+
+# Which API the output is written for.  'v1': mmap_prepare + mmap_complete
+# (+ mmap_abort) with desc->vm_flags and desc->mmap_context.  'mainline'
+# (Linux 6.19 on): prepare records the population in desc->action; its
+# flags are vma_flags_t bits (7.0 on) unless the desc still has vm_flags.
+# -D v1 / -D mainline / -D desc_vm_flags force it; otherwise the headers of
+# the tree the file belongs to decide (a tree without vm_area_desc gets v1).
+FORCED = {}
+TREE_TARGETS = {}
+
+
+def tree_target(path):
+	"""(target, flags) from include/linux/mm_types.h above path."""
+	folder = os.path.dirname(os.path.abspath(path))
+	while True:
+		header = os.path.join(folder, 'include', 'linux', 'mm_types.h')
+		if os.path.isfile(header) or os.path.dirname(folder) == folder:
+			break
+		folder = os.path.dirname(folder)
+	if folder not in TREE_TARGETS:
+		TREE_TARGETS[folder] = target_of_header(header)
+	return TREE_TARGETS[folder]
+
+
+def target_of_header(header):
+	try:
+		with open(header, errors='replace') as src:
+			text = src.read()
+	except OSError:
+		return ('v1', 'word')
+	m = re.search(r'^struct vm_area_desc \{(.*?)^\};', text, re.M | re.S)
+	if not m or 'mmap_context' in m.group(1) or 'struct mmap_action' not in m.group(1):
+		return ('v1', 'word')
+	return ('mainline', 'bits' if re.search(r'\bvma_flags_t\s+vma_flags\b', m.group(1))
+		else 'word')
+
+
+def target(path):
+	found = tree_target(path) if path else ('v1', 'word')
+	kind = FORCED.get('target', found[0])
+	if kind != 'mainline':
+		return ('v1', 'word')
+	flags = FORCED.get('flags')
+	if flags is None:
+		flags = found[1] if found[0] == 'mainline' else 'bits'
+	return (kind, flags)
+
+
+def is_mainline(ff):
+	return target(ff.path)[0] == 'mainline'
+
+
+def uses_bits(ff):
+	return target(ff.path) == ('mainline', 'bits')
+
+
+# VMA_xxx_BIT of Linux 7.2: the VM_xxx flags a desc sets and tests by bit.
+VMA_BITS = {
+	'READ', 'WRITE', 'EXEC', 'SHARED', 'MAYREAD', 'MAYWRITE', 'MAYEXEC',
+	'MAYSHARE', 'GROWSDOWN', 'PFNMAP', 'MAYBE_GUARD', 'LOCKED', 'IO',
+	'SEQ_READ', 'RAND_READ', 'DONTCOPY', 'DONTEXPAND', 'LOCKONFAULT',
+	'ACCOUNT', 'NORESERVE', 'HUGETLB', 'SYNC', 'WIPEONFORK', 'DONTDUMP',
+	'SOFTDIRTY', 'MIXEDMAP', 'HUGEPAGE', 'NOHUGEPAGE', 'MERGEABLE',
+	'UFFD_MISSING', 'UFFD_WP', 'UFFD_MINOR', 'SEALED', 'DROPPABLE',
+	'ALLOW_ANY_UNCACHED',
+}
+
+
+def flag_bits(flags):
+	"""VMA_xxx_BIT names of an OR of VM_xxx flags, or None."""
+	text = ' '.join(flags.split())
+	while text.startswith('(') and text.endswith(')'):
+		text = text[1:-1].strip()
+	bits = []
+	for part in text.split('|'):
+		part = part.strip().strip('()').strip()
+		m = re.match(r'^VM_([A-Z0-9_]+)$', part)
+		if not m or m.group(1) not in VMA_BITS:
+			return None
+		bits.append('VMA_%s_BIT' % m.group(1))
+	return bits
+
+
+def bits_call(flags, p, call):
+	"""Arguments after desc of vma_desc_set_flags() and friends, wrapped
+	at 80 columns with continuation lines under the first argument."""
+	align = 8 * int(p[0].column) + len(call + '(')
+	lines, line = [], 'desc'
+	for bit in flag_bits(flags):
+		# what ends the line: ',' before a wrap, else ');'
+		if align + len(line + ', ' + bit) + 2 > 80:
+			lines.append(line + ',')
+			line = bit
+		else:
+			line += ', ' + bit
+	lines.append(line)
+	tabs, spaces = divmod(align, 8)
+	# the rule writes 'desc, ' itself
+	return ('\n' + '\t' * tabs + ' ' * spaces).join(lines)[len('desc, '):]
+
+
+def bits_to_set(flags, p):
+	return bits_call(flags, p, 'vma_desc_set_flags')
+
+
+def bits_to_clear(flags, p):
+	return bits_call(flags, p, 'vma_desc_clear_flags')
+
+
+def bits_test(flags):
+	"""vma_desc_test(desc, ...) for one bit, vma_desc_test_any() for more."""
+	bits = flag_bits(flags)
+	name = 'vma_desc_test' if len(bits) == 1 else 'vma_desc_test_any'
+	return '%s(desc, %s)' % (name, ', '.join(bits))
+
+
+# Legacy populate calls that mainline records as an action in prepare:
+# (action for the whole mapping, action for a range).
+ACTIONS = {
+	'remap_pfn_range': ('mmap_action_remap_full', 'mmap_action_remap'),
+	'io_remap_pfn_range': ('mmap_action_ioremap_full', 'mmap_action_ioremap'),
+	'vm_iomap_memory': ('mmap_action_simple_ioremap', None),
+}
 NEEDS_COMPLETE = 'split_prefault.cocci splits it into mmap_prepare + mmap_complete'
 
 
@@ -83,6 +211,10 @@ class FileFacts:
 		self.exports = set()	# keys of EXPORT_SYMBOL arguments
 		self.desc_users = set()	# functions already using the name desc
 		self.def_pos = {}	# function -> position of its first definition
+		self.flag_tests = {}	# key of vma->vm_flags in a flag test -> flags
+		self.flag_ops = {}	# key of the VMA of vm_flags_*() -> [flags]
+		self.shapes = {}	# key of a populate call -> its statement
+		self.actions = {}	# function -> (action, populate call, override)
 		self.reported = set()	# handlers already reported
 		self.decision = None
 
@@ -120,6 +252,10 @@ def use_blocker(ff, fn, name, k, seen):
 	if k in ff.forbidden:
 		return ('blocked:unknown-vma-use(%s)' % ff.forbidden[k][0],
 			ff.forbidden[k][1])
+	if uses_bits(ff):
+		why = bits_blocker(ff, fn, k)
+		if why:
+			return why
 	if k in ff.allowed:
 		return None
 	if k in ff.generic:
@@ -159,6 +295,8 @@ def use_blocker(ff, fn, name, k, seen):
 			'%s uses the VMA itself at line %d, not one of its fields; '
 			'a desc cannot stand in for it' % (fn, k[0]))
 	callee, index, _ = ff.call_args[k]
+	if callee in POPULATE and is_mainline(ff):
+		return action_blocker(ff, fn, name, callee, k)
 	if callee in POPULATE:
 		return ('needs-complete(%s)' % callee,
 			'%s populates page tables with %s(); %s'
@@ -184,10 +322,152 @@ def use_blocker(ff, fn, name, k, seen):
 		% (fn, callee))
 
 
+def bits_blocker(ff, fn, k):
+	"""Why a use of vma->vm_flags has no vma_flags_t form, or None."""
+	for flags in ff.flag_ops.get(k, []):
+		if flag_bits(flags) is None:
+			return ('blocked:unknown-vma-use(vm_flags)',
+				'%s changes the flags %s (line %d), which have no VMA_xxx_BIT '
+				'form; vma_desc_set_flags() takes bit numbers: convert by hand'
+				% (fn, c_text(flags), k[0]))
+	if ff.fields.get(k) != 'vm_flags':
+		return None
+	if k not in ff.flag_tests:
+		return ('blocked:unknown-vma-use(vm_flags)',
+			'%s reads vma->vm_flags as a value (line %d); the desc has '
+			'vma_flags_t, read only through vma_desc_test*(): convert by hand'
+			% (fn, k[0]))
+	if flag_bits(ff.flag_tests[k]) is None:
+		return ('blocked:unknown-vma-use(vm_flags)',
+			'%s tests vma->vm_flags & %s (line %d), which has no VMA_xxx_BIT '
+			'form for vma_desc_test(): convert by hand'
+			% (fn, c_text(ff.flag_tests[k]), k[0]))
+	return None
+
+
+def function_text(ff, fn):
+	"""The text of fn's first definition, from its name to its last brace."""
+	pos = ff.def_pos.get(fn)
+	try:
+		with open(ff.path, errors='replace') as src:
+			lines = src.read().split('\n')
+	except OSError:
+		return ''
+	text = '\n'.join(lines[int(pos[0].line) - 1:]) if pos else ''
+	depth, opened = 0, False
+	for i, ch in enumerate(text):
+		if ch == '{':
+			depth, opened = depth + 1, True
+		elif ch == '}':
+			depth -= 1
+			if opened and depth == 0:
+				return text[:i + 1]
+	return text
+
+
+WHOLE_SIZE = ['%s->vm_end - %s->vm_start', '(%s->vm_end - %s->vm_start)',
+	      'vma_pages(%s) << PAGE_SHIFT', 'vma_pages(%s) * PAGE_SIZE']
+
+
+def is_whole_size(ff, fn, v, size):
+	"""Is size the size of the whole mapping: one of WHOLE_SIZE, or a local
+	assigned once, to one of them, and never changed after?"""
+	whole = {form.replace('%s', v) for form in WHOLE_SIZE}
+	size = c_text(size)
+	if size in whole:
+		return True
+	if not re.match(r'^\w+$', size):
+		return False
+	body = function_text(ff, fn)
+	assigned = re.findall(r'\b%s\s*=(?!=)\s*([^;]*);' % size, body)
+	changed = re.search(r'(&\s*%s\b|\b%s\s*(\+\+|--|[-+*/%%|&^]=|<<=|>>=)|(\+\+|--)\s*%s\b)'
+			    % (size, size, size), body)
+	return len(assigned) == 1 and c_text(assigned[0]) in whole and not changed
+
+
+def action_blocker(ff, fn, v, callee, k):
+	"""Mainline: None when the populate call becomes an mmap_action where it
+	stands (recorded in ff.actions), else why not."""
+	names = vma_param(ff, fn)
+	calls = [kk for (w, n, kk) in ff.vma_uses
+		 if w == fn and n in names and kk in ff.call_args
+		 and ff.call_args[kk][0] in POPULATE]
+	call = ff.call_args[k][2]
+	if fn not in ff.hooks:
+		return ('blocked:unknown-vma-use(%s)' % fn,
+			'%s() populates page tables with %s(); mainline records the '
+			'population as an mmap_action of the handler itself: move the '
+			'call into the handler, then rerun' % (fn, callee))
+	if len(calls) > 1:
+		return ('blocked:order',
+			'%s populates page tables in %d calls; mainline takes one '
+			'mmap_action per mapping: convert by hand' % (fn, len(calls)))
+	if callee not in ACTIONS:
+		return ('blocked:unknown-vma-use(%s)' % callee,
+			'%s populates page tables with %s(), which has no mmap_action '
+			'in mainline (%s): convert by hand' % (fn, callee, NO_ACTION.get(
+				callee, 'an action maps one PFN range or one page array')))
+	shape = ff.shapes.get(call)
+	if shape is None:
+		return ('blocked:order',
+			'%s() is not the last step of %s, with its result returned or '
+			'mapped to one error code; an mmap_action runs after prepare '
+			'returns, so what follows it would run first: convert by hand'
+			% (callee, fn))
+	if re.search(r'\b(scoped_)?guard\s*\(', function_text(ff, fn)):
+		return ('blocked:order',
+			'%s holds a guard() lock over %s(); an mmap_action runs after '
+			'prepare returns, without the lock: convert by hand' % (fn, callee))
+	error = re.sub(r'^- ', '-', c_text(shape['error']))
+	if error and not re.match(r'^-E[A-Z0-9]+$', error):
+		return ('blocked:order',
+			'%s maps a failure of %s() to %s, which error_override cannot '
+			'hold: convert by hand' % (fn, callee, error))
+	if callee == 'vm_iomap_memory':
+		ff.actions[fn] = (ACTIONS[callee][0], callee, '')
+		return None
+	if c_text(shape['prot']) != '%s->vm_page_prot' % v:
+		return ('blocked:unknown-vma-use(%s)' % callee,
+			'%s calls %s() with the protection %s, not the VMA\'s; an '
+			'mmap_action maps with desc->page_prot, which the VMA then keeps: '
+			'set desc->page_prot by hand if that is intended'
+			% (fn, callee, c_text(shape['prot'])))
+	whole = c_text(shape['start']) == '%s->vm_start' % v and \
+		is_whole_size(ff, fn, v, shape['size'])
+	if error and not whole:
+		return ('blocked:unknown-vma-use(%s)' % callee,
+			'%s maps a failed %s() over part of the mapping to %s; as an '
+			'mmap_action, a private mapping fails with -EINVAL instead '
+			'(error_override does not cover the range check): convert by hand'
+			% (fn, callee, error))
+	ff.actions[fn] = (ACTIONS[callee][0 if whole else 1], callee, error)
+	return None
+
+
+# Why the other populate calls have no mmap_action.
+NO_ACTION = {
+	'vm_insert_page': 'mmap_action_map_kernel_pages() takes a page array, '
+			  'not pages inserted one by one',
+	'vm_map_pages': 'mmap_action_map_kernel_pages() maps the array from its '
+			'start and checks no size, where vm_map_pages() starts '
+			'vm_pgoff pages in and returns -ENXIO past the end',
+	'vm_map_pages_zero': 'mmap_action_map_kernel_pages() does not check the '
+			     'array\'s size, which vm_map_pages_zero() does',
+	'vm_insert_pages': 'mmap_action_map_kernel_pages() reports no partial '
+			   'count',
+	'remap_vmalloc_range': 'no action maps vmalloc memory',
+	'remap_vmalloc_range_partial': 'no action maps vmalloc memory',
+	'vmf_insert_pfn': 'no action inserts PFNs one by one',
+	'vmf_insert_pfn_prot': 'no action inserts PFNs one by one',
+	'vmf_insert_mixed': 'no action inserts PFNs one by one',
+}
+
+
 # When a handler has several blockers, the report names the one a developer
 # must deal with first: the most specific.
 PRIORITY = ['blocked:stacked', 'blocked:dma', 'blocked:delegates',
-	    'blocked:keeps-vma', 'blocked:unknown-vma-use', 'blocked:needs-abort',
+	    'blocked:keeps-vma', 'blocked:unknown-vma-use', 'blocked:order',
+	    'blocked:needs-abort',
 	    'needs-complete']
 
 
@@ -207,6 +487,13 @@ def blocked_use(ff, fn, seen):
 			if why:
 				found.append(why)
 	for take, k in ff.takes.get(fn, []):
+		if is_mainline(ff):
+			found.append(('blocked:needs-abort(%s)' % take,
+				      '%s calls %s() (line %d), which vm_ops->close presumably '
+				      'undoes; prepare must stay stateless, so the acquire '
+				      'belongs in a vm_ops->mapped hook, run once the mapping '
+				      'exists: write that by hand' % (fn, take, k[0])))
+			continue
 		found.append(('blocked:needs-abort(%s)' % take,
 			      '%s calls %s() (line %d), which vm_ops->close presumably '
 			      'undoes; with mmap_prepare a mapping that fails after prepare '
@@ -277,7 +564,14 @@ def decide(ff):
 				why = ('blocked:called-elsewhere',
 				       '%s is also used at line %s; convert those users '
 				       'together with it' % (h, ', '.join(str(k[0]) for k in others)))
-		if why is None:
+		if why is None and h in ff.actions:
+			action, callee, error = ff.actions[h]
+			status[h] = ('converted:action',
+				     '%s becomes %s_prepare; %s() becomes %s()%s'
+				     % (h, h, callee, action,
+					' with error_override %s' % error if error else ''))
+			convert.add(h)
+		elif why is None:
 			status[h] = ('converted:prepare', '%s becomes %s_prepare' % (h, h))
 			convert.add(h)
 		else:
@@ -392,6 +686,19 @@ def uses_file(ff, fn):
 	gone = set(ff.generic.values())
 	return any(w == fn and n in fileps and k not in gone
 		   for (w, n, k) in ff.file_uses)
+
+// -D v1, -D mainline, -D desc_vm_flags force the target.
+@script:python depends on v1@
+@@
+FORCED['target'] = 'v1'
+
+@script:python depends on mainline@
+@@
+FORCED['target'] = 'mainline'
+
+@script:python depends on desc_vm_flags@
+@@
+FORCED['flags'] = 'word'
 
 // ---------------------------------------------------------------------------
 // Facts: where the handlers are installed, and what they do with the VMA.
@@ -722,6 +1029,118 @@ p << exported.p;
 @@
 facts(p).exports.add(key(p))
 
+// The flags of vm_flags_set/clear/mod(), and the tests of vma->vm_flags
+// that read as a truth value: what a vma_flags_t desc can take.
+@vma_flags_operands depends on has_hooks@
+idexpression struct vm_area_struct *v;
+expression F, G;
+position p;
+@@
+(
+vm_flags_set(v@p, F);
+|
+vm_flags_clear(v@p, F);
+|
+vm_flags_mod(v@p, F, G);
+)
+
+@script:python depends on has_hooks@
+p << vma_flags_operands.p;
+F << vma_flags_operands.F;
+G << vma_flags_operands.G = "";
+@@
+facts(p).flag_ops[key(p)] = [f for f in (F, G) if f]
+
+@vma_flags_test depends on has_hooks@
+idexpression struct vm_area_struct *v;
+expression F, E;
+position p;
+@@
+(
+!(v@p->vm_flags & F)
+|
+ (v@p->vm_flags & F) && E
+|
+E && (v@p->vm_flags & F)
+|
+ (v@p->vm_flags & F) || E
+|
+E || (v@p->vm_flags & F)
+)
+
+@script:python depends on has_hooks@
+p << vma_flags_test.p;
+F << vma_flags_test.F;
+@@
+facts(p).flag_tests[key(p)] = F
+
+@vma_flags_test_if depends on has_hooks@
+idexpression struct vm_area_struct *v;
+expression F;
+statement S;
+position p;
+@@
+(
+if (v@p->vm_flags & F) S
+|
+while (v@p->vm_flags & F) S
+)
+
+@script:python depends on has_hooks@
+p << vma_flags_test_if.p;
+F << vma_flags_test_if.F;
+@@
+facts(p).flag_tests[key(p)] = F
+
+// A populate call that an mmap_action can replace where it stands: the
+// last step of the handler, its error returned as is or mapped to one code.
+@populate_last depends on has_hooks@
+identifier fn, pop = {remap_pfn_range, io_remap_pfn_range};
+idexpression struct vm_area_struct *v;
+expression A, PFN, S, P, E;
+position p;
+@@
+fn(...) {
+...
+(
+return pop@p(v, A, PFN, S, P);
+|
+if (pop@p(v, A, PFN, S, P))
+	return E;
+return 0;
+|
+if (pop@p(v, A, PFN, S, P)) {
+	return E;
+}
+return 0;
+)
+}
+
+@script:python depends on has_hooks@
+p << populate_last.p;
+A << populate_last.A;
+S << populate_last.S;
+P << populate_last.P;
+E << populate_last.E = "";
+@@
+facts(p).shapes[key(p)] = {'start': A, 'size': S, 'prot': P, 'error': E}
+
+@iomap_last depends on has_hooks@
+identifier fn;
+idexpression struct vm_area_struct *v;
+expression PHYS, LEN;
+position p;
+@@
+fn(...) {
+...
+return vm_iomap_memory@p(v, PHYS, LEN);
+}
+
+@script:python depends on has_hooks@
+p << iomap_last.p;
+@@
+facts(p).shapes[key(p)] = {'error': ''}
+
 @desc_name depends on has_hooks@
 identifier desc =~ "^desc$";
 position p;
@@ -794,6 +1213,22 @@ cv;
 coccinelle.cfn = fn if fn in decide(facts(p))[1] else SKIP
 coccinelle.cv = v
 
+// The flag helpers are written as the target's desc takes them: a
+// vm_flags_t word (wfn) or vma_flags_t bits (bfn).
+@script:python converted_flags depends on has_hooks@
+fn << vma_fn.fn;
+v << vma_fn.v;
+p << vma_fn.p;
+wfn;
+bfn;
+fv;
+@@
+ff = facts(p)
+converted = fn in decide(ff)[1]
+coccinelle.wfn = fn if converted and not uses_bits(ff) else SKIP
+coccinelle.bfn = fn if converted and uses_bits(ff) else SKIP
+coccinelle.fv = v
+
 @script:python converted_handler depends on has_hooks@
 fn << vma_fn.fn;
 p << vma_fn.p;
@@ -825,6 +1260,25 @@ wanted = fn in decide(ff)[1] and fn in ff.hooks and uses_file(ff, fn)
 coccinelle.hfn = fn if wanted else SKIP
 coccinelle.hfp = fp
 
+// Mainline: the converted handlers whose populate call becomes an action
+// over the whole mapping (full_fn), over a range (range_fn), or the
+// vm_iomap_memory() equivalent (iomap_fn).
+@script:python action_fn depends on has_hooks@
+fn << vma_fn.fn;
+v << vma_fn.v;
+p << vma_fn.p;
+full_fn;
+range_fn;
+iomap_fn;
+av;
+@@
+ff = facts(p)
+action = ff.actions.get(fn, ('',))[0] if fn in decide(ff)[1] else ''
+coccinelle.full_fn = fn if action.endswith('_full') else SKIP
+coccinelle.range_fn = fn if action in ('mmap_action_remap', 'mmap_action_ioremap') else SKIP
+coccinelle.iomap_fn = fn if action == 'mmap_action_simple_ioremap' else SKIP
+coccinelle.av = v
+
 @script:python generic_hook depends on has_hooks@
 h << fops_mmap.handler;
 gh;
@@ -848,43 +1302,179 @@ identifier converted_handler.hfn;
 // The flag helpers become plain |= and &= ~ on desc->vm_flags, wrapped at
 // 80 columns the way the kernel wraps long flag lists.
 @flags_set_to_desc depends on patch && has_hooks@
-identifier converted_fn.cfn, converted_fn.cv;
+identifier converted_flags.wfn, converted_flags.fv;
 expression F;
 position p;
 fresh identifier SET = script:python(F, p) { flags_to_set(F, p) };
 @@
-cfn(...) {
+wfn(...) {
 <...
-- vm_flags_set@p(cv, F);
+- vm_flags_set@p(fv, F);
 + desc->vm_flags |= SET;
 ...>
 }
 
 @flags_clear_to_desc depends on patch && has_hooks@
-identifier converted_fn.cfn, converted_fn.cv;
+identifier converted_flags.wfn, converted_flags.fv;
 expression F;
 position p;
 fresh identifier CLEAR = script:python(F, p) { flags_to_clear(F, p) };
 @@
-cfn(...) {
+wfn(...) {
 <...
-- vm_flags_clear@p(cv, F);
+- vm_flags_clear@p(fv, F);
 + desc->vm_flags &= CLEAR;
 ...>
 }
 
 @flags_mod_to_desc depends on patch && has_hooks@
-identifier converted_fn.cfn, converted_fn.cv;
+identifier converted_flags.wfn, converted_flags.fv;
 expression F, G;
 position p;
 fresh identifier SET = script:python(F, p) { flags_to_set(F, p) };
 fresh identifier CLEAR = script:python(G, p) { flags_to_clear(G, p) };
 @@
-cfn(...) {
+wfn(...) {
 <...
-- vm_flags_mod@p(cv, F, G);
+- vm_flags_mod@p(fv, F, G);
 + desc->vm_flags |= SET;
 + desc->vm_flags &= CLEAR;
+...>
+}
+
+// Mainline with vma_flags_t: flags are set, cleared and tested by bit.
+@flags_set_to_bits depends on patch && has_hooks@
+identifier converted_flags.bfn, converted_flags.fv;
+expression F;
+position p;
+fresh identifier BITS = script:python(F, p) { bits_to_set(F, p) };
+@@
+bfn(...) {
+<...
+- vm_flags_set@p(fv, F);
++ vma_desc_set_flags(desc, BITS);
+...>
+}
+
+@flags_clear_to_bits depends on patch && has_hooks@
+identifier converted_flags.bfn, converted_flags.fv;
+expression F;
+position p;
+fresh identifier BITS = script:python(F, p) { bits_to_clear(F, p) };
+@@
+bfn(...) {
+<...
+- vm_flags_clear@p(fv, F);
++ vma_desc_clear_flags(desc, BITS);
+...>
+}
+
+@flags_mod_to_bits depends on patch && has_hooks@
+identifier converted_flags.bfn, converted_flags.fv;
+expression F, G;
+position p;
+fresh identifier SET = script:python(F, p) { bits_to_set(F, p) };
+fresh identifier CLEAR = script:python(G, p) { bits_to_clear(G, p) };
+@@
+bfn(...) {
+<...
+- vm_flags_mod@p(fv, F, G);
++ vma_desc_set_flags(desc, SET);
++ vma_desc_clear_flags(desc, CLEAR);
+...>
+}
+
+@flags_test_to_bits depends on patch && has_hooks@
+identifier converted_flags.bfn, converted_flags.fv;
+expression F;
+fresh identifier TEST = script:python(F) { bits_test(F) };
+@@
+bfn(...) {
+<...
+(
+- !(fv->vm_flags & F)
++ !TEST
+|
+- (fv->vm_flags & F)
++ TEST
+|
+- fv->vm_flags & F
++ TEST
+)
+...>
+}
+
+// Mainline: the populate call becomes the action prepare records, where
+// it stood; a failure mapped to one code becomes the action's
+// error_override.
+@remap_to_action depends on patch && has_hooks@
+identifier action_fn.full_fn, action_fn.av;
+expression A, PFN, S, P, E;
+@@
+full_fn(...) {
+<...
+(
+- return remap_pfn_range(av, A, PFN, S, P);
++ mmap_action_remap_full(desc, PFN);
++ return 0;
+|
+- if (remap_pfn_range(av, A, PFN, S, P))
+-	return E;
++ mmap_action_remap_full(desc, PFN);
++ desc->action.error_override = E;
+|
+- if (remap_pfn_range(av, A, PFN, S, P)) {
+-	return E;
+- }
++ mmap_action_remap_full(desc, PFN);
++ desc->action.error_override = E;
+|
+- return io_remap_pfn_range(av, A, PFN, S, P);
++ mmap_action_ioremap_full(desc, PFN);
++ return 0;
+|
+- if (io_remap_pfn_range(av, A, PFN, S, P))
+-	return E;
++ mmap_action_ioremap_full(desc, PFN);
++ desc->action.error_override = E;
+|
+- if (io_remap_pfn_range(av, A, PFN, S, P)) {
+-	return E;
+- }
++ mmap_action_ioremap_full(desc, PFN);
++ desc->action.error_override = E;
+)
+...>
+}
+
+// Part of the mapping: only where the error is returned as is.
+@remap_range_to_action depends on patch && has_hooks@
+identifier action_fn.range_fn, action_fn.av;
+expression A, PFN, S, P;
+@@
+range_fn(...) {
+<...
+(
+- return remap_pfn_range(av, A, PFN, S, P);
++ mmap_action_remap(desc, A, PFN, S);
++ return 0;
+|
+- return io_remap_pfn_range(av, A, PFN, S, P);
++ mmap_action_ioremap(desc, A, PFN, S);
++ return 0;
+)
+...>
+}
+
+@iomap_to_action depends on patch && has_hooks@
+identifier action_fn.iomap_fn, action_fn.av;
+expression PHYS, LEN;
+@@
+iomap_fn(...) {
+<...
+- return vm_iomap_memory(av, PHYS, LEN);
++ mmap_action_simple_ioremap(desc, PHYS, LEN);
++ return 0;
 ...>
 }
 

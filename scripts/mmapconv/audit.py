@@ -18,6 +18,7 @@ import re
 from . import VERSION, UserError
 from . import convert as conv
 from . import maintainers
+from . import target as tgt
 from . import tools
 from . import tree
 
@@ -407,15 +408,17 @@ def cocci_digests():
 
 # --- the whole audit ------------------------------------------------------------
 
-def audit(kdir, paths=(), jobs=2, timeout=120, cache_dir=None, verify=None):
+def audit(kdir, paths=(), jobs=2, timeout=120, cache_dir=None, verify=None, target=None):
     """Classify every handler of KDIR (or of PATHs in it); the audit as a
     JSON-ready dict (docs/audit.md)."""
+    target = target or tgt.detect(kdir)
     handlers, _, errors, nfiles = conv.convert(kdir, paths, jobs=jobs, timeout=timeout,
-                                               cache_dir=cache_dir)
+                                               cache_dir=cache_dir, target=target)
     maint = maintainers.Maintainers.of_tree(kdir)
     entries = [entry(h) for h in handlers]
     tool = {'toolkit': VERSION, 'spatch': tools.spatch_version(),
-            'semantic_patches': cocci_digests()}
+            'semantic_patches': cocci_digests(),
+            'target': {'name': target.name, 'flags': target.flags, 'why': target.why}}
     return assemble(tree_version(kdir), tree.relative_paths(kdir, paths), tool, nfiles,
                     errors, entries, scan(kdir, paths), maint.subsystem, verify)
 

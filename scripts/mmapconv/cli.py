@@ -12,14 +12,24 @@ from . import convert as conv
 from . import report
 from . import series as ser
 from . import spatch as sp
+from . import target as tgt
 from . import tools
+from . import tree
 from . import verify as ver
 
 
+def target_of(args):
+    """The API target of the run: --target, else KDIR's headers'."""
+    tree.check_kernel_tree(args.kdir)
+    return tgt.detect(args.kdir, args.target)
+
+
 def cmd_convert(args):
+    target = target_of(args)
     handlers, diffs, errors, nfiles = conv.convert(args.kdir, args.paths, jobs=args.jobs,
                                                    timeout=args.timeout,
-                                                   cache_dir=cache_dir(args))
+                                                   cache_dir=cache_dir(args),
+                                                   target=target)
     text = ''.join(diffs[path] for path in sorted(diffs))
     if args.in_place:
         conv.apply_in_place(args.kdir, text, diffs)
@@ -34,6 +44,7 @@ def cmd_convert(args):
                                                for path, why in sorted(errors.items()))
     where = ('applied to ' + args.kdir if args.in_place else
              'diff in ' + args.output if args.output else '')
+    tools.log('convert: target %s: %s' % (target.describe(), target.why))
     tools.log(line + ('; ' + where if where else ''))
     if args.verbose:
         for h in handlers:
@@ -42,11 +53,12 @@ def cmd_convert(args):
 
 
 def cmd_series(args):
+    target = target_of(args)
     series_list, failed = ser.run(args.kdir, args.output, args.paths, how=args.group,
                                   max_patches=args.max_patches, patch_file=args.patch,
                                   report_file=args.report, jobs=args.jobs,
                                   timeout=args.timeout, worktree=args.worktree,
-                                  date=args.date)
+                                  date=args.date, target=target)
     index = os.path.join(args.output, ser.INDEX)
     tools.log('series: %d series, %d patches in %s; see %s' % (
         len(series_list), sum(len(s.patches) for s in series_list), args.output, index))
@@ -55,13 +67,6 @@ def cmd_series(args):
             ', '.join(p.filename for p in failed[:3]) + (' ...' if len(failed) > 3 else ''),
             index), status=1)
     return 0
-
-
-def spatch_options(p):
-    p.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 2,
-                   help='processes to run at once (default: %(default)s)')
-    p.add_argument('--timeout', type=int, default=120,
-                   help='seconds spatch may spend on one file (default: %(default)s)')
 
 
 def cmd_verify(args):
@@ -92,7 +97,7 @@ def cmd_audit(args):
     verify = audit.read_verify(args.verify) if args.verify else None
     old = audit.read_json(args.compare, 'audit') if args.compare else None
     data = audit.audit(args.kdir, args.paths, jobs=args.jobs, timeout=args.timeout,
-                       cache_dir=cache_dir(args), verify=verify)
+                       cache_dir=cache_dir(args), verify=verify, target=target_of(args))
     if old is not None:
         data['compare'] = audit.compare(old, data)
     if args.json:
@@ -137,6 +142,12 @@ def spatch_options(p):
                    '(default: %(default)s)')
     p.add_argument('--no-cache', action='store_true',
                    help='run spatch on every file, and neither read nor write the cache')
+    p.add_argument('--target', choices=tgt.TARGETS,
+                   help='the API to write the conversion for: v1 (mmap_prepare + '
+                   'mmap_complete + mmap_abort, desc->mmap_context) or mainline '
+                   '(mmap_prepare recording desc->action, as in Linux 6.19 on); '
+                   "default: what KDIR's include/linux/mm_types.h has, v1 when it "
+                   'predates both')
 
 
 def parser():

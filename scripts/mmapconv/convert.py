@@ -8,6 +8,7 @@ import tempfile
 from . import COCCI_DIR, UserError
 from . import classify
 from . import spatch as sp
+from . import target as tgt
 from . import tools
 from . import tree
 
@@ -65,16 +66,20 @@ def check_global_handlers(kdir, handlers, diffs):
                                 'used from other files' % h.handler)
 
 
-def convert(kdir, paths=(), jobs=2, timeout=120, cache_dir=None):
+def convert(kdir, paths=(), jobs=2, timeout=120, cache_dir=None, target=None):
     """Run every semantic patch; return (handlers, {path: diff}, errors, nfiles).
     With cache_dir, spatch's results are kept there per file (spatch.Cache)
-    and only the files not seen before go to spatch."""
+    and only the files not seen before go to spatch.  target (target.Target)
+    is the API the output is written for; by default the tree's own."""
     tree.check_kernel_tree(kdir)
+    if target is None:
+        target = tgt.detect(kdir)
     version = tools.spatch_version()
     cache = sp.Cache(cache_dir, version) if cache_dir else None
     prepare, split = semantic_patches()
     files = tree.candidate_files(kdir, paths)
-    result = sp.run_spatch(kdir, prepare, files, ['patch', 'report'], jobs=jobs,
+    modes = ['patch', 'report'] + target.modes()
+    result = sp.run_spatch(kdir, prepare, files, modes, jobs=jobs,
                            timeout=timeout, label=os.path.basename(prepare), cache=cache)
     reports = [[classify.from_report(m) for m in result.reports]]
     diffs = split_diff(result.diff)
@@ -90,7 +95,7 @@ def convert(kdir, paths=(), jobs=2, timeout=120, cache_dir=None):
                     tools.run(['patch', '-p1', '-s'], cwd=work, input=diffs[path])
             # the cache keys the split by the content it runs on: the file
             # as mmap_to_prepare.cocci left it
-            result = sp.run_spatch(work, split, populating, ['patch', 'report'],
+            result = sp.run_spatch(work, split, populating, modes,
                                    jobs=jobs, timeout=timeout,
                                    label=os.path.basename(split), cache=cache)
             reports.append([classify.from_report(m) for m in result.reports])

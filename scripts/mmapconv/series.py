@@ -28,6 +28,7 @@ from . import UserError, VERSION
 from . import classify
 from . import convert as conv
 from . import message
+from . import target as tgt
 from . import tools
 from . import tree
 
@@ -719,9 +720,10 @@ def clean_outdir(outdir):
 
 
 def run(kdir, outdir, paths=(), how='subsystem', max_patches=15, patch_file=None,
-        report_file=None, jobs=2, timeout=120, worktree=None, date=None):
+        report_file=None, jobs=2, timeout=120, worktree=None, date=None, target=None):
     """Make the series; returns (series list, patches with checkpatch errors)."""
     kdir = os.path.abspath(kdir)
+    target = target or tgt.detect(kdir)
     outdir = os.path.abspath(outdir)
     base = check_git(kdir)
     signoff = identity(kdir)
@@ -738,7 +740,8 @@ def run(kdir, outdir, paths=(), how='subsystem', max_patches=15, patch_file=None
         spatch = 'spatch %s' % tools.spatch_version() if shutil.which('spatch') else \
             'spatch (not installed here)'
     else:
-        handlers, diffs, errors, _ = conv.convert(kdir, paths, jobs=jobs, timeout=timeout)
+        handlers, diffs, errors, _ = conv.convert(kdir, paths, jobs=jobs, timeout=timeout,
+                                                  target=target)
         classified_by = 'the semantic patches\' report'
         spatch = 'spatch %s' % tools.spatch_version()
         for path, why in sorted(errors.items()):
@@ -756,7 +759,7 @@ def run(kdir, outdir, paths=(), how='subsystem', max_patches=15, patch_file=None
     ctx = {'kdir': kdir, 'base': base, 'base_subject': base_subject, 'spatch': spatch,
            'classified_by': classified_by, 'date': start,
            'mail_date': mail_date(start),
-           'has_prepare': 'mmap_prepare' in fs_h}
+           'has_prepare': 'mmap_prepare' in fs_h, 'target': target}
     wt = worktree or os.path.join(outdir, WORKTREE)
     prepare_worktree(kdir, wt, base)
     for s in series_list:
