@@ -12,6 +12,7 @@ import run  # noqa: E402
 FIXTURE = '''
 static const struct vm_operations_struct foo_vm_ops = {
 	.fault = foo_fault,
+	.mapped = foo_mapped,
 	.close = foo_close,
 };
 
@@ -63,6 +64,61 @@ class Generate(unittest.TestCase):
         # the stubs come before the fixture, the exports after it
         self.assertLess(unit.index('foo_fault'), unit.index('#include "%s"' % src.name))
         self.assertLess(unit.index('#include "%s"' % src.name), unit.index('vmm_hooks[]'))
+        self.assertIn('.mainline = false,', unit)
+        self.assertNotIn('VMM_MAINLINE', unit)
+
+    def test_mainline_unit_is_built_for_the_mainline_desc(self):
+        import tempfile
+        with tempfile.NamedTemporaryFile('w', suffix='.c') as src:
+            src.write(FIXTURE)
+            src.flush()
+            unit = run.generate(src.name, None, [], mainline=True)
+        # before vmamodel.h, so that vma_internal.h picks the target
+        self.assertLess(unit.index('#define VMM_MAINLINE 1'),
+                        unit.index('#include "vmamodel.h"'))
+        self.assertIn('.mainline = true,', unit)
+        self.assertIn('int foo_mapped(unsigned long start, unsigned long end, '
+                      'pgoff_t pgoff, const struct file *file, '
+                      'void **vm_private_data) { return 0; }', unit)
+
+
+class Cases(unittest.TestCase):
+    def folder(self, names):
+        import tempfile
+        tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        for name in names:
+            open(os.path.join(tmp.name, name), 'w').close()
+        return tmp.name
+
+    def test_fixture_with_both_conversions_makes_two_cases(self):
+        folder = self.folder(['a.c', 'a.res', 'a.mainline.res', 'b.c',
+                              'b.mainline.res', 'c.mainline.res'])
+        cases, skipped = run.fixture_cases(folder, [], {'b.mainline': 'why'})
+        self.assertEqual([(c.name, c.mainline, os.path.basename(c.legacy))
+                          for c in cases],
+                         [('a.mainline', True, 'a.c'), ('a', False, 'a.c')])
+        self.assertEqual(skipped, [('b.mainline', 'why')])
+        cases, _ = run.fixture_cases(folder, ['a.mainline'], {})
+        self.assertEqual([c.name for c in cases], ['a.mainline'])
+
+    def test_mutant_names(self):
+        folder = self.folder(['m.c', 'm.res', 'm.mainline.res', 'm.x.res',
+                              'm.y.mainline.res'])
+        for f in ('m.x.res', 'm.y.mainline.res'):
+            with open(os.path.join(folder, f), 'w') as dst:
+                dst.write('// expect: rc\n')
+        old, run.MUTANTS = run.MUTANTS, folder
+        try:
+            cases = run.mutant_cases()
+        finally:
+            run.MUTANTS = old
+        self.assertEqual([(c.name, c.mainline, c.expect,
+                           os.path.basename(c.legacy)) for c in cases],
+                         [('mutants/m.mainline', True, None, 'm.c'),
+                          ('mutants/m', False, None, 'm.c'),
+                          ('mutants/m.x', False, 'rc', 'm.c'),
+                          ('mutants/m.y.mainline', True, 'rc', 'm.c')])
 
 
 if __name__ == '__main__':

@@ -2,9 +2,10 @@
 /*
  * A userspace model of the mmap path: the legacy f_op->mmap call, and the
  * mmap_prepare / mmap_complete / mmap_abort sequence of ../shared/API.md
- * section 1, with the kernel helpers a handler calls.  Every effect a
- * handler can have is recorded in a struct vmm_obs, so that two handlers
- * can be compared fact by fact.
+ * section 1, with the kernel helpers a handler calls (mainline.c has the
+ * path of section 2, built against its desc).  Every effect a handler can
+ * have is recorded in a struct vmm_obs, so that two handlers can be
+ * compared fact by fact.
  *
  * Kernel memory comes from a model RAM whose allocations are counted (and
  * poisoned under AddressSanitizer when freed), so that the pfns a handler
@@ -13,7 +14,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-#include "vmamodel.h"
+#include "model.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define VMM_ASAN 1
@@ -36,13 +37,18 @@
 #define DEV_SIZE	(1UL << 20)
 #define MAX_ALLOCS	1024
 #define MAX_LOCKS	64
-#define VMA_START	0x7f0000000000UL
 #define INJECTED	VMM_INJECTED
 
-enum phase { OUTSIDE, LEGACY, PREPARE, COMPLETE, ABORT, UNMAP };
-
 static const char *const phase_names[] = {
-	"", "mmap", "mmap_prepare", "mmap_complete", "mmap_abort", "unmap",
+	[OUTSIDE] = "",
+	[LEGACY] = "mmap",
+	[PREPARE] = "mmap_prepare",
+	[COMPLETE] = "mmap_complete",
+	[ABORT] = "mmap_abort",
+	[ACTION_PREPARE] = "mmap_action_prepare",
+	[ACTION] = "mmap_action_complete",
+	[MAPPED] = "vm_ops->mapped",
+	[UNMAP] = "unmap",
 };
 
 enum kind { KMALLOC, VMALLOC, PAGES };
@@ -82,6 +88,7 @@ static struct {
 	int *locks[MAX_LOCKS];
 	int nlocks;
 	int populate_calls;
+	long dev_freed;		/* the device's own memory, freed by the path */
 	int depth;		/* helpers called by helpers are not counted */
 	bool in_setup;
 	struct {
@@ -123,6 +130,21 @@ void vmm_violation(const char *fmt, ...)
 			return;
 	if (obs->nviolations < VMM_MAX_VIOLATIONS)
 		strcpy(obs->violations[obs->nviolations++], text);
+}
+
+void vmm_enter(enum phase phase)
+{
+	m.phase = phase;
+}
+
+struct file *vmm_file(void)
+{
+	return &file;
+}
+
+struct mm_struct *vmm_mm(void)
+{
+	return &mm;
 }
 
 void vmm_init(void)
@@ -201,6 +223,9 @@ static void release(const void *p, enum kind kind, const char *fn)
 	}
 	if (a->kind != kind)
 		vmm_violation("%s of %s memory", fn, kind_names[a->kind]);
+	/* Freeing what the device owns is a difference too, not a leak */
+	if (!a->counted && !m.in_setup)
+		m.dev_freed++;
 	a->live = false;
 	poison(a->addr, a->size);
 }
@@ -779,10 +804,14 @@ void zap_vma_ptes(struct vm_area_struct *vma, unsigned long address,
 	zap(vma, address, size);
 }
 
-/* remap_pfn_range_internal() and remap_pfn_range_notrack(), 6.12 */
-static int remap(struct vm_area_struct *vma, unsigned long addr,
-		 unsigned long pfn, unsigned long size, pgprot_t prot,
-		 bool complete, const char *fn)
+/*
+ * mm/memory.c remap_pfn_range_internal() and remap_pfn_range_notrack(), 7.2
+ * (6.12 checked the alignment first): the page tables only.  PAT tracking
+ * is left out: it changes nothing the model observes.
+ */
+int vmm_remap_pfn_range_notrack(struct vm_area_struct *vma, unsigned long addr,
+				unsigned long pfn, unsigned long size,
+				pgprot_t prot)
 {
 	unsigned long end = addr + PAGE_ALIGN(size);
 	unsigned long a;
@@ -790,21 +819,6 @@ static int remap(struct vm_area_struct *vma, unsigned long addr,
 
 	if (WARN_ON_ONCE(!PAGE_ALIGNED(addr)))
 		return -EINVAL;
-	if (is_cow_mapping(vma->vm_flags)) {
-		if (addr != vma->vm_start || end != vma->vm_end)
-			return -EINVAL;
-		if (!complete && may_modify(fn))
-			vma->vm_pgoff = pfn;
-	}
-	if (complete) {
-		if ((vma->vm_flags & VM_REMAP_FLAGS) != VM_REMAP_FLAGS)
-			vmm_violation("%s on a VMA without VM_REMAP_FLAGS", fn);
-		if (is_cow_mapping(vma->vm_flags) && vma->vm_pgoff != pfn)
-			vmm_violation("%s: copy-on-write VMA whose vm_pgoff is not the pfn",
-				      fn);
-	} else {
-		helper_flags_set(vma, VM_REMAP_FLAGS, fn);
-	}
 	if (addr >= end) {
 		vmm_violation("remaps an empty range (BUG)");
 		return -EINVAL;
@@ -819,38 +833,88 @@ static int remap(struct vm_area_struct *vma, unsigned long addr,
 	}
 	if (err == -EBUSY)
 		vmm_violation("remaps over present PTEs (BUG)");
+	/* A partial pfn range mapping is dangerous: zap it early */
 	if (err)
 		zap(vma, addr, end - addr);
 	return err;
 }
 
+/*
+ * remap_pfn_range(), 7.2: get_remap_pgoff() and VMA_REMAP_FLAGS on the
+ * VMA, then the page tables.
+ */
+static int remap_legacy(struct vm_area_struct *vma, unsigned long addr,
+			unsigned long pfn, unsigned long size, pgprot_t prot,
+			const char *fn)
+{
+	const unsigned long end = addr + PAGE_ALIGN(size);
+	const bool is_cow = is_cow_mapping(vma->vm_flags);
+	pgoff_t pgoff = vma->vm_pgoff;
+	int err;
+
+	err = get_remap_pgoff(is_cow, addr, end, vma->vm_start, vma->vm_end,
+			      pfn, &pgoff);
+	if (err)
+		return err;
+	/* Called from mmap_complete, it writes the VMA: reported, not done */
+	if (is_cow && may_modify(fn))
+		vma->vm_pgoff = pgoff;
+	helper_flags_set(vma, VM_REMAP_FLAGS, fn);
+	return vmm_remap_pfn_range_notrack(vma, addr, pfn, size, prot);
+}
+
+/*
+ * API.md section 1's remap_pfn_range_complete(): the same range rule, the
+ * VMA left alone, and a report if prepare did not set what the legacy call
+ * would have.
+ */
+static int remap_complete(struct vm_area_struct *vma, unsigned long addr,
+			  unsigned long pfn, unsigned long size, pgprot_t prot,
+			  const char *fn)
+{
+	const unsigned long end = addr + PAGE_ALIGN(size);
+	pgoff_t pgoff;
+	int err;
+
+	err = get_remap_pgoff(is_cow_mapping(vma->vm_flags), addr, end,
+			      vma->vm_start, vma->vm_end, pfn, &pgoff);
+	if (err)
+		return err;
+	if ((vma->vm_flags & VM_REMAP_FLAGS) != VM_REMAP_FLAGS)
+		vmm_violation("%s on a VMA without VM_REMAP_FLAGS", fn);
+	if (is_cow_mapping(vma->vm_flags) && vma->vm_pgoff != pfn)
+		vmm_violation("%s: copy-on-write VMA whose vm_pgoff is not the pfn",
+			      fn);
+	return vmm_remap_pfn_range_notrack(vma, addr, pfn, size, prot);
+}
+
 int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
 		    unsigned long pfn, unsigned long size, pgprot_t prot)
 {
-	return remap(vma, addr, pfn, size, prot, false, "remap_pfn_range");
+	return remap_legacy(vma, addr, pfn, size, prot, "remap_pfn_range");
 }
 
 int io_remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
 		       unsigned long pfn, unsigned long size, pgprot_t prot)
 {
-	return remap(vma, addr, pfn, size, pgprot_decrypted(prot), false,
-		     "io_remap_pfn_range");
+	return remap_legacy(vma, addr, pfn, size, pgprot_decrypted(prot),
+			    "io_remap_pfn_range");
 }
 
 int remap_pfn_range_complete(struct vm_area_struct *vma, unsigned long addr,
 			     unsigned long pfn, unsigned long size,
 			     pgprot_t prot)
 {
-	return remap(vma, addr, pfn, size, prot, true,
-		     "remap_pfn_range_complete");
+	return remap_complete(vma, addr, pfn, size, prot,
+			      "remap_pfn_range_complete");
 }
 
 int io_remap_pfn_range_complete(struct vm_area_struct *vma,
 				unsigned long addr, unsigned long pfn,
 				unsigned long size, pgprot_t prot)
 {
-	return remap(vma, addr, pfn, size, pgprot_decrypted(prot), true,
-		     "io_remap_pfn_range_complete");
+	return remap_complete(vma, addr, pfn, size, pgprot_decrypted(prot),
+			      "io_remap_pfn_range_complete");
 }
 
 void remap_pfn_range_prepare(struct vm_area_desc *desc, unsigned long pfn)
@@ -867,30 +931,20 @@ void io_remap_pfn_range_prepare(struct vm_area_desc *desc, unsigned long pfn,
 	remap_pfn_range_prepare(desc, pfn);
 }
 
-/* mm/memory.c vm_iomap_memory(), 6.12 */
+/* mm/memory.c vm_iomap_memory(), 7.2 (the checks are 6.12's) */
 int vm_iomap_memory(struct vm_area_struct *vma, phys_addr_t start,
 		    unsigned long len)
 {
-	unsigned long vm_len, pfn, pages;
-	int ret;
+	const unsigned long vm_len = vma->vm_end - vma->vm_start;
+	unsigned long pfn;
+	int err;
 
-	if (start + len < start)
-		return -EINVAL;
-	len += start & ~PAGE_MASK;
-	pfn = start >> PAGE_SHIFT;
-	pages = (len + ~PAGE_MASK) >> PAGE_SHIFT;
-	if (pfn + pages < pfn)
-		return -EINVAL;
-	if (vma->vm_pgoff > pages)
-		return -EINVAL;
-	pfn += vma->vm_pgoff;
-	pages -= vma->vm_pgoff;
-	vm_len = vma->vm_end - vma->vm_start;
-	if (vm_len >> PAGE_SHIFT > pages)
-		return -EINVAL;
-	ret = remap(vma, vma->vm_start, pfn, vm_len, vma->vm_page_prot, false,
-		    "vm_iomap_memory");
-	return ret;
+	err = __simple_ioremap_prep(vm_len, vma->vm_pgoff, start, len, &pfn);
+	if (err)
+		return err;
+	return remap_legacy(vma, vma->vm_start, pfn, vm_len,
+			    pgprot_decrypted(vma->vm_page_prot),
+			    "vm_iomap_memory");
 }
 
 static int insert_page(struct vm_area_struct *vma, unsigned long addr,
@@ -929,20 +983,20 @@ int vm_insert_page(struct vm_area_struct *vma, unsigned long addr,
 	return insert_page(vma, addr, page, "vm_insert_page");
 }
 
-int vm_insert_pages(struct vm_area_struct *vma, unsigned long addr,
-		    struct page **pages, unsigned long *num)
+/*
+ * mm/memory.c insert_pages(): one populate call, whatever the number of
+ * pages; *num counts down the pages left, as in the kernel.
+ */
+int vmm_insert_pages(struct vm_area_struct *vma, unsigned long addr,
+		     struct page **pages, unsigned long *num, const char *fn)
 {
-	const unsigned long end_addr = addr + (*num * PAGE_SIZE) - 1;
 	int ret = 0;
 
-	if (addr < vma->vm_start || end_addr >= vma->vm_end)
-		return -EFAULT;
-	mixedmap(vma, "vm_insert_pages");
 	if (injected_failure())
 		return INJECTED;
 	m.depth++;
 	while (*num) {
-		ret = insert_page(vma, addr, *pages, "vm_insert_pages");
+		ret = insert_page(vma, addr, *pages, fn);
 		if (ret)
 			break;
 		pages++;
@@ -953,30 +1007,38 @@ int vm_insert_pages(struct vm_area_struct *vma, unsigned long addr,
 	return ret;
 }
 
+static int insert_pages_legacy(struct vm_area_struct *vma, unsigned long addr,
+			       struct page **pages, unsigned long *num,
+			       const char *fn)
+{
+	const unsigned long end_addr = addr + (*num * PAGE_SIZE) - 1;
+
+	if (addr < vma->vm_start || end_addr >= vma->vm_end)
+		return -EFAULT;
+	mixedmap(vma, fn);
+	return vmm_insert_pages(vma, addr, pages, num, fn);
+}
+
+int vm_insert_pages(struct vm_area_struct *vma, unsigned long addr,
+		    struct page **pages, unsigned long *num)
+{
+	return insert_pages_legacy(vma, addr, pages, num, "vm_insert_pages");
+}
+
+/* __vm_map_pages() */
 static int map_pages(struct vm_area_struct *vma, struct page **pages,
 		     unsigned long num, unsigned long offset, const char *fn)
 {
 	unsigned long count = vma_pages(vma);
-	unsigned long uaddr = vma->vm_start;
-	unsigned long i;
-	int ret = 0;
 
-	if (!num || offset >= num)
+	/* Fail if the user requested offset is beyond the end of the object */
+	if (offset >= num)
 		return -ENXIO;
+	/* Fail if the user requested size exceeds available object size */
 	if (count > num - offset)
 		return -ENXIO;
-	mixedmap(vma, fn);
-	if (injected_failure())
-		return INJECTED;
-	m.depth++;
-	for (i = 0; i < count; i++) {
-		ret = insert_page(vma, uaddr, pages[offset + i], fn);
-		if (ret < 0)
-			break;
-		uaddr += PAGE_SIZE;
-	}
-	m.depth--;
-	return ret;
+	return insert_pages_legacy(vma, vma->vm_start, pages + offset, &count,
+				   fn);
 }
 
 int vm_map_pages(struct vm_area_struct *vma, struct page **pages,
@@ -1147,8 +1209,8 @@ static void describe_pointer(const void *p, char *buf, size_t len)
 	snprintf(buf, len, "a pointer the model cannot name");
 }
 
-static void reset(const struct vmm_unit *unit, const struct vmm_request *req,
-		  struct vmm_obs *obs)
+void vmm_reset(const struct vmm_unit *unit, const struct vmm_request *req,
+	       struct vmm_obs *obs)
 {
 	int i;
 
@@ -1188,8 +1250,8 @@ static void reset(const struct vmm_unit *unit, const struct vmm_request *req,
 	m.in_setup = false;
 }
 
-static unsigned long request_len(const struct vmm_unit *unit,
-				 const struct vmm_request *req)
+unsigned long vmm_request_len(const struct vmm_unit *unit,
+			      const struct vmm_request *req)
 {
 	unsigned long size = PAGE_ALIGN(unit->dev_size);
 
@@ -1203,8 +1265,8 @@ static unsigned long request_len(const struct vmm_unit *unit,
 	}
 }
 
-static unsigned long request_pgoff(const struct vmm_unit *unit,
-				   const struct vmm_request *req)
+unsigned long vmm_request_pgoff(const struct vmm_unit *unit,
+				const struct vmm_request *req)
 {
 	switch (req->offset) {
 	case VMM_OFF_IN:
@@ -1219,7 +1281,7 @@ static unsigned long request_pgoff(const struct vmm_unit *unit,
 }
 
 /* What do_mmap() computes from the request, before any hook runs */
-static vm_flags_t request_flags(const struct vmm_request *req)
+vm_flags_t vmm_request_flags(const struct vmm_request *req)
 {
 	vm_flags_t flags = req->prot | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 
@@ -1258,13 +1320,14 @@ static void observe(struct vm_area_struct *vma, struct vmm_obs *obs)
 }
 
 /* Counted after the whole path, unmap included */
-static void balance(struct vmm_obs *obs)
+void vmm_balance(struct vmm_obs *obs)
 {
 	int i;
 
 	obs->locks_held = m.nlocks;
 	for (i = 0; i < m.nallocs; i++)
 		obs->allocations += m.allocs[i].live && m.allocs[i].counted;
+	obs->dev_freed = m.dev_freed;
 	if (file.f_count != 1)
 		vmm_violation("the mapped file has %ld references after unmap",
 			      file.f_count);
@@ -1272,7 +1335,7 @@ static void balance(struct vmm_obs *obs)
 }
 
 /* munmap(), or the unmap of a failed mapping once it was set up */
-static void unmap(struct vm_area_struct *vma, struct vmm_obs *obs)
+void vmm_unmap(struct vm_area_struct *vma, struct vmm_obs *obs)
 {
 	m.phase = UNMAP;
 	if (vma->vm_ops && vma->vm_ops->close) {
@@ -1285,42 +1348,40 @@ static void unmap(struct vm_area_struct *vma, struct vmm_obs *obs)
 }
 
 /* A mapping that succeeded: observe it, then munmap() it */
-static void mapped(struct vm_area_struct *vma, struct vmm_obs *obs)
+void vmm_mapped(struct vm_area_struct *vma, struct vmm_obs *obs)
 {
 	obs->mapped = true;
 	observe(vma, obs);
-	unmap(vma, obs);
+	vmm_unmap(vma, obs);
 }
 
-static bool request_valid(struct vm_area_struct *vma, const struct vmm_request *req,
-			  struct vmm_obs *obs)
+bool vmm_request_valid(struct vm_area_struct *vma, struct vmm_obs *obs)
 {
 	/* do_mmap(): the offset must not wrap */
 	if (vma->vm_pgoff + vma_pages(vma) < vma->vm_pgoff) {
 		obs->rc = -EOVERFLOW;
 		return false;
 	}
-	(void)req;
 	return true;
 }
 
 void vmm_run_legacy(const struct vmm_unit *unit, const struct vmm_hooks *h,
 		    const struct vmm_request *req, struct vmm_obs *obs)
 {
-	unsigned long len = request_len(unit, req);
-	vm_flags_t flags = request_flags(req);
+	unsigned long len = vmm_request_len(unit, req);
+	vm_flags_t flags = vmm_request_flags(req);
 	struct vm_area_struct vma = {
 		.vm_start = VMA_START,
 		.vm_end = VMA_START + len,
 		.vm_mm = &mm,
 		.vm_page_prot = vm_get_page_prot(flags),
 		.__vm_flags = flags,
-		.vm_pgoff = request_pgoff(unit, req),
+		.vm_pgoff = vmm_request_pgoff(unit, req),
 	};
 
-	reset(unit, req, obs);
+	vmm_reset(unit, req, obs);
 	m.vma = &vma;
-	if (!request_valid(&vma, req, obs))
+	if (!vmm_request_valid(&vma, obs))
 		goto out;
 	if (!h->mmap) {
 		obs->rc = -ENODEV;
@@ -1339,12 +1400,12 @@ void vmm_run_legacy(const struct vmm_unit *unit, const struct vmm_hooks *h,
 	if (req->fail_between) {
 		/* The mapping fails after ->mmap: the VMA is closed */
 		obs->rc = INJECTED;
-		unmap(&vma, obs);
+		vmm_unmap(&vma, obs);
 		goto out;
 	}
-	mapped(&vma, obs);
+	vmm_mapped(&vma, obs);
 out:
-	balance(obs);
+	vmm_balance(obs);
 }
 
 /* Fields that mmap_complete may not change */
@@ -1368,26 +1429,26 @@ static void check_untouched(const struct vm_area_struct *before,
 void vmm_run_split(const struct vmm_unit *unit, const struct vmm_hooks *h,
 		   const struct vmm_request *req, struct vmm_obs *obs)
 {
-	unsigned long len = request_len(unit, req);
-	vm_flags_t flags = request_flags(req);
+	unsigned long len = vmm_request_len(unit, req);
+	vm_flags_t flags = vmm_request_flags(req);
 	struct vm_area_desc desc = {
 		.mm = &mm,
 		.file = &file,
 		.start = VMA_START,
 		.end = VMA_START + len,
-		.pgoff = request_pgoff(unit, req),
+		.pgoff = vmm_request_pgoff(unit, req),
 		.vm_file = &file,
 		.vm_flags = flags,
 		.page_prot = vm_get_page_prot(flags),
 	};
 	struct vm_area_struct vma, before;
 
-	reset(unit, req, obs);
+	vmm_reset(unit, req, obs);
 	memset(&vma, 0, sizeof(vma));
 	vma.vm_start = desc.start;
 	vma.vm_end = desc.end;
 	vma.vm_pgoff = desc.pgoff;
-	if (!request_valid(&vma, req, obs))
+	if (!vmm_request_valid(&vma, obs))
 		goto out;
 	/* API.md rule 3 */
 	if ((h->complete && !h->prepare) ||
@@ -1444,13 +1505,13 @@ void vmm_run_split(const struct vmm_unit *unit, const struct vmm_hooks *h,
 		check_untouched(&before, &vma);
 		m.phase = OUTSIDE;
 		if (obs->rc) {
-			unmap(&vma, obs);
+			vmm_unmap(&vma, obs);
 			goto out;
 		}
 	}
-	mapped(&vma, obs);
+	vmm_mapped(&vma, obs);
 out:
-	balance(obs);
+	vmm_balance(obs);
 }
 
 /* Text for the runner's messages */

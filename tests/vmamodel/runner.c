@@ -11,10 +11,13 @@
  *	mutant	NAME	LEGACY.so	CONVERTED.so	FIELD
  *	skip	NAME	WHY
  *	broken	NAME	WHY
- * A pair passes a request when the two paths agree on every field; a
- * mutant passes when some request reports a mismatch in FIELD.  Each unit
- * runs in a child process, so that a crash or a sanitizer report fails
- * that case and not the others.  The last line is "N passed, N failed".
+ * CONVERTED.so says which target it was built for: its hooks run the
+ * mmap_prepare/mmap_complete/mmap_abort sequence of API.md section 1, or
+ * the mainline one of section 2 (mainline.c).  A pair passes a request
+ * when the two paths agree on every field; a mutant passes when some
+ * request reports a mismatch in FIELD.  Each unit runs in a child
+ * process, so that a crash or a sanitizer report fails that case and not
+ * the others.  The last line is "N passed, N failed".
  */
 #include <dlfcn.h>
 #include <stdlib.h>
@@ -27,6 +30,10 @@
 #define W VM_WRITE
 #define X VM_EXEC
 
+/*
+ * The same requests for both targets: for mainline, "between prepare and
+ * complete" is between mmap_prepare (and its action's checks) and the VMA.
+ */
 static const struct vmm_request requests[] = {
 	{ "shared rw, one page", true, R | W, VMM_SIZE_PAGE, VMM_OFF_ZERO, 0, false },
 	{ "shared r, one page", true, R, VMM_SIZE_PAGE, VMM_OFF_ZERO, 0, false },
@@ -82,13 +89,25 @@ static bool has_violation(const struct vmm_obs *o, const char *v)
 	return false;
 }
 
+static void describe_allocations(const struct vmm_obs *o, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%ld live", o->allocations);
+
+	if (o->dev_freed)
+		snprintf(buf + n, len - n, ", %ld of the device's freed",
+			 o->dev_freed);
+}
+
 /*
  * Compare two observations; fill mms (up to max) and return how many fields
  * differ.
  */
 static int compare(const struct vmm_request *req, const struct vmm_obs *l,
-		   const struct vmm_obs *c, struct mismatch *mms, int max)
+		   const struct vmm_obs *c, bool mainline, struct mismatch *mms,
+		   int max)
 {
+	/* What runs after a failure between prepare and the VMA */
+	const char *undo = mainline ? "mmap_prepare (nothing undoes it)" : "abort";
 	char a[512], b[512];
 	int n = 0, i;
 	bool between;
@@ -113,13 +132,18 @@ static int compare(const struct vmm_request *req, const struct vmm_obs *l,
 		DIFF("rc", a, b);
 	}
 	if (req->fail_between) {
-		/* Rule 4: what prepare took, abort gives back */
+		/*
+		 * Rule 4: what prepare took, abort gives back; in mainline
+		 * prepare takes nothing, as nothing would give it back.
+		 */
 		if (c->locks_held) {
-			snprintf(b, sizeof(b), "%d held after abort", c->locks_held);
+			snprintf(b, sizeof(b), "%d held after %s", c->locks_held,
+				 undo);
 			DIFF("locks held", "(not compared)", b);
 		}
 		if (c->allocations) {
-			snprintf(b, sizeof(b), "%ld live after abort", c->allocations);
+			snprintf(b, sizeof(b), "%ld live after %s",
+				 c->allocations, undo);
 			DIFF("allocations", "(not compared)", b);
 		}
 		return n;
@@ -129,9 +153,9 @@ static int compare(const struct vmm_request *req, const struct vmm_obs *l,
 		snprintf(b, sizeof(b), "%d", c->locks_held);
 		DIFF("locks held", a, b);
 	}
-	if (l->allocations != c->allocations) {
-		snprintf(a, sizeof(a), "%ld live", l->allocations);
-		snprintf(b, sizeof(b), "%ld live", c->allocations);
+	if (l->allocations != c->allocations || l->dev_freed != c->dev_freed) {
+		describe_allocations(l, a, sizeof(a));
+		describe_allocations(c, b, sizeof(b));
 		DIFF("allocations", a, b);
 	}
 	if (!l->mapped || !c->mapped)
@@ -180,24 +204,6 @@ static const struct vmm_unit *load(const char *path)
 	return unit;
 }
 
-static bool hooks_of(const struct vmm_hook *hook, size_t i, struct vmm_hooks *h)
-{
-	memset(h, 0, sizeof(*h));
-	if (hook->fops) {
-		const struct file_operations *f = &hook->fops[i];
-
-		*h = (struct vmm_hooks){ f->mmap, f->mmap_prepare,
-					 f->mmap_complete, f->mmap_abort };
-	} else {
-		const struct proc_ops *p = &hook->pops[i];
-
-		*h = (struct vmm_hooks){ p->proc_mmap, p->proc_mmap_prepare,
-					 p->proc_mmap_complete,
-					 p->proc_mmap_abort };
-	}
-	return h->mmap || h->prepare || h->complete || h->abort;
-}
-
 static const struct vmm_hook *find_hook(const struct vmm_unit *unit,
 					const char *name)
 {
@@ -242,11 +248,12 @@ static void run_case(const char *name, const char *lpath, const char *cpath,
 			else
 				snprintf(hname, sizeof(hname), "%s", ch->name);
 			/* A conversion is anything with one of the new hooks */
-			if (!hooks_of(ch, i, &chooks) ||
+			if (!conv->hooks_of(ch, i, &chooks) ||
 			    !(chooks.prepare || chooks.complete || chooks.abort))
 				continue;
 			lh = find_hook(legacy, ch->name);
-			if (!lh || i >= lh->count || !hooks_of(lh, i, &lhooks) ||
+			if (!lh || i >= lh->count ||
+			    !legacy->hooks_of(lh, i, &lhooks) ||
 			    !lhooks.mmap) {
 				if (verbose)
 					printf("  %s %s: no legacy .mmap to compare with\n",
@@ -260,8 +267,12 @@ static void run_case(const char *name, const char *lpath, const char *cpath,
 				int n, k;
 
 				vmm_run_legacy(legacy, &lhooks, req, &lo);
-				vmm_run_split(conv, &chooks, req, &co);
-				n = compare(req, &lo, &co, mms, ARRAY_SIZE(mms));
+				if (conv->mainline)
+					vmm_run_mainline(conv, &chooks, req, &co);
+				else
+					vmm_run_split(conv, &chooks, req, &co);
+				n = compare(req, &lo, &co, conv->mainline, mms,
+					    ARRAY_SIZE(mms));
 				mapped += lo.mapped && co.mapped;
 				if (expect) {
 					for (k = 0; k < n; k++)

@@ -5,9 +5,14 @@
  * as tools/testing/vma does with its vma_internal.h, so a fixture compiles
  * unchanged whatever headers it names.
  *
- * Types and flag values are those of Linux 6.12 (x86-64); the hooks and the
- * desc are those of ../shared/API.md section 1.  What the functions do is
- * modelled in model.c, which records every effect a handler can have.
+ * Types are those of Linux 6.12 (x86-64).  What differs with the target
+ * (../../shared/API.md) is in two headers: target_v1.h, for legacy code and
+ * section 1 (6.12's VM_* values, the desc with vm_flags and mmap_context,
+ * mmap_complete and mmap_abort), and target_mainline.h, for section 2 as
+ * Linux 7.2 has it (VMA_xxx_BIT, the desc with vma_flags and an action,
+ * vm_ops->mapped), chosen by building the unit with -DVMM_MAINLINE.  What
+ * the functions do is modelled in model.c and mainline.c, which record
+ * every effect a handler can have.
  */
 #ifndef VMA_INTERNAL_H
 #define VMA_INTERNAL_H
@@ -23,6 +28,7 @@
 #define __user
 #define __iomem
 #define __force
+#define __bitwise
 #define __rcu
 #define __init
 #define __exit
@@ -107,6 +113,27 @@ static inline bool IS_ERR(const void *ptr) { return IS_ERR_VALUE(ptr); }
 static inline bool IS_ERR_OR_NULL(const void *ptr)
 {
 	return !ptr || IS_ERR_VALUE(ptr);
+}
+
+/* Bits (non-atomic: the model is single-threaded) */
+#define BITS_PER_LONG		64
+#define BITS_TO_LONGS(nr)	DIV_ROUND_UP(nr, BITS_PER_LONG)
+#define DECLARE_BITMAP(name, bits) unsigned long name[BITS_TO_LONGS(bits)]
+_Static_assert(sizeof(unsigned long) * 8 == BITS_PER_LONG, "64-bit only");
+
+static inline bool test_bit(long nr, const unsigned long *addr)
+{
+	return addr[nr / BITS_PER_LONG] & BIT(nr % BITS_PER_LONG);
+}
+
+static inline void __set_bit(long nr, unsigned long *addr)
+{
+	addr[nr / BITS_PER_LONG] |= BIT(nr % BITS_PER_LONG);
+}
+
+static inline void __clear_bit(long nr, unsigned long *addr)
+{
+	addr[nr / BITS_PER_LONG] &= ~BIT(nr % BITS_PER_LONG);
 }
 
 /* Error codes, with their Linux values (libc's errno.h would pull in
@@ -496,10 +523,13 @@ struct file_operations {
 	long (*compat_ioctl)(struct file *, unsigned int, unsigned long);
 	int (*mmap)(struct file *, struct vm_area_struct *);
 	int (*mmap_prepare)(struct vm_area_desc *);
+#ifndef VMM_MAINLINE
+	/* API.md section 1 only: mainline has neither */
 	int (*mmap_complete)(struct file *, struct vm_area_struct *,
 			     const void *context);
 	void (*mmap_abort)(const struct file *, const void *vm_private_data,
 			   const void *context);
+#endif
 	int (*open)(struct inode *, struct file *);
 	int (*flush)(struct file *, fl_owner_t id);
 	int (*release)(struct inode *, struct file *);
@@ -549,8 +579,6 @@ int nonseekable_open(struct inode *inode, struct file *filp);
 int simple_open(struct inode *inode, struct file *file);
 int generic_file_mmap(struct file *file, struct vm_area_struct *vma);
 int generic_file_readonly_mmap(struct file *file, struct vm_area_struct *vma);
-int generic_file_mmap_prepare(struct vm_area_desc *desc);
-int generic_file_readonly_mmap_prepare(struct vm_area_desc *desc);
 
 /* procfs */
 
@@ -568,12 +596,15 @@ struct proc_ops {
 	long (*proc_ioctl)(struct file *, unsigned int, unsigned long);
 	long (*proc_compat_ioctl)(struct file *, unsigned int, unsigned long);
 	int (*proc_mmap)(struct file *, struct vm_area_struct *);
+#ifndef VMM_MAINLINE
+	/* API.md section 1 only: 7.2's proc_ops has no mmap_prepare */
 	int (*proc_mmap_prepare)(struct vm_area_desc *);
 	int (*proc_mmap_complete)(struct file *, struct vm_area_struct *,
 				  const void *context);
 	void (*proc_mmap_abort)(const struct file *,
 				const void *vm_private_data,
 				const void *context);
+#endif
 	unsigned long (*proc_get_unmapped_area)(struct file *, unsigned long,
 						unsigned long, unsigned long,
 						unsigned long);
@@ -582,37 +613,11 @@ void *pde_data(const struct inode *inode);
 
 /* VMAs */
 
-#define VM_NONE			0x00000000UL
-#define VM_READ			0x00000001UL
-#define VM_WRITE		0x00000002UL
-#define VM_EXEC			0x00000004UL
-#define VM_SHARED		0x00000008UL
-#define VM_MAYREAD		0x00000010UL
-#define VM_MAYWRITE		0x00000020UL
-#define VM_MAYEXEC		0x00000040UL
-#define VM_MAYSHARE		0x00000080UL
-#define VM_GROWSDOWN		0x00000100UL
-#define VM_PFNMAP		0x00000400UL
-#define VM_LOCKED		0x00002000UL
-#define VM_IO			0x00004000UL
-#define VM_SEQ_READ		0x00008000UL
-#define VM_RAND_READ		0x00010000UL
-#define VM_DONTCOPY		0x00020000UL
-#define VM_DONTEXPAND		0x00040000UL
-#define VM_LOCKONFAULT		0x00080000UL
-#define VM_ACCOUNT		0x00100000UL
-#define VM_NORESERVE		0x00200000UL
-#define VM_HUGETLB		0x00400000UL
-#define VM_SYNC			0x00800000UL
-#define VM_WIPEONFORK		0x02000000UL
-#define VM_DONTDUMP		0x04000000UL
-#define VM_SOFTDIRTY		0x08000000UL
-#define VM_MIXEDMAP		0x10000000UL
-#define VM_HUGEPAGE		0x20000000UL
-#define VM_NOHUGEPAGE		0x40000000UL
-#define VM_MERGEABLE		0x80000000UL
-#define VM_SEALED		_BITUL(63)
-#define VM_REMAP_FLAGS		(VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP)
+#ifdef VMM_MAINLINE
+#include "target_mainline.h"
+#else
+#include "target_v1.h"
+#endif
 
 /* What a vm_fault handler returns */
 #define VM_FAULT_OOM		0x000001u
@@ -635,6 +640,11 @@ struct vm_fault {
 struct vm_operations_struct {
 	void (*open)(struct vm_area_struct *area);
 	void (*close)(struct vm_area_struct *area);
+#ifdef VMM_MAINLINE
+	/* 7.2: called once a new mapping exists, after its action */
+	int (*mapped)(unsigned long start, unsigned long end, pgoff_t pgoff,
+		      const struct file *file, void **vm_private_data);
+#endif
 	int (*may_split)(struct vm_area_struct *area, unsigned long addr);
 	int (*mremap)(struct vm_area_struct *area);
 	vm_fault_t (*fault)(struct vm_fault *vmf);
@@ -657,42 +667,15 @@ struct vm_area_struct {
 	union {
 		const vm_flags_t vm_flags;
 		vm_flags_t __vm_flags;
+#ifdef VMM_MAINLINE
+		vma_flags_t flags;
+#endif
 	};
 	const struct vm_operations_struct *vm_ops;
 	unsigned long vm_pgoff;
 	struct file *vm_file;
 	void *vm_private_data;
 };
-
-/* include/linux/mm_types.h of the proposed series (API.md section 1) */
-struct vm_area_desc {
-	/* Immutable state. */
-	const struct mm_struct *const mm;
-	struct file *const file;
-	unsigned long start;
-	unsigned long end;
-
-	/* Mutable fields.  Populated with initial state. */
-	pgoff_t pgoff;
-	struct file *vm_file;
-	vm_flags_t vm_flags;
-	pgprot_t page_prot;
-
-	/* Write-only fields. */
-	const struct vm_operations_struct *vm_ops;
-	void *private_data;
-	void *mmap_context;
-};
-
-static inline unsigned long vma_desc_size(const struct vm_area_desc *desc)
-{
-	return desc->end - desc->start;
-}
-
-static inline unsigned long vma_desc_pages(const struct vm_area_desc *desc)
-{
-	return vma_desc_size(desc) >> PAGE_SHIFT;
-}
 
 static inline unsigned long vma_pages(const struct vm_area_struct *vma)
 {
@@ -718,15 +701,6 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
 		    unsigned long pfn, unsigned long size, pgprot_t prot);
 int io_remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
 		       unsigned long pfn, unsigned long size, pgprot_t prot);
-void remap_pfn_range_prepare(struct vm_area_desc *desc, unsigned long pfn);
-int remap_pfn_range_complete(struct vm_area_struct *vma, unsigned long addr,
-			     unsigned long pfn, unsigned long size,
-			     pgprot_t prot);
-void io_remap_pfn_range_prepare(struct vm_area_desc *desc, unsigned long pfn,
-				unsigned long size);
-int io_remap_pfn_range_complete(struct vm_area_struct *vma,
-				unsigned long addr, unsigned long pfn,
-				unsigned long size, pgprot_t prot);
 int vm_iomap_memory(struct vm_area_struct *vma, phys_addr_t start,
 		    unsigned long len);
 int vm_insert_page(struct vm_area_struct *vma, unsigned long addr,
