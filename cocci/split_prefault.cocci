@@ -184,6 +184,35 @@ def bits_test(flags):
 	return '%s(desc, %s)' % (name, ', '.join(bits))
 
 
+def bits_compare(flags, value, op, alone=False):
+	"""(vma->vm_flags & flags) OP value as vma_desc_test_all/any(), or
+	None when value has a bit that flags has not.  A compound test is
+	parenthesized unless it stands alone in a condition."""
+	mask, want = flag_bits(flags), flag_bits(value)
+	if not mask or not want or not set(want) <= set(mask):
+		return None
+	rest = [bit for bit in mask if bit not in want]
+
+	def test(bits, kind):
+		name = 'vma_desc_test' if len(bits) == 1 else 'vma_desc_test_' + kind
+		return '%s(desc, %s)' % (name, ', '.join(bits))
+	if op == '==':
+		parts = [test(want, 'all')] + ['!' + test(rest, 'any')] * bool(rest)
+		text = ' && '.join(parts)
+	else:
+		parts = ['!' + test(want, 'all')] + [test(rest, 'any')] * bool(rest)
+		text = ' || '.join(parts)
+	return '(%s)' % text if len(parts) > 1 and not alone else text
+
+
+def bits_equal(flags, value, alone=False):
+	return bits_compare(flags, value, '==', alone)
+
+
+def bits_differ(flags, value, alone=False):
+	return bits_compare(flags, value, '!=', alone)
+
+
 # Legacy populate calls that mainline records as an action in prepare:
 # (action for the whole mapping, action for a range).
 ACTIONS = {
@@ -217,6 +246,7 @@ class FileFacts:
 		self.desc_users = set()	# functions already using the name desc
 		self.def_pos = {}	# function -> position of its first definition
 		self.flag_tests = {}	# key of vma->vm_flags in a flag test -> flags
+		self.flag_compares = {}	# key of (vma->vm_flags & F) == E -> (F, E)
 		self.flag_ops = {}	# key of the VMA of vm_flags_*() -> [flags]
 		self.shapes = {}	# key of a populate call -> its statement
 		self.actions = {}	# function -> (action, populate call, override)
@@ -337,6 +367,14 @@ def bits_blocker(ff, fn, k):
 				% (fn, c_text(flags), k[0]))
 	if ff.fields.get(k) != 'vm_flags':
 		return None
+	if k in ff.flag_compares:
+		if bits_compare(*ff.flag_compares[k], op='==') is None:
+			return ('blocked:unknown-vma-use(vm_flags)',
+				'%s compares vma->vm_flags & %s with %s (line %d), which has '
+				'no vma_desc_test*() form: convert by hand'
+				% (fn, c_text(ff.flag_compares[k][0]),
+				   c_text(ff.flag_compares[k][1]), k[0]))
+		return None
 	if k not in ff.flag_tests:
 		return ('blocked:unknown-vma-use(vm_flags)',
 			'%s reads vma->vm_flags as a value (line %d); the desc has '
@@ -387,7 +425,24 @@ def is_whole_size(ff, fn, v, size):
 	assigned = re.findall(r'\b%s\s*=(?!=)\s*([^;]*);' % size, body)
 	changed = re.search(r'(&\s*%s\b|\b%s\s*(\+\+|--|[-+*/%%|&^]=|<<=|>>=)|(\+\+|--)\s*%s\b)'
 			    % (size, size, size), body)
-	return len(assigned) == 1 and c_text(assigned[0]) in whole and not changed
+	if len(assigned) == 1 and c_text(assigned[0]) in whole and not changed:
+		return True
+	return checked_whole(body, whole, size)
+
+
+def checked_whole(body, whole, size):
+	"""Does the handler return early unless the mapping's size is size:
+	'if (WHOLE != size || ...) return ...;' with no && in the condition?"""
+	for m in re.finditer(r'\bif\s*\(([^;{]*?)\)\s*\{?\s*return\b', ' '.join(body.split())):
+		cond = m.group(1)
+		if '&&' in cond:
+			continue
+		for part in cond.split('||'):
+			part = c_text(part.strip())
+			for form in whole:
+				if part in ('%s != %s' % (form, size), '%s != %s' % (size, form)):
+					return True
+	return False
 
 
 def action_blocker(ff, fn, v, callee, k):
@@ -1056,22 +1111,12 @@ G << vma_flags_operands.G = "";
 @@
 facts(p).flag_ops[key(p)] = [f for f in (F, G) if f]
 
-@vma_flags_test depends on has_hooks@
+@vma_flags_test depends on has_hooks disable not_int1, not_int2, not_ptr1, not_ptr2@
 idexpression struct vm_area_struct *v;
-expression F, E;
+expression F;
 position p;
 @@
-(
 !(v@p->vm_flags & F)
-|
- (v@p->vm_flags & F) && E
-|
-E && (v@p->vm_flags & F)
-|
- (v@p->vm_flags & F) || E
-|
-E || (v@p->vm_flags & F)
-)
 
 @script:python depends on has_hooks@
 p << vma_flags_test.p;
@@ -1079,29 +1124,52 @@ F << vma_flags_test.F;
 @@
 facts(p).flag_tests[key(p)] = F
 
-@vma_flags_test_if depends on has_hooks@
+@vma_flags_condition depends on has_hooks@
 idexpression struct vm_area_struct *v;
 expression F;
-statement S;
+statement S, S2;
 position p;
 @@
 (
-if (v@p->vm_flags & F) S
+if (<+... v@p->vm_flags & F ...+>) S else S2
 |
-while (v@p->vm_flags & F) S
+if (<+... v@p->vm_flags & F ...+>) S
+|
+while (<+... v@p->vm_flags & F ...+>) S
 )
 
 @script:python depends on has_hooks@
-p << vma_flags_test_if.p;
-F << vma_flags_test_if.F;
+p << vma_flags_condition.p;
+F << vma_flags_condition.F;
 @@
 facts(p).flag_tests[key(p)] = F
+
+// ... unless the condition compares the bits with something else than 0:
+// bits_compare() says what that means with vma_desc_test_all/any().
+@vma_flags_compared depends on has_hooks@
+idexpression struct vm_area_struct *v;
+expression F, E;
+position p;
+@@
+(
+ (v@p->vm_flags & F) == E
+|
+ (v@p->vm_flags & F) != E
+)
+
+@script:python depends on has_hooks@
+p << vma_flags_compared.p;
+F << vma_flags_compared.F;
+E << vma_flags_compared.E;
+@@
+if E.strip() != '0':
+	facts(p).flag_tests.pop(key(p), None)
+	facts(p).flag_compares[key(p)] = (F, E)
 
 // A populate call that an mmap_action can replace where it stands: the
 // last step of the handler, its error returned as is or mapped to one code.
 @populate_last depends on has_hooks@
-identifier fn, pop = {remap_pfn_range, io_remap_pfn_range};
-idexpression struct vm_area_struct *v;
+identifier vma_fn.fn, vma_fn.v, pop = {remap_pfn_range, io_remap_pfn_range};
 expression A, PFN, S, P, E;
 position p;
 @@
@@ -1131,8 +1199,7 @@ E << populate_last.E = "";
 facts(p).shapes[key(p)] = {'start': A, 'size': S, 'prot': P, 'error': E}
 
 @iomap_last depends on has_hooks@
-identifier fn;
-idexpression struct vm_area_struct *v;
+identifier vma_fn.fn, vma_fn.v;
 expression PHYS, LEN;
 position p;
 @@

@@ -4,7 +4,9 @@
 
 For each NAME.c: the converted file must equal NAME.res (no NAME.res: the file
 must stay unchanged), and when NAME.stdout exists, the report lines must be
-exactly its lines.  Both semantic patches must give the same result in either
+exactly its lines.  That is the v1 target; a fixture with NAME.mainline.res
+or NAME.mainline.stdout is also converted for the mainline target (API.md
+section 2) and checked against those, as NAME.mainline.  Both semantic patches must give the same result in either
 order, and a second run must change nothing.  EXPECTED_FAILURES names the
 fixtures that document a known gap, as Coccinelle's own tests do; such a
 fixture that starts passing is an error too, so that the list stays true.
@@ -26,6 +28,9 @@ from mmapconv import convert as conv  # noqa: E402
 from mmapconv import spatch as sp  # noqa: E402
 
 FIXTURES = os.path.join(HERE, 'fixtures')
+
+# (suffix of the expected files, spatch -D options of the target)
+TARGETS = [('', ['v1']), ('.mainline', ['mainline'])]
 
 
 def read_reasons(path):
@@ -50,7 +55,7 @@ def read(path):
         return src.read()
 
 
-def converted_copies(names, work, jobs, order=None):
+def converted_copies(names, work, jobs, modes, order=None):
     """Copy the fixtures to work/, run every semantic patch one after the
     other on all of them, as convert.py does, applying each diff before the
     next patch runs; return the report lines per fixture, one per handler
@@ -61,7 +66,7 @@ def converted_copies(names, work, jobs, order=None):
     errors = {name: [] for name in names}
     reports, lines = [], {}
     for cocci in order or conv.semantic_patches():
-        result = sp.run_spatch(work, cocci, files, ['patch', 'report'], jobs=jobs,
+        result = sp.run_spatch(work, cocci, files, ['patch', 'report'] + modes, jobs=jobs,
                                label='fixtures')
         for path, why in result.errors.items():
             errors[path[:-2]].append('ERROR: ' + why)
@@ -81,37 +86,38 @@ def converted_copies(names, work, jobs, order=None):
     return out
 
 
-def second_run_changes(work, names, jobs):
+def second_run_changes(work, names, jobs, modes):
     """Fixtures that the semantic patches change again once converted:
     running convert twice must change nothing the second time."""
     changed = set()
     for cocci in conv.semantic_patches():
-        result = sp.run_spatch(work, cocci, [n + '.c' for n in names], ['patch'],
+        result = sp.run_spatch(work, cocci, [n + '.c' for n in names], ['patch'] + modes,
                                jobs=jobs, label='fixtures')
         changed |= {path[:-2] for path in conv.split_diff(result.diff)}
     return changed
 
 
-def order_differences(work, names, jobs):
+def order_differences(work, names, jobs, modes):
     """Fixtures whose conversion differs when split_prefault.cocci runs
     before mmap_to_prepare.cocci."""
     with tempfile.TemporaryDirectory(prefix='mmap-fixtures-') as other:
-        converted_copies(names, other, jobs, order=conv.semantic_patches()[::-1])
+        converted_copies(names, other, jobs, modes, order=conv.semantic_patches()[::-1])
         return {n for n in names if read(os.path.join(work, n + '.c')) !=
                 read(os.path.join(other, n + '.c'))}
 
 
-def compare(name, work, reports):
+def compare(name, work, reports, suffix=''):
     """Problems found with one fixture, as text; '' when it behaves."""
     problems = []
     got = read(os.path.join(work, name + '.c'))
-    res = os.path.join(FIXTURES, name + '.res')
+    res = os.path.join(FIXTURES, name + suffix + '.res')
     want = read(res) if os.path.exists(res) else read(os.path.join(FIXTURES, name + '.c'))
     if got != want:
         problems.append(''.join(difflib.unified_diff(
             want.splitlines(True), got.splitlines(True),
-            name + ('.res' if os.path.exists(res) else '.c (unchanged)'), 'converted')))
-    out = os.path.join(FIXTURES, name + '.stdout')
+            name + (suffix + '.res' if os.path.exists(res) else '.c (unchanged)'),
+            'converted')))
+    out = os.path.join(FIXTURES, name + suffix + '.stdout')
     lines = sorted(reports[name])
     if os.path.exists(out):
         wanted = sorted(l for l in read(out).splitlines() if l.strip())
@@ -136,31 +142,38 @@ def main():
     passed = failed = 0
     try:
         tools.spatch_version()
-        with tempfile.TemporaryDirectory(prefix='mmap-fixtures-') as work:
-            reports = converted_copies(names, work, args.jobs)
-            reordered = order_differences(work, names, args.jobs)
-            again = second_run_changes(work, names, args.jobs)
-            for name in names:
-                problems = compare(name, work, reports)
-                if name in reordered:
-                    problems += ('the result differs when split_prefault.cocci runs '
-                                 'before mmap_to_prepare.cocci\n')
-                if name in again:
-                    problems += 'a second run of the semantic patches changes it again\n'
-                if name in xfail and problems:
-                    passed += 1
-                    print('XFAIL %s: %s' % (name, xfail[name]))
-                elif name in xfail:
-                    failed += 1
-                    print('XPASS %s: listed in EXPECTED_FAILURES but passes; '
-                          'remove it from the list' % name)
-                elif problems:
-                    failed += 1
-                    print('FAIL %s\n%s' % (name, problems))
-                else:
-                    passed += 1
-                    if args.verbose:
-                        print('PASS %s' % name)
+        for suffix, modes in TARGETS:
+            chosen = [n for n in names if not suffix or any(
+                os.path.exists(os.path.join(FIXTURES, n + suffix + ext))
+                for ext in ('.res', '.stdout'))]
+            if not chosen:
+                continue
+            with tempfile.TemporaryDirectory(prefix='mmap-fixtures-') as work:
+                reports = converted_copies(chosen, work, args.jobs, modes)
+                reordered = order_differences(work, chosen, args.jobs, modes)
+                again = second_run_changes(work, chosen, args.jobs, modes)
+                for name in chosen:
+                    label = name + suffix
+                    problems = compare(name, work, reports, suffix)
+                    if name in reordered:
+                        problems += ('the result differs when split_prefault.cocci runs '
+                                     'before mmap_to_prepare.cocci\n')
+                    if name in again:
+                        problems += 'a second run of the semantic patches changes it again\n'
+                    if label in xfail and problems:
+                        passed += 1
+                        print('XFAIL %s: %s' % (label, xfail[label]))
+                    elif label in xfail:
+                        failed += 1
+                        print('XPASS %s: listed in EXPECTED_FAILURES but passes; '
+                              'remove it from the list' % label)
+                    elif problems:
+                        failed += 1
+                        print('FAIL %s\n%s' % (label, problems))
+                    else:
+                        passed += 1
+                        if args.verbose:
+                            print('PASS %s' % label)
     except UserError as err:
         print('run_fixtures.py: error: %s' % err, file=sys.stderr)
         return 2
