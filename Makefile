@@ -14,6 +14,11 @@ M       ?=
 # convert.py and the test scripts take -v
 VERBOSE := $(if $(filter 1,$(V)),-v,)
 
+# $(call q,TEXT): TEXT as one shell word (KDIR="a b", O=it's)
+q = '$(subst ','\'',$(1))'
+# the tree and M=, when given, as arguments of convert.py
+TREE_ARGS = $(call q,$(KDIR)) $(if $(M),$(call q,$(M)))
+
 .PHONY: help deps tree convert audit series verify check check-fixtures \
 	check-unit check-kernel check-vmamodel check-html check-verify check-series \
 	check-series-kernel bench clean cocci
@@ -74,20 +79,22 @@ KDIR_DEPS := deps
 endif
 
 convert: $(KDIR_DEPS)
-	@mkdir -p $(O)
-	$(PYTHON) scripts/convert.py convert $(VERBOSE) -j $(J) $(KDIR) $(M) \
-		-o $(O)/mmap_prepare.diff
+	@mkdir -p $(call q,$(O))
+	$(PYTHON) scripts/convert.py convert $(VERBOSE) -j $(J) $(TREE_ARGS) \
+		-o $(call q,$(O)/mmap_prepare.diff)
 
 series: $(KDIR_DEPS)
-	@mkdir -p $(O)
-	$(PYTHON) scripts/convert.py series $(VERBOSE) -j $(J) $(KDIR) $(M) -o $(O)/series
+	@mkdir -p $(call q,$(O))
+	$(PYTHON) scripts/convert.py series $(VERBOSE) -j $(J) $(TREE_ARGS) \
+		-o $(call q,$(O)/series)
 
 # verify's scratch tree and kbuild output, reused by the next make verify
 VERIFY_DIR := $(O)/verify
 
 verify: convert
-	$(PYTHON) scripts/convert.py verify $(VERBOSE) -j $(J) $(KDIR) \
-		--patch $(O)/mmap_prepare.diff -O $(VERIFY_DIR) --json $(O)/verify.json
+	$(PYTHON) scripts/convert.py verify $(VERBOSE) -j $(J) $(call q,$(KDIR)) \
+		--patch $(call q,$(O)/mmap_prepare.diff) -O $(call q,$(VERIFY_DIR)) \
+		--json $(call q,$(O)/verify.json)
 
 # The reference tree's audit is committed in reports/; another tree's goes to $(O).
 ifeq ($(KDIR)$(M),$(REFTREE))
@@ -98,11 +105,12 @@ endif
 VERIFY ?=
 
 audit: $(KDIR_DEPS)
-	@mkdir -p $(dir $(AUDIT))
-	$(PYTHON) scripts/convert.py audit $(VERBOSE) -j $(J) $(KDIR) $(M) \
-		$(if $(VERIFY),--verify $(VERIFY)) \
-		--json $(AUDIT).json --md $(AUDIT).md --html $(AUDIT).html
-	@echo 'audit: wrote $(AUDIT).json, .md and .html'
+	@mkdir -p $(call q,$(dir $(AUDIT)))
+	$(PYTHON) scripts/convert.py audit $(VERBOSE) -j $(J) $(TREE_ARGS) \
+		$(if $(VERIFY),--verify $(call q,$(VERIFY))) \
+		--json $(call q,$(AUDIT).json) --md $(call q,$(AUDIT).md) \
+		--html $(call q,$(AUDIT).html)
+	@echo 'audit: wrote '$(call q,$(AUDIT))'.json, .md and .html'
 
 check: deps check-unit check-fixtures check-vmamodel check-kernel check-html \
 	check-verify check-series
@@ -114,10 +122,10 @@ check-fixtures: deps
 	$(PYTHON) tests/run_fixtures.py $(VERBOSE)
 
 check-vmamodel: deps
-	$(PYTHON) tests/vmamodel/run.py $(VERBOSE) -j $(J) -O $(O)/vmamodel --cc $(CC)
+	$(PYTHON) tests/vmamodel/run.py $(VERBOSE) -j $(J) -O $(call q,$(O)/vmamodel) --cc $(CC)
 
 check-kernel: $(KDIR_DEPS)
-	$(PYTHON) tests/check_kernel.py $(VERBOSE) -j $(J) -O $(O) $(KDIR)
+	$(PYTHON) tests/check_kernel.py $(VERBOSE) -j $(J) -O $(call q,$(O)) $(call q,$(KDIR))
 
 # The test tree borrows get_maintainer.pl and checkpatch.pl from the
 # reference tree.
@@ -125,20 +133,22 @@ check-series: tree
 	$(PYTHON) -m unittest tests.series.test_series $(if $(filter 1,$(V)),-v,)
 
 check-series-kernel: $(KDIR_DEPS)
-	$(PYTHON) tests/check_series_kernel.py $(VERBOSE) -j $(J) -O $(O) $(KDIR)
+	$(PYTHON) tests/check_series_kernel.py $(VERBOSE) -j $(J) -O $(call q,$(O)) \
+		$(call q,$(KDIR))
 
 cocci:
 	$(PYTHON) scripts/gen_cocci.py
 
 check-verify: $(KDIR_DEPS)
-	$(PYTHON) tests/check_verify.py $(VERBOSE) -j $(J) -O $(O)/check-verify $(KDIR)
+	$(PYTHON) tests/check_verify.py $(VERBOSE) -j $(J) -O $(call q,$(O)/check-verify) \
+		$(call q,$(KDIR))
 
 check-html: deps
 	$(PYTHON) tests/check_html.py $(VERBOSE)
 
 BENCH ?= all
 bench: $(KDIR_DEPS)
-	$(PYTHON) tests/bench.py --only $(BENCH) -j $(J) -O $(O) $(KDIR)
+	$(PYTHON) tests/bench.py --only $(BENCH) -j $(J) -O $(call q,$(O)) $(call q,$(KDIR))
 
 clean:
-	rm -rf $(O)
+	rm -rf $(call q,$(O))
