@@ -82,6 +82,7 @@ class FileFacts:
 		self.refs = {}		# function -> [(where, key)]
 		self.exports = set()	# keys of EXPORT_SYMBOL arguments
 		self.desc_users = set()	# functions already using the name desc
+		self.hook_names = {}	# NAME_prepare -> first line naming it
 		self.def_pos = {}	# function -> position of its first definition
 		self.reported = set()	# handlers already reported
 		self.decision = None
@@ -241,6 +242,23 @@ def defined_in_text(path, fn):
 	return text.count('\n', 0, m.start()) + 1 if m else 0
 
 
+def hook_name_seen(fn, p):
+	names = facts(p).hook_names
+	names[fn] = min(int(p[0].line), names.get(fn, int(p[0].line)))
+
+
+def name_taken(ff, h):
+	"""A blocker when h_prepare, the name the conversion gives h, is
+	taken: renaming h would define it twice.  (split_prefault.cocci checks
+	the names of the hooks it makes itself.)"""
+	name = h + '_prepare'
+	if name in ff.hook_names:
+		return ('blocked:unknown-vma-use(%s)' % name,
+			'%s already exists in this file (line %d); rename it, '
+			'then rerun' % (name, ff.hook_names[name]))
+	return None
+
+
 def decide(ff):
 	"""Status of every handler of the file, and the functions to convert."""
 	if ff.decision is not None:
@@ -277,6 +295,8 @@ def decide(ff):
 				why = ('blocked:called-elsewhere',
 				       '%s is also used at line %s; convert those users '
 				       'together with it' % (h, ', '.join(str(k[0]) for k in others)))
+		if why is None:
+			why = name_taken(ff, h)
 		if why is None:
 			status[h] = ('converted:prepare', '%s becomes %s_prepare' % (h, h))
 			convert.add(h)
@@ -732,6 +752,46 @@ desc@p
 p << desc_name.p;
 @@
 facts(p).desc_users.add(p[0].current_element)
+
+// The name a conversion gives the new hook, already taken in the file: a
+// function defined or declared with it, or any use of it.
+@hook_name_defined depends on has_hooks@
+identifier fn =~ "_prepare$";
+type T;
+position p;
+@@
+T fn@p(...) { ... }
+
+@hook_name_declared depends on has_hooks@
+identifier fn =~ "_prepare$";
+type T;
+position p;
+@@
+T fn@p(...);
+
+@hook_name_used depends on has_hooks@
+identifier fn =~ "_prepare$";
+position p;
+@@
+fn@p
+
+@script:python depends on has_hooks@
+fn << hook_name_defined.fn;
+p << hook_name_defined.p;
+@@
+hook_name_seen(fn, p)
+
+@script:python depends on has_hooks@
+fn << hook_name_declared.fn;
+p << hook_name_declared.p;
+@@
+hook_name_seen(fn, p)
+
+@script:python depends on has_hooks@
+fn << hook_name_used.fn;
+p << hook_name_used.p;
+@@
+hook_name_seen(fn, p)
 
 // END shared
 
