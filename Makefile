@@ -21,7 +21,7 @@ TREE_ARGS = $(call q,$(KDIR)) $(if $(M),$(call q,$(M)))
 
 .PHONY: help deps tree convert audit series verify check check-fixtures \
 	check-unit check-kernel check-vmamodel check-html check-verify check-series \
-	check-series-kernel bench clean cocci
+	check-safety check-series-kernel bench clean cocci
 
 help:
 	@echo 'mmap-convert targets:'
@@ -39,7 +39,7 @@ help:
 	@echo '                $$(O)/series/ (index.txt lists them)'
 	@echo '  check         install what is missing, then run every test:'
 	@echo '                check-unit, check-fixtures, check-vmamodel, check-kernel,'
-	@echo '                check-html, check-verify and check-series'
+	@echo '                check-html, check-verify, check-series and check-safety'
 	@echo '  check-unit    unit tests of scripts/mmapconv and cocci/src (no spatch,'
 	@echo '                no tree)'
 	@echo '  check-fixtures  semantic patches against tests/fixtures, in either'
@@ -55,6 +55,9 @@ help:
 	@echo '  check-verify  verify on a handful of reference-tree objects: results,'
 	@echo '                the API overlay alone, and a build through distcc'
 	@echo '  check-series  series on a small kernel-shaped git tree built by the test'
+	@echo '  check-safety  convert and audit on a hostile tree built by the test: its'
+	@echo '                .cocciconfig, git configuration and file names run nothing,'
+	@echo '                nothing is written into it, --in-place is all or nothing'
 	@echo '  check-series-kernel  (slow, not in check) series of the reference tree:'
 	@echo '                each applies with git am onto the base, checkpatch clean'
 	@echo '  bench         time convert.py against make coccicheck (J=2), the audit'
@@ -113,7 +116,7 @@ audit: $(KDIR_DEPS)
 	@echo 'audit: wrote '$(call q,$(AUDIT))'.json, .md and .html'
 
 check: deps check-unit check-fixtures check-vmamodel check-kernel check-html \
-	check-verify check-series
+	check-verify check-series check-safety
 
 check-unit:
 	$(PYTHON) -m unittest discover -s tests/unit -t . $(if $(filter 1,$(V)),-v,)
@@ -131,6 +134,9 @@ check-kernel: $(KDIR_DEPS)
 # reference tree.
 check-series: tree
 	$(PYTHON) -m unittest tests.series.test_series $(if $(filter 1,$(V)),-v,)
+
+check-safety: deps
+	$(PYTHON) -m unittest tests.safety.test_hostile $(if $(filter 1,$(V)),-v,)
 
 check-series-kernel: $(KDIR_DEPS)
 	$(PYTHON) tests/check_series_kernel.py $(VERBOSE) -j $(J) -O $(call q,$(O)) \

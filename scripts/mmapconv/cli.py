@@ -33,6 +33,7 @@ def cmd_convert(args):
     if errors:
         line += '; not analysed: ' + ', '.join('%s (%s)' % (path, why.split(':')[0])
                                                for path, why in sorted(errors.items()))
+    line += unparsed(h.file for h in handlers if h.status == 'error:parse')
     where = ('applied to ' + args.kdir if args.in_place else
              'diff in ' + args.output if args.output else '')
     tools.log(line + ('; ' + where if where else ''))
@@ -40,6 +41,12 @@ def cmd_convert(args):
         for h in handlers:
             tools.log('%s:%d: %s: %s: %s' % (h.file, h.line, h.handler, h.status, h.reason))
     return 0
+
+
+def unparsed(files):
+    """'; spatch could not parse: FILE, ...' for the summary line, or ''."""
+    files = sorted(set(files))
+    return '; spatch could not parse: ' + ', '.join(files) if files else ''
 
 
 def earlier_diff(head):
@@ -126,6 +133,7 @@ def cmd_audit(args):
         census['members'], census['accounts'].get('handler', 0))
     if data['errors']:
         line += '; not analysed: ' + ', '.join(sorted(data['errors']))
+    line += unparsed(h['file'] for h in data['handlers'] if h['status'] == 'error:parse')
     if 'compare' in data:
         c = data['compare']
         line += '; against %s: %d changed, %d appeared, %d disappeared' % (
