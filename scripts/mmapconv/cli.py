@@ -54,6 +54,12 @@ def earlier_diff(head):
     return head == b'' or head.startswith(b'diff -u -p ')
 
 
+def earlier_audit(head):
+    """Is this the start of an audit's JSON, Markdown or HTML?"""
+    return (head.startswith(b'{\n "census": ') or head.startswith(b'# mmap handler audit: ')
+            or (head.startswith(b'<!DOCTYPE html>') and b'<title>mmap handler audit: ' in head))
+
+
 def cmd_series(args):
     series_list, failed = ser.run(args.kdir, args.output, args.paths, how=args.group,
                                   max_patches=args.max_patches, patch_file=args.patch,
@@ -105,12 +111,8 @@ def write(path, text):
 
 
 def cmd_audit(args):
-    for option, path, head in (('--json', args.json, b'{'),
-                               ('--md', args.md, b'# mmap handler audit: '),
-                               ('--html', args.html, b'<!DOCTYPE html>')):
-        guard.check_output(args.kdir, path, option,
-                           ours=lambda data, head=head: data.startswith(head)
-                           and b'mmap' in data)
+    for option, path in (('--json', args.json), ('--md', args.md), ('--html', args.html)):
+        guard.check_output(args.kdir, path, option, ours=earlier_audit)
     verify = audit.read_verify(args.verify) if args.verify else None
     old = audit.check_audit(audit.read_json(args.compare, 'audit'), args.compare) \
         if args.compare else None
@@ -307,3 +309,14 @@ def main(argv=None):
     except KeyboardInterrupt as err:
         print('convert.py: %s' % (err or 'interrupted'), file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # convert ... | head: the reader has gone, and so may we
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as err:
+        # the environment (a full disk, a folder gone): one line, and the
+        # traceback with -v
+        if tools.VERBOSE:
+            raise
+        print('convert.py: error: %s' % err, file=sys.stderr)
+        return 2

@@ -62,9 +62,9 @@ def series_dirs(out):
     return re.findall(r'^(\S+)/  \(branch', read(out, 'index.txt'), re.M)
 
 
-@unittest.skipUnless(HAVE_REFTREE, 'needs the reference tree (make tree) for '
-                     'checkpatch.pl and get_maintainer.pl')
-class Series(unittest.TestCase):
+class SmallTree(unittest.TestCase):
+    """The small tree in a scratch folder, and its hand conversion as a diff."""
+
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory(prefix='mmap-series-')
@@ -73,15 +73,23 @@ class Series(unittest.TestCase):
         cls.diff = os.path.join(cls.tmp.name, 'conversion.diff')
         with open(cls.diff, 'w') as out:
             out.write(smalltree.conversion_diff(cls.tree))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+
+@unittest.skipUnless(HAVE_REFTREE, 'needs the reference tree (make tree) for '
+                     'checkpatch.pl and get_maintainer.pl')
+class Series(SmallTree):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
         # something uncommitted in the user's work tree, which must survive
         with open(os.path.join(cls.tree, 'README'), 'a') as out:
             out.write('local change\n')
         cls.out = os.path.join(cls.tmp.name, 'out')
         cls.proc = series(cls.tree, '-o', cls.out, '--patch', cls.diff)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
 
     def series_mails(self, name, out=None):
         folder = os.path.join(out or self.out, name)
@@ -328,21 +336,8 @@ class Series(unittest.TestCase):
 
 @unittest.skipUnless(HAVE_REFTREE, 'needs the reference tree (make tree) for '
                      'checkpatch.pl and get_maintainer.pl')
-class Outdir(unittest.TestCase):
+class Outdir(SmallTree):
     """series removes or replaces only what an earlier run of it wrote."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory(prefix='mmap-series-')
-        cls.tree = os.path.join(cls.tmp.name, 'linux')
-        smalltree.build(cls.tree)
-        cls.diff = os.path.join(cls.tmp.name, 'conversion.diff')
-        with open(cls.diff, 'w') as out:
-            out.write(smalltree.conversion_diff(cls.tree))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
 
     def tracked(self):
         return smalltree.git(self.tree, 'ls-files').splitlines()

@@ -210,6 +210,11 @@ class Outputs(unittest.TestCase):
             with self.assertRaisesRegex(UserError, 'would overwrite a file of the kernel tree'):
                 guard.check_output(kdir, os.path.join(kdir, 'drivers', 'x.c'), '-o', ours=ours)
             guard.check_output(kdir, os.path.join(kdir, 'old.diff'), '-o', ours=ours)
+            for head in (b'{\n "census": {', b'# mmap handler audit: Linux 6.12\n',
+                         b'<!DOCTYPE html>\n<html>\n<title>mmap handler audit: Linux'):
+                self.assertTrue(cli.earlier_audit(head), head)
+            for head in (b'{"mmap": 1}', b'# mmap\n', b'<!DOCTYPE html>\nmmap', b''):
+                self.assertFalse(cli.earlier_audit(head), head)
             guard.check_output(kdir, os.path.join(kdir, 'new.diff'), '-o', ours=ours)
             guard.check_output(kdir, os.path.join(d, 'elsewhere.diff'), '-o', ours=ours)
             for bad, why in (('', 'empty'), (kdir, 'is a folder'),
