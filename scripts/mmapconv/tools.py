@@ -108,14 +108,15 @@ def _git_config_env(pairs, env=None):
 def git_overrides(where):
     """GIT_OVERRIDES and every driver command the configuration seen from
     where defines, made harmless: a textconv becomes cat, the rest empty."""
+    show(['git', '--version'])
     try:
-        version = parse_version(subprocess.run(['git', '--version'], capture_output=True,
-                                               text=True).stdout)
+        out = subprocess.run(['git', '--version'], capture_output=True, text=True).stdout
     except FileNotFoundError:
         raise UserError('git: command not found')
-    if version < GIT_MIN:
-        raise UserError('git %s is too old: %s or later reads a tree without running '
-                        'what its configuration names' % ('.'.join(map(str, version)),
+    version = parse_version(out)
+    if version is None or version < GIT_MIN:
+        raise UserError('%s is too old: git %s or later reads a tree without running '
+                        'what its configuration names' % (out.strip() or 'git',
                                                           '.'.join(map(str, GIT_MIN))))
     drivers = sorted({n for _, n in git_config_names(where) if GIT_DRIVER.match(n)})
     return tuple(GIT_OVERRIDES) + tuple((n, 'cat' if n.lower().endswith('.textconv') else '')
@@ -126,8 +127,10 @@ def git_config_names(where):
     """[(scope, name)] of the git configuration seen from where."""
     if not os.path.isdir(where):
         return []
-    proc = subprocess.run(['git', 'config', '--list', '--name-only', '--show-scope', '-z'],
-                          cwd=where, env=_git_config_env(GIT_OVERRIDES), capture_output=True)
+    cmd = ['git', 'config', '--list', '--name-only', '--show-scope', '-z']
+    show(cmd, where)
+    proc = subprocess.run(cmd, cwd=where, env=_git_config_env(GIT_OVERRIDES),
+                          capture_output=True)
     words = proc.stdout.decode('utf-8', 'surrogateescape').split('\0')
     return list(zip(words[0::2], words[1::2]))
 
