@@ -116,9 +116,12 @@ def check_output(kdir, path, what, ours=None):
         raise UserError('%s %s is a folder, not a file' % (what, path))
     if os.path.lexists(path):
         if kdir and inside(path, kdir):
-            with open(path, 'rb') as src:
-                head = src.read(4096)
-            if not (ours and ours(head)):
+            try:
+                with open(path, 'rb') as src:
+                    head = src.read(4096)
+            except OSError:
+                head = None
+            if head is None or not (ours and ours(head)):
                 raise UserError('%s %s would overwrite a file of the kernel tree %s; '
                                 'write it elsewhere' % (what, path, kdir))
         if not os.access(path, os.W_OK):
