@@ -14,9 +14,14 @@ M       ?=
 # convert.py and the test scripts take -v
 VERBOSE := $(if $(filter 1,$(V)),-v,)
 
+# $(call q,TEXT): TEXT as one shell word (KDIR="a b", O=it's)
+q = '$(subst ','\'',$(1))'
+# the tree and M=, when given, as arguments of convert.py
+TREE_ARGS = $(call q,$(KDIR)) $(if $(M),$(call q,$(M)))
+
 .PHONY: help deps tree convert audit series verify check check-fixtures \
 	check-unit check-kernel check-vmamodel check-html check-verify check-series \
-	check-series-kernel bench clean cocci
+	check-safety check-series-kernel bench clean cocci
 
 help:
 	@echo 'mmap-convert targets:'
@@ -34,7 +39,7 @@ help:
 	@echo '                $$(O)/series/ (index.txt lists them)'
 	@echo '  check         install what is missing, then run every test:'
 	@echo '                check-unit, check-fixtures, check-vmamodel, check-kernel,'
-	@echo '                check-html, check-verify and check-series'
+	@echo '                check-html, check-verify, check-series and check-safety'
 	@echo '  check-unit    unit tests of scripts/mmapconv and cocci/src (no spatch,'
 	@echo '                no tree)'
 	@echo '  check-fixtures  semantic patches against tests/fixtures, in either'
@@ -51,6 +56,9 @@ help:
 	@echo '  check-verify  verify on a handful of reference-tree objects: results,'
 	@echo '                the API overlay alone, and a build through distcc'
 	@echo '  check-series  series on a small kernel-shaped git tree built by the test'
+	@echo '  check-safety  convert and audit on a hostile tree built by the test: its'
+	@echo '                .cocciconfig, git configuration and file names run nothing,'
+	@echo '                nothing is written into it, --in-place is all or nothing'
 	@echo '  check-series-kernel  (slow, not in check) series of the reference tree:'
 	@echo '                each applies with git am onto the base, checkpatch clean'
 	@echo '  bench         time convert.py against make coccicheck (J=2), the audit'
@@ -75,20 +83,22 @@ KDIR_DEPS := deps
 endif
 
 convert: $(KDIR_DEPS)
-	@mkdir -p $(O)
-	$(PYTHON) scripts/convert.py convert $(VERBOSE) -j $(J) $(KDIR) $(M) \
-		-o $(O)/mmap_prepare.diff
+	@mkdir -p $(call q,$(O))
+	$(PYTHON) scripts/convert.py convert $(VERBOSE) -j $(J) $(TREE_ARGS) \
+		-o $(call q,$(O)/mmap_prepare.diff)
 
 series: $(KDIR_DEPS)
-	@mkdir -p $(O)
-	$(PYTHON) scripts/convert.py series $(VERBOSE) -j $(J) $(KDIR) $(M) -o $(O)/series
+	@mkdir -p $(call q,$(O))
+	$(PYTHON) scripts/convert.py series $(VERBOSE) -j $(J) $(TREE_ARGS) \
+		-o $(call q,$(O)/series)
 
 # verify's scratch tree and kbuild output, reused by the next make verify
 VERIFY_DIR := $(O)/verify
 
 verify: convert
-	$(PYTHON) scripts/convert.py verify $(VERBOSE) -j $(J) $(KDIR) \
-		--patch $(O)/mmap_prepare.diff -O $(VERIFY_DIR) --json $(O)/verify.json
+	$(PYTHON) scripts/convert.py verify $(VERBOSE) -j $(J) $(call q,$(KDIR)) \
+		--patch $(call q,$(O)/mmap_prepare.diff) -O $(call q,$(VERIFY_DIR)) \
+		--json $(call q,$(O)/verify.json)
 
 # The reference tree's audit is committed in reports/; another tree's goes to $(O).
 ifeq ($(KDIR)$(M),$(REFTREE))
@@ -99,14 +109,15 @@ endif
 VERIFY ?=
 
 audit: $(KDIR_DEPS)
-	@mkdir -p $(dir $(AUDIT))
-	$(PYTHON) scripts/convert.py audit $(VERBOSE) -j $(J) $(KDIR) $(M) \
-		$(if $(VERIFY),--verify $(VERIFY)) \
-		--json $(AUDIT).json --md $(AUDIT).md --html $(AUDIT).html
-	@echo 'audit: wrote $(AUDIT).json, .md and .html'
+	@mkdir -p $(call q,$(dir $(AUDIT)))
+	$(PYTHON) scripts/convert.py audit $(VERBOSE) -j $(J) $(TREE_ARGS) \
+		$(if $(VERIFY),--verify $(call q,$(VERIFY))) \
+		--json $(call q,$(AUDIT).json) --md $(call q,$(AUDIT).md) \
+		--html $(call q,$(AUDIT).html)
+	@echo 'audit: wrote '$(call q,$(AUDIT))'.json, .md and .html'
 
 check: deps check-unit check-fixtures check-vmamodel check-kernel check-html \
-	check-verify check-series
+	check-verify check-series check-safety
 
 check-unit:
 	$(PYTHON) -m unittest discover -s tests/unit -t . $(if $(filter 1,$(V)),-v,)
@@ -115,31 +126,36 @@ check-fixtures: deps
 	$(PYTHON) tests/run_fixtures.py $(VERBOSE)
 
 check-vmamodel: deps
-	$(PYTHON) tests/vmamodel/run.py $(VERBOSE) -j $(J) -O $(O)/vmamodel --cc $(CC)
+	$(PYTHON) tests/vmamodel/run.py $(VERBOSE) -j $(J) -O $(call q,$(O)/vmamodel) --cc $(CC)
 
 check-kernel: $(KDIR_DEPS)
-	$(PYTHON) tests/check_kernel.py $(VERBOSE) -j $(J) -O $(O) $(KDIR)
+	$(PYTHON) tests/check_kernel.py $(VERBOSE) -j $(J) -O $(call q,$(O)) $(call q,$(KDIR))
 
 # The test tree borrows get_maintainer.pl and checkpatch.pl from the
 # reference tree.
 check-series: tree
 	$(PYTHON) -m unittest tests.series.test_series $(if $(filter 1,$(V)),-v,)
 
+check-safety: deps
+	$(PYTHON) -m unittest tests.safety.test_hostile $(if $(filter 1,$(V)),-v,)
+
 check-series-kernel: $(KDIR_DEPS)
-	$(PYTHON) tests/check_series_kernel.py $(VERBOSE) -j $(J) -O $(O) $(KDIR)
+	$(PYTHON) tests/check_series_kernel.py $(VERBOSE) -j $(J) -O $(call q,$(O)) \
+		$(call q,$(KDIR))
 
 cocci:
 	$(PYTHON) scripts/gen_cocci.py
 
 check-verify: $(KDIR_DEPS)
-	$(PYTHON) tests/check_verify.py $(VERBOSE) -j $(J) -O $(O)/check-verify $(KDIR)
+	$(PYTHON) tests/check_verify.py $(VERBOSE) -j $(J) -O $(call q,$(O)/check-verify) \
+		$(call q,$(KDIR))
 
 check-html: deps
 	$(PYTHON) tests/check_html.py $(VERBOSE)
 
 BENCH ?= all
 bench: $(KDIR_DEPS)
-	$(PYTHON) tests/bench.py --only $(BENCH) -j $(J) -O $(O) $(KDIR)
+	$(PYTHON) tests/bench.py --only $(BENCH) -j $(J) -O $(call q,$(O)) $(call q,$(KDIR))
 
 clean:
-	rm -rf $(O)
+	rm -rf $(call q,$(O))

@@ -239,6 +239,7 @@ class FileFacts:
 		self.refs = {}		# function -> [(where, key)]
 		self.exports = set()	# keys of EXPORT_SYMBOL arguments
 		self.desc_users = set()	# functions already using the name desc
+		self.hook_names = {}	# NAME_prepare -> first line naming it
 		self.def_pos = {}	# function -> position of its first definition
 		self.flag_tests = {}	# key of vma->vm_flags in a flag test -> flags
 		self.flag_compares = {}	# key of (vma->vm_flags & F) == E -> (F, E)
@@ -384,7 +385,7 @@ def bits_blocker(ff, fn, k):
 
 
 def function_text(ff, fn):
-	"""The text of fn's first definition, from its name to its last brace."""
+	"""The text of the first definition of fn, from its name to its last brace."""
 	pos = ff.def_pos.get(fn)
 	try:
 		with open(ff.path, errors='replace') as src:
@@ -426,7 +427,7 @@ def is_whole_size(ff, fn, v, size):
 
 
 def checked_whole(body, whole, size):
-	"""Does the handler return early unless the mapping's size is size:
+	"""Does the handler return early unless the size of the mapping is size:
 	'if (WHOLE != size || ...) return ...;' with no && in the condition?"""
 	for m in re.finditer(r'\bif\s*\(([^;{]*?)\)\s*\{?\s*return\b', ' '.join(body.split())):
 		cond = m.group(1)
@@ -483,7 +484,7 @@ def action_blocker(ff, fn, v, callee, k):
 		return None
 	if c_text(shape['prot']) != '%s->vm_page_prot' % v:
 		return ('blocked:unknown-vma-use(%s)' % callee,
-			'%s calls %s() with the protection %s, not the VMA\'s; an '
+			"%s calls %s() with the protection %s, not that of the VMA; an "
 			'mmap_action maps with desc->page_prot, which the VMA then keeps: '
 			'set desc->page_prot by hand if that is intended'
 			% (fn, callee, c_text(shape['prot'])))
@@ -507,7 +508,7 @@ NO_ACTION = {
 			'start and checks no size, where vm_map_pages() starts '
 			'vm_pgoff pages in and returns -ENXIO past the end',
 	'vm_map_pages_zero': 'mmap_action_map_kernel_pages() does not check the '
-			     'array\'s size, which vm_map_pages_zero() does',
+			     "size of the array, which vm_map_pages_zero() does",
 	'vm_insert_pages': 'mmap_action_map_kernel_pages() reports no partial '
 			   'count',
 	'remap_vmalloc_range': 'no action maps vmalloc memory',
@@ -583,6 +584,23 @@ def defined_in_text(path, fn):
 	return text.count('\n', 0, m.start()) + 1 if m else 0
 
 
+def hook_name_seen(fn, p):
+	names = facts(p).hook_names
+	names[fn] = min(int(p[0].line), names.get(fn, int(p[0].line)))
+
+
+def name_taken(ff, h):
+	"""A blocker when h_prepare, the name the conversion gives h, is
+	taken: renaming h would define it twice.  (split_prefault.cocci checks
+	the names of the hooks it makes itself.)"""
+	name = h + '_prepare'
+	if name in ff.hook_names:
+		return ('blocked:unknown-vma-use(%s)' % name,
+			'%s already exists in this file (line %d); rename it, '
+			'then rerun' % (name, ff.hook_names[name]))
+	return None
+
+
 def decide(ff):
 	"""Status of every handler of the file, and the functions to convert."""
 	if ff.decision is not None:
@@ -619,6 +637,8 @@ def decide(ff):
 				why = ('blocked:called-elsewhere',
 				       '%s is also used at line %s; convert those users '
 				       'together with it' % (h, ', '.join(str(k[0]) for k in others)))
+		if why is None:
+			why = name_taken(ff, h)
 		if why is None and h in ff.actions:
 			action, callee, error = ff.actions[h]
 			status[h] = ('converted:action',
@@ -656,7 +676,7 @@ def decide(ff):
 
 def primitives(ff, fn, seen=None):
 	"""Populate and dma_mmap_* calls fn makes on its VMA, itself or through
-	same-file helpers: what the audit lists as the handler's primitives."""
+	same-file helpers: what the audit lists as the primitives of the handler."""
 	seen = seen if seen is not None else set()
 	if fn in seen:
 		return set()
@@ -1218,6 +1238,46 @@ desc@p
 p << desc_name.p;
 @@
 facts(p).desc_users.add(p[0].current_element)
+
+// The name a conversion gives the new hook, already taken in the file: a
+// function defined or declared with it, or any use of it.
+@hook_name_defined depends on has_hooks@
+identifier fn =~ "_prepare$";
+type T;
+position p;
+@@
+T fn@p(...) { ... }
+
+@hook_name_declared depends on has_hooks@
+identifier fn =~ "_prepare$";
+type T;
+position p;
+@@
+T fn@p(...);
+
+@hook_name_used depends on has_hooks@
+identifier fn =~ "_prepare$";
+position p;
+@@
+fn@p
+
+@script:python depends on has_hooks@
+fn << hook_name_defined.fn;
+p << hook_name_defined.p;
+@@
+hook_name_seen(fn, p)
+
+@script:python depends on has_hooks@
+fn << hook_name_declared.fn;
+p << hook_name_declared.p;
+@@
+hook_name_seen(fn, p)
+
+@script:python depends on has_hooks@
+fn << hook_name_used.fn;
+p << hook_name_used.p;
+@@
+hook_name_seen(fn, p)
 
 // END shared
 

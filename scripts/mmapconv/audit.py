@@ -351,6 +351,22 @@ def read_json(path, what):
         raise UserError('%s %s is not JSON: %s' % (what, path, err))
 
 
+def check_audit(data, path):
+    """data, read from path, as an audit compare() can use."""
+    handlers = data.get('handlers') if isinstance(data, dict) else None
+    if not isinstance(handlers, list) or not all(
+            isinstance(h, dict) and all(isinstance(h.get(k), str)
+                                        for k in ('file', 'handler', 'status'))
+            for h in handlers):
+        raise UserError('%s is not an audit of convert.py audit --json (no "handlers" '
+                        'list of file, handler and status)' % path)
+    paths = data.get('paths', [])
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        raise UserError('%s is not an audit of convert.py audit --json ("paths" is not '
+                        'a list of folders)' % path)
+    return data
+
+
 def read_verify(path):
     """Build results of `convert.py verify` (docs/audit.md); None, with a
     warning, when the file is not there: the audit then has no build column."""

@@ -9,6 +9,7 @@ from . import TOP, VERSION, UserError
 from . import audit
 from . import classify
 from . import convert as conv
+from . import guard
 from . import report
 from . import series as ser
 from . import spatch as sp
@@ -26,6 +27,7 @@ def target_of(args):
 
 def cmd_convert(args):
     target = target_of(args)
+    guard.check_output(args.kdir, args.output, '-o', ours=earlier_diff)
     handlers, diffs, errors, nfiles = conv.convert(args.kdir, args.paths, jobs=args.jobs,
                                                    timeout=args.timeout,
                                                    cache_dir=cache_dir(args),
@@ -34,14 +36,14 @@ def cmd_convert(args):
     if args.in_place:
         conv.apply_in_place(args.kdir, text, diffs)
     elif args.output:
-        with open(args.output, 'w') as out:
-            out.write(text)
+        write(args.output, text)
     else:
         sys.stdout.write(text)
     line = 'convert: %d files, %s' % (nfiles, classify.summary(handlers))
     if errors:
         line += '; not analysed: ' + ', '.join('%s (%s)' % (path, why.split(':')[0])
                                                for path, why in sorted(errors.items()))
+    line += unparsed(h.file for h in handlers if h.status == 'error:parse')
     where = ('applied to ' + args.kdir if args.in_place else
              'diff in ' + args.output if args.output else '')
     tools.log('convert: target %s: %s' % (target.describe(), target.why))
@@ -50,6 +52,23 @@ def cmd_convert(args):
         for h in handlers:
             tools.log('%s:%d: %s: %s: %s' % (h.file, h.line, h.handler, h.status, h.reason))
     return 0
+
+
+def unparsed(files):
+    """'; spatch could not parse: FILE, ...' for the summary line, or ''."""
+    files = sorted(set(files))
+    return '; spatch could not parse: ' + ', '.join(files) if files else ''
+
+
+def earlier_diff(head):
+    """Is this the start of a diff convert wrote (or an empty file)?"""
+    return head == b'' or head.startswith(b'diff -u -p ')
+
+
+def earlier_audit(head):
+    """Is this the start of an audit's JSON, Markdown or HTML?"""
+    return (head.startswith(b'{\n "census": ') or head.startswith(b'# mmap handler audit: ')
+            or (head.startswith(b'<!DOCTYPE html>') and b'<title>mmap handler audit: ' in head))
 
 
 def cmd_series(args):
@@ -70,8 +89,11 @@ def cmd_series(args):
 
 
 def cmd_verify(args):
-    patches = ver.read_patches(args.patch, args.series)
     builddir = args.builddir or os.path.join(TOP, 'build', 'verify')
+    guard.check_folder_outside(args.kdir, builddir, '-O')
+    guard.check_folder_ours(builddir, '.lock', '-O', 'verify')
+    guard.check_output(args.kdir, args.json, '--json', ours=lambda head: False)
+    patches = ver.read_patches(args.patch, args.series)
     result = ver.verify(args.kdir, patches, builddir, config=args.config, jobs=args.jobs,
                         cc=args.cc, w1=args.w1)
     out = args.json or os.path.join(builddir, 'verify.json')
@@ -94,8 +116,11 @@ def write(path, text):
 
 
 def cmd_audit(args):
+    for option, path in (('--json', args.json), ('--md', args.md), ('--html', args.html)):
+        guard.check_output(args.kdir, path, option, ours=earlier_audit)
     verify = audit.read_verify(args.verify) if args.verify else None
-    old = audit.read_json(args.compare, 'audit') if args.compare else None
+    old = audit.check_audit(audit.read_json(args.compare, 'audit'), args.compare) \
+        if args.compare else None
     data = audit.audit(args.kdir, args.paths, jobs=args.jobs, timeout=args.timeout,
                        cache_dir=cache_dir(args), verify=verify, target=target_of(args))
     if old is not None:
@@ -115,6 +140,7 @@ def cmd_audit(args):
         census['members'], census['accounts'].get('handler', 0))
     if data['errors']:
         line += '; not analysed: ' + ', '.join(sorted(data['errors']))
+    line += unparsed(h['file'] for h in data['handlers'] if h['status'] == 'error:parse')
     if 'compare' in data:
         c = data['compare']
         line += '; against %s: %d changed, %d appeared, %d disappeared' % (
@@ -130,11 +156,22 @@ def cache_dir(args):
     return None if args.no_cache else args.cache_dir
 
 
+def positive(text):
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError('%r is not a whole number' % text)
+    if value < 1:
+        raise argparse.ArgumentTypeError('%s: give 1 or more' % text)
+    return value
+
+
 def spatch_options(p):
     """The options of every subcommand that runs spatch over a tree."""
-    p.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 2,
+    p.add_argument('-j', '--jobs', type=positive, default=os.cpu_count() or 2,
                    help='spatch processes to run at once (default: %(default)s)')
-    p.add_argument('--timeout', type=int, default=120,
+    p.add_argument('--timeout', type=positive, default=120,
                    help='seconds spatch may spend on one file (default: %(default)s)')
     p.add_argument('--cache-dir', metavar='DIR', default=sp.default_cache_dir(),
                    help="keep spatch's results per file in DIR, keyed by the file's "
@@ -150,8 +187,15 @@ def spatch_options(p):
                    'predates both')
 
 
+class Parser(argparse.ArgumentParser):
+    """Usage errors in one line, like every other error."""
+
+    def error(self, message):
+        self.exit(2, '%s: error: %s (see %s --help)\n' % (self.prog, message, self.prog))
+
+
 def parser():
-    top = argparse.ArgumentParser(
+    top = Parser(
         prog='convert.py',
         description='Convert f_op->mmap handlers of a kernel tree to mmap_prepare.')
     top.add_argument('--version', action='version', version='mmap-convert ' + VERSION)
@@ -192,7 +236,7 @@ def parser():
     p.add_argument('--group', choices=('subsystem', 'driver'), default='subsystem',
                    help='subsystem: one series per set of maintainers (default); '
                    'driver: every converted file on its own')
-    p.add_argument('--max-patches', type=int, default=15, metavar='N',
+    p.add_argument('--max-patches', type=positive, default=15, metavar='N',
                    help='cut bigger series into numbered parts (default: %(default)s)')
     p.add_argument('--patch', metavar='FILE', help='use this conversion diff instead '
                    'of running spatch')
@@ -226,7 +270,7 @@ def parser():
     p.add_argument('-O', dest='builddir', metavar='BUILDDIR',
                    help='scratch tree and build output, reused across runs '
                    '(default: build/verify beside scripts/)')
-    p.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 2,
+    p.add_argument('-j', '--jobs', type=positive, default=os.cpu_count() or 2,
                    help='make -j (default: %(default)s)')
     p.add_argument('--cc', metavar='CMD', help='compiler or compiler wrapper for kbuild\'s '
                    'CC=, e.g. distcc or ccache (a wrapper alone means "CMD gcc")')
@@ -273,6 +317,17 @@ def main(argv=None):
     except UserError as err:
         print('convert.py: error: %s' % err, file=sys.stderr)
         return err.status
-    except KeyboardInterrupt:
-        print('convert.py: interrupted', file=sys.stderr)
+    except KeyboardInterrupt as err:
+        print('convert.py: %s' % (err or 'interrupted'), file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # convert ... | head: the reader has gone, and so may we
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as err:
+        # the environment (a full disk, a folder gone): one line, and the
+        # traceback with -v
+        if tools.VERBOSE:
+            raise
+        print('convert.py: error: %s' % err, file=sys.stderr)
+        return 2

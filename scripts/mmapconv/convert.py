@@ -7,6 +7,7 @@ import tempfile
 
 from . import COCCI_DIR, UserError
 from . import classify
+from . import guard
 from . import spatch as sp
 from . import target as tgt
 from . import tools
@@ -23,13 +24,20 @@ def semantic_patches():
             if os.path.exists(os.path.join(COCCI_DIR, name))]
 
 
+# diff -u -p a/PATH b/PATH, or with both names C-quoted (guard.diff_name)
+DIFF_HEADER = re.compile(r'^diff -u -p (?:a/(?P<path>.*?) b/(?P=path)|'
+                         r'(?P<quoted>"a/(?:[^"\\]|\\.)*") "b/(?:[^"\\]|\\.)*")\n?$')
+
+
 def split_diff(lines):
     """Unified diff lines -> {path: text} (path relative to the tree)."""
     files, current = {}, None
     for line in lines:
-        m = re.match(r'^diff -u -p a/(\S+) b/\S+', line)
+        m = DIFF_HEADER.match(line)
         if m:
-            current = m.group(1)
+            current = m.group('path')
+            if current is None:
+                current = guard.unquote(m.group('quoted'))[2:]
             files[current] = []
         if current is not None:
             files[current].append(line)
@@ -69,16 +77,76 @@ def check_global_handlers(kdir, handlers, diffs):
 def convert(kdir, paths=(), jobs=2, timeout=120, cache_dir=None, target=None):
     """Run every semantic patch; return (handlers, {path: diff}, errors, nfiles).
     With cache_dir, spatch's results are kept there per file (spatch.Cache)
-    and only the files not seen before go to spatch.  target (target.Target)
-    is the API the output is written for; by default the tree's own."""
+    and only the files not seen before go to spatch.  spatch works on
+    copies of the files in a scratch folder (guard.stage).  target
+    (target.Target) is the API the output is written for; by default the
+    tree's own."""
     tree.check_kernel_tree(kdir)
     if target is None:
         target = tgt.detect(kdir)
     version = tools.spatch_version()
     cache = sp.Cache(cache_dir, version) if cache_dir else None
-    prepare, split = semantic_patches()
     files = tree.candidate_files(kdir, paths)
-    modes = ['patch', 'report'] + target.modes()
+    for line in ignored_settings(kdir):
+        tools.log(line)
+    errors = crlf_files(kdir, files)
+    with tempfile.TemporaryDirectory(prefix='mmap-convert-') as scratch:
+        src = os.path.join(scratch, 'src')
+        names = guard.stage(kdir, [f for f in files if f not in errors], src)
+        handlers, diffs, spatch_errors = convert_staged(src, sorted(names), jobs, timeout,
+                                                        cache, target.modes())
+    handlers, diffs, spatch_errors = unstage(names, handlers, diffs, spatch_errors)
+    errors.update(spatch_errors)
+    check_global_handlers(kdir, handlers, diffs)
+    for path in errors:
+        diffs.pop(path, None)
+    return handlers, diffs, errors, len(files)
+
+
+# The kernel's own .cocciconfig: nothing to warn about when spatch skips it.
+COCCICONFIG_USUAL = {'--timeout', '--use-gitgrep', '--use-idutils', '--jobs', '-j'}
+
+
+def ignored_settings(kdir):
+    """Lines that say which of KDIR's settings that run programs are not
+    used: spatch never reads its .cocciconfig, and git overrides what its
+    git configuration would run (tools.git_env)."""
+    lines = []
+    config = os.path.join(kdir, '.cocciconfig')
+    try:
+        with open(config, errors='replace') as src:
+            words = [w for line in src if '=' in line and line.split('=')[0].strip() == 'options'
+                     for w in line.split('=', 1)[1].split()]
+    except OSError:
+        words = []
+    if tools.VERBOSE and os.path.exists(config) or \
+       any(w.startswith('-') and w not in COCCICONFIG_USUAL for w in words):
+        lines.append('%s: not read: spatch runs in a scratch folder with this '
+                     "toolkit's options only" % config)
+    if tools.is_git_tree(kdir):
+        ignored = tools.git_ignored(kdir)
+        if ignored:
+            lines.append('%s: git runs without the programs its git configuration '
+                         'names (%s)' % (kdir, ', '.join(ignored)))
+    return lines
+
+
+def crlf_files(kdir, files):
+    """{path: why} for the files with CRLF line ends: spatch's diff of
+    them would not apply, so they are named and left alone."""
+    found = {}
+    for path in files:
+        with open(os.path.join(kdir, path), 'rb') as src:
+            if b'\r\n' in src.read():
+                found[path] = ('CRLF line ends: convert the file to LF line ends '
+                               '(dos2unix) to have it analysed')
+    return found
+
+
+def convert_staged(kdir, files, jobs, timeout, cache, target_modes):
+    """convert() on KDIR's files as they are: (handlers, diffs, errors)."""
+    prepare, split = semantic_patches()
+    modes = ['patch', 'report'] + target_modes
     result = sp.run_spatch(kdir, prepare, files, modes, jobs=jobs,
                            timeout=timeout, label=os.path.basename(prepare), cache=cache)
     reports = [[classify.from_report(m) for m in result.reports]]
@@ -105,12 +173,24 @@ def convert(kdir, paths=(), jobs=2, timeout=120, cache_dir=None, target=None):
                 diffs[path] = file_diff(kdir, work, path)
     if cache is not None and tools.VERBOSE:
         tools.log('spatch cache: %d of %d files found in %s'
-                  % (cache.hits, cache.hits + cache.misses, cache_dir))
-    handlers = classify.merge(classify.combine(reports))
-    check_global_handlers(kdir, handlers, diffs)
-    for path in errors:
-        diffs.pop(path, None)
-    return handlers, diffs, errors, len(files)
+                  % (cache.hits, cache.hits + cache.misses, cache.folder))
+    return classify.merge(classify.combine(reports)), diffs, errors
+
+
+def unstage(names, handlers, diffs, errors):
+    """Results on staged names ({staged: path}) -> results on the tree's."""
+    renamed = {k: v for k, v in names.items() if k != v}
+    if not renamed:
+        return handlers, diffs, errors
+    for h in handlers:
+        if h.file in renamed:
+            h.reason = h.reason.replace(h.file, renamed[h.file])
+            h.file = renamed[h.file]
+    handlers.sort(key=lambda h: (h.file, h.line, h.handler))
+    diffs = {renamed.get(p, p): guard.retarget(text, renamed[p]) if p in renamed else text
+             for p, text in diffs.items()}
+    errors = {renamed.get(p, p): why for p, why in errors.items()}
+    return handlers, diffs, errors
 
 
 def file_diff(kdir, work, path):
@@ -122,23 +202,51 @@ def file_diff(kdir, work, path):
 
 
 def apply_in_place(kdir, text, paths):
-    """Apply the diff to KDIR, all or nothing: patch checks every hunk with
-    --dry-run first, so a failure leaves the tree as it was.  In a git tree,
-    files with uncommitted changes are refused: the conversion would be
-    mixed into work that is not committed."""
+    """Apply the diff to KDIR, all or nothing: the new content of every
+    file is made first (new_contents), then guard.write_all replaces them
+    all or, on any error or signal, none.  In a git tree, files with
+    uncommitted changes are refused: the conversion would be mixed into
+    work that is not committed."""
     if not text:
         return
     if tools.is_git_tree(kdir):
-        dirty = tools.run(['git', 'status', '--porcelain', '--'] + sorted(paths),
-                          cwd=kdir, check=False).stdout.splitlines()
+        out = tools.run(['git', '--literal-pathspecs', 'status', '--porcelain', '-z', '--']
+                        + sorted(paths), cwd=kdir, check=False).stdout
+        dirty = [entry[3:] for entry in out.split('\0') if len(entry) > 3]
         if dirty:
             raise UserError('%s has uncommitted changes in %s; commit or stash them '
-                            'first, or write the diff with -o' % (
-                                kdir, ', '.join(line[3:] for line in dirty[:3])))
-    for check in (['--dry-run'], []):
-        proc = tools.run(['patch', '-p1', '-N', '-s'] + check, cwd=kdir, input=text,
-                         check=False)
-        if proc.returncode != 0:
-            raise UserError('the conversion does not apply to %s, which is left '
-                            'unchanged: %s' % (kdir, (proc.stdout + proc.stderr).strip()
-                                                .splitlines()[0]))
+                            'first, or write the diff with -o' % (kdir, ', '.join(dirty[:3])))
+    guard.write_all(kdir, new_contents(kdir, text))
+
+
+def new_contents(kdir, text):
+    """{path: bytes}: each file the diff text changes, with its changes
+    applied, worked out in a scratch folder; a file whose diff does not
+    apply is refused by name."""
+    diffs, path = {}, None
+    for line in text.splitlines(keepends=True):
+        if DIFF_HEADER.match(line):
+            path = next(iter(split_diff([line])))
+            diffs.setdefault(path, []).append([])
+        if path is not None:
+            diffs[path][-1].append(line)
+    out = {}
+    with tempfile.TemporaryDirectory(prefix='mmap-convert-') as work:
+        for path in sorted(diffs):
+            name = guard.staged_name(path)
+            try:
+                guard.stage(kdir, [path], work)
+            except OSError as err:
+                raise UserError('cannot read %s: %s; %s is left unchanged'
+                                % (path, err.strerror, kdir))
+            proc = tools.run(['patch', '-p1', '-N', '-s', '--no-backup-if-mismatch',
+                              '-r', os.devnull], cwd=work, check=False,
+                             input=''.join(guard.retarget(''.join(lines), name)
+                                           for lines in diffs[path]))
+            if proc.returncode != 0:
+                raise UserError('the conversion of %s does not apply to %s, which is left '
+                                'unchanged: %s' % (path, kdir, ((proc.stdout + proc.stderr)
+                                                   .strip().splitlines() or ['?'])[0]))
+            with open(os.path.join(work, name), 'rb') as src:
+                out[path] = src.read()
+    return out

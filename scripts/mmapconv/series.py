@@ -22,11 +22,13 @@ import os
 import re
 import shlex
 import shutil
+import tempfile
 import time
 
 from . import UserError, VERSION
 from . import classify
 from . import convert as conv
+from . import guard
 from . import message
 from . import target as tgt
 from . import tools
@@ -35,6 +37,7 @@ from . import tree
 BRANCH = 'mmap-prepare'
 WORKTREE = '.worktree'
 INDEX = 'index.txt'
+MANIFEST = '.mmap-convert-series'
 # get_maintainer.pl lists sections that match equally deep in Perl's hash
 # order, which changes from run to run; a fixed seed keeps the To: and Cc:
 # order, and so the mails, the same.
@@ -389,20 +392,23 @@ def group(patches, how='subsystem', max_patches=15):
 
 # --- commits in a worktree ----------------------------------------------------
 
-def prepare_worktree(kdir, path, base):
+def prepare_worktree(kdir, path, base, manifest):
     """A worktree of KDIR at path, detached at base: created, or reused from
-    an earlier run.  Nothing outside it changes but KDIR's list of worktrees
-    and the mmap-prepare/ branches."""
+    an earlier run (the manifest lists it).  Nothing outside it changes but
+    KDIR's list of worktrees and the mmap-prepare/ branches."""
     listed = git(['worktree', 'list', '--porcelain'], kdir).stdout
     registered = {line[len('worktree '):] for line in listed.splitlines()
                   if line.startswith('worktree ')}
     real = os.path.realpath(path)
-    if real in {os.path.realpath(p) for p in registered} and os.path.isdir(path):
+    ours = manifest.owns(path)
+    if ours and real in {os.path.realpath(p) for p in registered} and os.path.isdir(path):
         git(['checkout', '-q', '-f', '--detach', base], path)
         git(['clean', '-q', '-f', '-d'], path)
         return
     if os.path.exists(path):
-        raise UserError('%s exists and is not a worktree of %s; remove it' % (path, kdir))
+        raise UserError('%s exists and is not a worktree series made of %s; remove it'
+                        % (path, kdir))
+    manifest.claim(manifest.name(path) + '/')
     os.makedirs(os.path.dirname(real), exist_ok=True)
     tools.log('series: checking out a worktree of %s in %s' % (kdir, path))
     # -f: a worktree registered here by an earlier run whose folder was deleted
@@ -599,26 +605,21 @@ def cover_letter(series, ctx):
     return subject, body
 
 
-def format_series(wt, series, outdir, ctx):
-    """git format-patch into outdir/SERIES/, then headers and cover letter."""
-    folder = os.path.join(outdir, series.name)
-    if os.path.isdir(folder):
-        shutil.rmtree(folder)
-    os.makedirs(folder)
+def format_series(wt, series, manifest, ctx):
+    """git format-patch into OUTDIR/SERIES/, then headers and cover letter."""
+    folder = manifest.folder(series.name)
     many = len(series.patches) > 1
-    cmd = ['format-patch', '-q', '-o', folder, '--base=%s' % ctx['base'],
+    cmd = ['format-patch', '-q', '--base=%s' % ctx['base'],
            '--subject-prefix=PATCH']
     cmd += ['--cover-letter', '-n'] if many else ['--no-numbered']
     cmd.append('%s..%s' % (ctx['base'], series.branch))
     env = commit_env(ctx['date'])
-    git(cmd, wt, env=env)
-    files = sorted(f for f in os.listdir(folder) if f.endswith('.patch'))
+    mails = format_patch(wt, cmd, env)
+    files = sorted(mails)
     patch_files = [f for f in files if not f.startswith('0000-')]
     for patch, name in zip(series.patches, patch_files):
         patch.filename = name
-        path = os.path.join(folder, name)
-        with open(path) as src:
-            text = src.read()
+        text = mails[name]
         text = add_headers(text, patch.to, [c for c in patch.cc if c not in patch.to])
         if not many:
             notes = [message.wrap('This should go through %s.' % tree_of(series))]
@@ -629,23 +630,30 @@ def format_series(wt, series, outdir, ctx):
                                           'not have yet.' % needs([patch])))
             notes.append(message.wrap(generation(ctx, patch.cocci)))
             text = below_cut(text, '\n\n'.join(notes) + '\n')
-        with open(path, 'w') as out:
-            out.write(text)
+        manifest.write(os.path.join(series.name, name), text)
     if many:
-        path = os.path.join(folder, files[0])
-        with open(path) as src:
-            text = src.read()
+        text = mails[files[0]]
         subject, body = cover_letter(series, ctx)
         text = text.replace('*** SUBJECT HERE ***', subject)
         text = text.replace('*** BLURB HERE ***', body)
         text = re.sub(r'^Date: .*$', 'Date: %s' % ctx['mail_date'], text, count=1, flags=re.M)
         text = add_headers(text, series.recipients('to'), series.recipients('cc'))
-        with open(path, 'w') as out:
-            out.write(text)
-    with open(os.path.join(folder, 'send.sh'), 'w') as out:
-        out.write(send_script(series, files))
-    os.chmod(os.path.join(folder, 'send.sh'), 0o755)
+        manifest.write(os.path.join(series.name, files[0]), text)
+    manifest.write(os.path.join(series.name, 'send.sh'), send_script(series, files), 0o755)
     return folder
+
+
+def format_patch(wt, cmd, env):
+    """The mails of git format-patch CMD, {file name: text}, made in a
+    scratch folder: OUTDIR gets only files the manifest lists."""
+    with tempfile.TemporaryDirectory(prefix='mmap-series-') as tmp:
+        git(cmd[:2] + ['-o', tmp] + cmd[2:], wt, env=env)
+        mails = {}
+        for name in os.listdir(tmp):
+            if name.endswith('.patch'):
+                with open(os.path.join(tmp, name)) as src:
+                    mails[name] = src.read()
+        return mails
 
 
 def send_script(series, files):
@@ -711,12 +719,116 @@ def index_text(series_list, ctx, failed):
     return '\n'.join(lines)
 
 
-def clean_outdir(outdir):
-    """Remove series folders of an earlier run (the ones with a send.sh)."""
-    for name in os.listdir(outdir):
-        folder = os.path.join(outdir, name)
-        if os.path.isfile(os.path.join(folder, 'send.sh')):
-            shutil.rmtree(folder)
+class Manifest:
+    """What series wrote in OUTDIR, listed in OUTDIR/MANIFEST: the only
+    files and folders a later run replaces or removes.  Each is listed
+    before it is made, so that an interrupted run leaves nothing unlisted.
+    A folder is listed with a trailing /, the worktree by its path from
+    OUTDIR (or absolute, with --worktree elsewhere)."""
+
+    HEAD = ('# mmap-convert series wrote these files and folders here; a later run\n'
+            '# replaces or removes them, and nothing else.\n')
+
+    def __init__(self, outdir):
+        self.outdir = outdir
+        self.path = os.path.join(outdir, MANIFEST)
+        self.entries = set()
+
+    @classmethod
+    def open(cls, kdir, outdir, worktree=None):
+        """OUTDIR's manifest, after checking that OUTDIR may be used: not
+        KDIR or inside it, writable, and new, empty or written by series."""
+        guard.check_folder_outside(kdir, outdir, '-o')
+        guard.check_folder_ours(outdir, MANIFEST, '-o', 'series')
+        if worktree is not None and guard.inside(worktree, kdir):
+            raise UserError('--worktree %s is inside the kernel tree %s; give a folder '
+                            'outside it' % (worktree, kdir))
+        manifest = cls(outdir)
+        if os.path.lexists(manifest.path):
+            try:
+                with open(manifest.path) as src:
+                    text = src.read()
+            except (OSError, UnicodeDecodeError) as err:
+                raise UserError('cannot read %s: %s' % (manifest.path, err))
+            if not text.startswith(cls.HEAD):
+                raise UserError('%s was not written by series; give a new or empty -o '
+                                'folder' % manifest.path)
+            manifest.entries = set(text[len(cls.HEAD):].splitlines())
+        return manifest
+
+    def save(self):
+        try:
+            os.makedirs(self.outdir, exist_ok=True)
+            tmp = self.path + '.tmp'
+            with open(tmp, 'w') as out:
+                out.write(self.HEAD + ''.join('%s\n' % e for e in sorted(self.entries)))
+            os.replace(tmp, self.path)
+        except OSError as err:
+            raise UserError('cannot write in %s: %s' % (self.outdir, err.strerror))
+
+    def name(self, path):
+        """How the manifest lists a folder or file outside OUTDIR or in it."""
+        rel = os.path.relpath(os.path.abspath(path), self.outdir)
+        return os.path.abspath(path) if rel.startswith('..') else rel
+
+    def owns(self, path):
+        return self.name(path) in self.entries or self.name(path) + '/' in self.entries
+
+    def claim(self, entry):
+        if entry not in self.entries:
+            self.entries.add(entry)
+            self.save()
+
+    def folder(self, rel):
+        """OUTDIR/rel as a folder of ours; refused when it is someone else's."""
+        full = os.path.join(self.outdir, rel)
+        if os.path.lexists(full) and rel + '/' not in self.entries:
+            raise UserError('%s exists and series did not write it; remove it or give '
+                            'another -o folder' % full)
+        self.claim(rel + '/')
+        try:
+            os.makedirs(full, exist_ok=True)
+        except OSError as err:
+            raise UserError('cannot make %s: %s' % (full, err.strerror))
+        return full
+
+    def write(self, rel, text, mode=None):
+        """Write OUTDIR/rel, a file of ours; refused when it is someone else's."""
+        full = os.path.join(self.outdir, rel)
+        if os.path.lexists(full) and rel not in self.entries:
+            raise UserError('%s exists and series did not write it; remove it or give '
+                            'another -o folder' % full)
+        self.claim(rel)
+        try:
+            with open(full, 'w') as out:
+                out.write(text)
+            if mode is not None:
+                os.chmod(full, mode)
+        except OSError as err:
+            raise UserError('cannot write %s: %s' % (full, err.strerror))
+
+    def clean(self, keep=()):
+        """Remove the files an earlier run wrote, then its folders that are
+        empty now; entries in keep (the worktree) stay."""
+        for entry in sorted(self.entries - set(keep)):
+            if not entry.endswith('/'):
+                try:
+                    os.unlink(os.path.join(self.outdir, entry))
+                except FileNotFoundError:
+                    pass
+                except OSError as err:
+                    raise UserError('cannot remove %s: %s' % (entry, err.strerror))
+                self.entries.discard(entry)
+        for entry in sorted(self.entries - set(keep), key=len, reverse=True):
+            full = os.path.join(self.outdir, entry)
+            try:
+                os.rmdir(full)
+                self.entries.discard(entry)
+            except FileNotFoundError:
+                self.entries.discard(entry)
+            except OSError:
+                pass                    # something of the user's in it
+        self.save()
 
 
 def run(kdir, outdir, paths=(), how='subsystem', max_patches=15, patch_file=None,
@@ -725,6 +837,7 @@ def run(kdir, outdir, paths=(), how='subsystem', max_patches=15, patch_file=None
     kdir = os.path.abspath(kdir)
     target = target or tgt.detect(kdir)
     outdir = os.path.abspath(outdir)
+    manifest = Manifest.open(kdir, outdir, worktree)
     base = check_git(kdir)
     signoff = identity(kdir)
     base_subject = git(['log', '-1', '--format=%s', base], kdir).stdout.strip()
@@ -747,11 +860,10 @@ def run(kdir, outdir, paths=(), how='subsystem', max_patches=15, patch_file=None
         for path, why in sorted(errors.items()):
             tools.log('series: %s not analysed: %s' % (path, why))
     patches = make_patches(diffs, handlers)
-    os.makedirs(outdir, exist_ok=True)
-    clean_outdir(outdir)
+    wt = worktree or os.path.join(outdir, WORKTREE)
+    manifest.clean(keep=[manifest.name(wt) + '/'])
     if not patches:
-        with open(os.path.join(outdir, INDEX), 'w') as out:
-            out.write('mmap-convert: nothing to convert in %s\n' % kdir)
+        manifest.write(INDEX, 'mmap-convert: nothing to convert in %s\n' % kdir)
         return [], []
     fill_in(kdir, patches, jobs)
     series_list = group(patches, how, max_patches)
@@ -760,11 +872,10 @@ def run(kdir, outdir, paths=(), how='subsystem', max_patches=15, patch_file=None
            'classified_by': classified_by, 'date': start,
            'mail_date': mail_date(start),
            'has_prepare': 'mmap_prepare' in fs_h, 'target': target}
-    wt = worktree or os.path.join(outdir, WORKTREE)
-    prepare_worktree(kdir, wt, base)
+    prepare_worktree(kdir, wt, base, manifest)
     for s in series_list:
         commit_series(wt, s, base, signoff, start + 1)
-        format_series(wt, s, outdir, ctx)
+        format_series(wt, s, manifest, ctx)
     git(['checkout', '-q', '--detach', base], wt)
     tasks = {os.path.join(outdir, s.name, p.filename): p
              for s in series_list for p in s.patches}
@@ -775,6 +886,5 @@ def run(kdir, outdir, paths=(), how='subsystem', max_patches=15, patch_file=None
             for path, findings in found.items():
                 tasks[path].findings = findings
     failed = [tasks[path] for path in paths if tasks[path].errors]
-    with open(os.path.join(outdir, INDEX), 'w') as out:
-        out.write(index_text(series_list, ctx, failed))
+    manifest.write(INDEX, index_text(series_list, ctx, failed))
     return series_list, failed

@@ -8,6 +8,7 @@ load far better than splitting the list up front.  spatch runs --very-quiet
 report lines as they arrive.
 """
 
+import glob
 import hashlib
 import json
 import os
@@ -48,20 +49,30 @@ class Result:
 class Progress:
     """'[done/total] file' on stderr when it is a terminal, else nothing."""
 
-    def __init__(self, total, label, out_path):
+    def __init__(self, total, label, out_path, workers=None):
         self.total, self.label, self.out_path = total, label, out_path
+        # with --jobs, the workers write to WORKERS*/stdout.N until the end
+        self.workers = workers
         self.tty = sys.stderr.isatty()
+
+    def outputs(self):
+        return [self.out_path] + (sorted(glob.glob(glob.escape(self.workers) + '*/stdout.*'))
+                                  if self.workers else [])
 
     def update(self):
         if not self.tty:
             return
         seen, last = set(), ''
-        with open(self.out_path, errors='replace') as out:
-            for line in out:
-                m = REPORT_LINE.match(line)
-                if m:
-                    seen.add(m.group('file'))
-                    last = m.group('file')
+        for path in self.outputs():
+            try:
+                with open(path, errors='replace') as out:
+                    for line in out:
+                        m = REPORT_LINE.match(line)
+                        if m:
+                            seen.add(m.group('file'))
+                            last = m.group('file')
+            except OSError:         # a worker's file, gone at its end
+                continue
         sys.stderr.write('\r\033[K%s [%d/%d] %s' % (self.label, len(seen), self.total, last))
         sys.stderr.flush()
 
@@ -110,6 +121,9 @@ class Cache:
             with open(self._path(key)) as src:
                 entry = json.load(src)
         except (OSError, ValueError):
+            entry = None
+        if not valid_entry(entry):
+            # a miss: the fresh result replaces it
             self.misses += 1
             return None
         self.hits += 1
@@ -126,6 +140,17 @@ class Cache:
         except OSError as err:
             # a cache that cannot be written costs time, not results
             tools.log('spatch cache: cannot write %s: %s' % (path, err))
+
+
+def valid_entry(entry):
+    """Does a cache entry read back as _entries() writes it?"""
+    if not isinstance(entry, dict) or set(entry) != {'reports', 'diff', 'errors'}:
+        return False
+    reports, diff, errors = entry['reports'], entry['diff'], entry['errors']
+    return (isinstance(reports, list) and isinstance(diff, list) and isinstance(errors, dict)
+            and all(isinstance(line, str) and REPORT_LINE.match(line) for line in reports)
+            and all(isinstance(line, str) for line in diff)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in errors.items()))
 
 
 def run_spatch(kdir, cocci, files, modes, jobs=2, timeout=120, spatch='spatch',
@@ -200,16 +225,19 @@ def _run_spatch(kdir, cocci, files, modes, jobs, timeout, spatch, label):
     for mode in modes:
         cmd += ['-D', mode]
     cmd += cocci_options(cocci)
-    if jobs > 1:
-        cmd += ['--jobs', str(jobs), '--chunksize', '1']
     # report lines come from spatch's Python: unbuffered, they show progress
     env = dict(os.environ, PYTHONUNBUFFERED='1')
     with tempfile.TemporaryDirectory(prefix='mmap-convert-') as tmp:
+        workers = None
+        if jobs > 1:
+            # the workers' output goes to a folder of ours, not to the cwd
+            workers = os.path.join(tmp, 'workers')
+            cmd += ['--jobs', str(jobs), '--chunksize', '1', '--tmp-dir', workers]
         groups = os.path.join(tmp, 'groups')
         with open(groups, 'w') as out:
             out.write(''.join('%s\n\n' % name for name in files))
         out_path = os.path.join(tmp, 'out')
-        progress = Progress(len(files), label, out_path)
+        progress = Progress(len(files), label, out_path, workers)
         with open(out_path, 'w+') as out:
             proc = tools.start(cmd + ['--file-groups', groups], cwd=kdir, env=env,
                                stdout=out, stderr=subprocess.PIPE)

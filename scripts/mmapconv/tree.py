@@ -15,6 +15,8 @@ STRUCTURE = re.compile(r'\b(file_operations|proc_ops)\b')
 
 
 def check_kernel_tree(kdir):
+    if not kdir:
+        raise UserError('KDIR is an empty argument')
     if not os.path.isdir(kdir):
         raise UserError('%s: no such directory' % kdir)
     missing = [m for m in KERNEL_MARKERS if not os.path.isfile(os.path.join(kdir, m))]
@@ -23,19 +25,22 @@ def check_kernel_tree(kdir):
 
 
 def relative_paths(kdir, paths):
-    """PATH arguments as paths relative to KDIR, checked to exist inside it."""
+    """PATH arguments as paths relative to KDIR, checked to exist inside it.
+    A relative PATH is looked for in the current folder first, as every
+    command line tool does, then in KDIR (convert ~/linux drivers/char)."""
     out = []
     top = os.path.realpath(kdir)
     for path in paths:
-        full = path if os.path.isabs(path) else os.path.join(kdir, path)
-        if not os.path.exists(full) and os.path.exists(path):
-            full = path
-        real = os.path.realpath(full)
-        if not os.path.exists(real):
+        if not path:
+            raise UserError('an empty PATH argument; give . for the whole tree')
+        places = [path] if os.path.isabs(path) else [path, os.path.join(kdir, path)]
+        found = [os.path.realpath(p) for p in places if os.path.exists(p)]
+        inside = [real for real in found if real == top or real.startswith(top + os.sep)]
+        if not found:
             raise UserError('%s: no such file or directory in %s' % (path, kdir))
-        if real != top and not real.startswith(top + os.sep):
+        if not inside:
             raise UserError('%s is outside the kernel tree %s' % (path, kdir))
-        out.append(os.path.relpath(real, top))
+        out.append(os.path.relpath(inside[0], top))
     return out
 
 
@@ -66,14 +71,21 @@ def files_matching(kdir, pattern, scope=('.',), word=False):
 
 
 def _files_matching(kdir, pattern, scope, word):
+    # files named on the command line are read whether git has them or not
+    named = [p for p in scope if not os.path.isdir(os.path.join(kdir, p))]
+    found = [p for p in named if p.endswith(('.c', '.h')) and
+             _file_matches(os.path.join(kdir, p), pattern, word)]
+    scope = [p for p in scope if p not in named]
+    if not scope:
+        return sorted(found)
     if sources_committed(kdir):
-        cmd = ['git', 'grep', '-l', '-P'] + (['-w'] if word else []) + [pattern, '--'] + \
-              [os.path.join(p, '*.c') if os.path.isdir(os.path.join(kdir, p)) else p
-               for p in scope] + \
-              [os.path.join(p, '*.h') for p in scope if os.path.isdir(os.path.join(kdir, p))]
+        cmd = ['git', 'grep', '-l', '-z', '-P'] + (['-w'] if word else []) + \
+              ['-e', pattern, '--'] + \
+              [os.path.join(glob_escape(p), '*.c') for p in scope] + \
+              [os.path.join(glob_escape(p), '*.h') for p in scope]
     else:
-        cmd = ['grep', '-rlE'] + (['-w'] if word else []) + \
-              ['--include=*.c', '--include=*.h', pattern] + list(scope)
+        cmd = ['grep', '-rlZE'] + (['-w'] if word else []) + \
+              ['--include=*.c', '--include=*.h', '-e', pattern, '--'] + list(scope)
     proc = tools.run(cmd, cwd=kdir, check=False)
     if proc.returncode not in (0, 1) and cmd[:2] == ['git', 'grep']:
         # -P (PCRE) halves the time git grep takes; not every git has it
@@ -81,8 +93,22 @@ def _files_matching(kdir, pattern, scope, word):
         proc = tools.run(cmd, cwd=kdir, check=False)
     if proc.returncode not in (0, 1):
         raise UserError('searching %s failed: %s' % (kdir, proc.stderr.strip()))
-    return sorted({os.path.normpath(name) for name in proc.stdout.split()
-                   if name.endswith(('.c', '.h'))})
+    return sorted({os.path.normpath(name) for name in proc.stdout.split('\0')
+                   if name.endswith(('.c', '.h'))} | set(found))
+
+
+def glob_escape(path):
+    """A folder as a git pathspec matches it literally before the /*.c."""
+    return re.sub(r'([*?[\\])', r'\\\1', path)
+
+
+def _file_matches(path, pattern, word):
+    try:
+        with open(path, errors='replace') as src:
+            text = src.read()
+    except OSError:
+        return False
+    return re.search(r'\b(?:%s)\b' % pattern if word else pattern, text) is not None
 
 
 def candidate_files(kdir, paths=()):

@@ -62,9 +62,9 @@ def series_dirs(out):
     return re.findall(r'^(\S+)/  \(branch', read(out, 'index.txt'), re.M)
 
 
-@unittest.skipUnless(HAVE_REFTREE, 'needs the reference tree (make tree) for '
-                     'checkpatch.pl and get_maintainer.pl')
-class Series(unittest.TestCase):
+class SmallTree(unittest.TestCase):
+    """The small tree in a scratch folder, and its hand conversion as a diff."""
+
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory(prefix='mmap-series-')
@@ -73,15 +73,23 @@ class Series(unittest.TestCase):
         cls.diff = os.path.join(cls.tmp.name, 'conversion.diff')
         with open(cls.diff, 'w') as out:
             out.write(smalltree.conversion_diff(cls.tree))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+
+@unittest.skipUnless(HAVE_REFTREE, 'needs the reference tree (make tree) for '
+                     'checkpatch.pl and get_maintainer.pl')
+class Series(SmallTree):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
         # something uncommitted in the user's work tree, which must survive
         with open(os.path.join(cls.tree, 'README'), 'a') as out:
             out.write('local change\n')
         cls.out = os.path.join(cls.tmp.name, 'out')
         cls.proc = series(cls.tree, '-o', cls.out, '--patch', cls.diff)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
 
     def series_mails(self, name, out=None):
         folder = os.path.join(out or self.out, name)
@@ -324,6 +332,65 @@ class Series(unittest.TestCase):
                                            GIT_CONFIG_NOSYSTEM='1'))
             self.assertEqual(proc.returncode, 2)
             self.assertIn('user.name is not set in the git config of %s' % plain, proc.stderr)
+
+
+@unittest.skipUnless(HAVE_REFTREE, 'needs the reference tree (make tree) for '
+                     'checkpatch.pl and get_maintainer.pl')
+class Outdir(SmallTree):
+    """series removes or replaces only what an earlier run of it wrote."""
+
+    def tracked(self):
+        return smalltree.git(self.tree, 'ls-files').splitlines()
+
+    def refused(self, out, *extra, words):
+        proc = series(self.tree, '-o', out, '--patch', self.diff, *extra, check=False)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertEqual(proc.stderr.count('\n'), 1, proc.stderr)
+        self.assertIn(words, proc.stderr)
+
+    def test_the_tree_and_folders_in_it_are_refused(self):
+        files = self.tracked()
+        for out in (self.tree, os.path.join(self.tree, 'drivers'),
+                    os.path.join(self.tree, 'new-folder')):
+            self.refused(out, words='is inside the kernel tree')
+        self.assertEqual(smalltree.git(self.tree, 'status', '--porcelain'), '')
+        self.assertEqual(self.tracked(), files)
+        self.assertFalse(os.path.exists(os.path.join(self.tree, 'new-folder')))
+
+    def test_a_folder_of_the_user_is_refused(self):
+        out = os.path.join(self.tmp.name, 'user')
+        smalltree.write(os.path.join(out, 'project', 'send.sh'), '#!/bin/sh\n')
+        smalltree.write(os.path.join(out, CHAR_MISC, 'main.c'), 'int main;\n')
+        self.refused(out, words='holds files series did not write (%s, project)' % CHAR_MISC)
+        self.assertEqual(read(out, CHAR_MISC, 'main.c'), 'int main;\n')
+        self.assertEqual(read(out, 'project', 'send.sh'), '#!/bin/sh\n')
+
+    def test_an_outdir_that_cannot_be_written(self):
+        self.refused('/etc/passwd/series', words='is not a folder')
+
+    def test_a_worktree_of_the_user_is_refused(self):
+        out = os.path.join(self.tmp.name, 'wt')
+        self.refused(out, '--worktree', self.tree, words='is inside the kernel tree')
+        mine = os.path.join(self.tmp.name, 'mine')
+        smalltree.git(self.tree, 'worktree', 'add', '-q', '--detach', mine)
+        smalltree.write(os.path.join(mine, 'work.c'), 'uncommitted\n')
+        self.refused(out, '--worktree', mine, words='is not a worktree series made')
+        self.assertEqual(read(mine, 'work.c'), 'uncommitted\n')
+
+    def test_a_rerun_removes_only_what_it_wrote(self):
+        out = os.path.join(self.tmp.name, 'rerun')
+        series(self.tree, '-o', out, '--patch', self.diff, '--group', 'driver')
+        drivers = series_dirs(out)
+        smalltree.write(os.path.join(out, 'notes.txt'), 'mine\n')
+        smalltree.write(os.path.join(out, drivers[0], 'review.txt'), 'mine\n')
+        series(self.tree, '-o', out, '--patch', self.diff)
+        now = series_dirs(out)
+        left = sorted(set(os.listdir(out)) - set(now))
+        # the driver series are gone, but for the folder with the user's file
+        self.assertEqual(left, sorted(['.mmap-convert-series', '.worktree', 'index.txt',
+                                       'notes.txt', drivers[0]]))
+        self.assertEqual(os.listdir(os.path.join(out, drivers[0])), ['review.txt'])
+        self.assertEqual(read(out, 'notes.txt'), 'mine\n')
 
 
 @unittest.skipUnless(HAVE_REFTREE, 'needs the reference tree (make tree)')
