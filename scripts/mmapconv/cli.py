@@ -26,8 +26,8 @@ def target_of(args):
 
 
 def cmd_convert(args):
-    target = target_of(args)
     guard.check_output(args.kdir, args.output, '-o', ours=earlier_diff)
+    target = target_of(args)
     handlers, diffs, errors, nfiles = conv.convert(args.kdir, args.paths, jobs=args.jobs,
                                                    timeout=args.timeout,
                                                    cache_dir=cache_dir(args),
