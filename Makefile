@@ -15,8 +15,8 @@ M       ?=
 VERBOSE := $(if $(filter 1,$(V)),-v,)
 
 .PHONY: help deps tree convert audit series verify check check-fixtures \
-	check-unit check-kernel check-vmamodel check-html check-verify check-series \
-	check-series-kernel bench clean cocci
+	check-unit check-kernel check-vmamodel check-vmaharness check-html \
+	check-verify check-series check-series-kernel bench clean cocci
 
 help:
 	@echo 'mmap-convert targets:'
@@ -41,6 +41,10 @@ help:
 	@echo '                order, and a second run that changes nothing'
 	@echo '  check-vmamodel  run each fixture and its conversion through a C model'
 	@echo '                of the mmap path (ASan+UBSan, CC=$(CC)); they must agree'
+	@echo '  check-vmaharness  (not in check) build the Linux 7.2 tree'"'"'s own'
+	@echo '                tools/testing/vma and run its tests, then map each mainline'
+	@echo '                conversion and its original through the real mm/vma.c:'
+	@echo '                they must agree (MAINLINE_TREE=$(MAINLINE_TREE))'
 	@echo '  cocci         write cocci/split_prefault.cocci from cocci/src and'
 	@echo '                the shared part of mmap_to_prepare.cocci'
 	@echo '  check-kernel  whole reference tree: the patch applies, touches only'
@@ -115,6 +119,14 @@ check-fixtures: deps
 
 check-vmamodel: deps
 	$(PYTHON) tests/vmamodel/run.py $(VERBOSE) -j $(J) -O $(O)/vmamodel --cc $(CC)
+
+# The Linux 7.2 tree (scripts/mktree-mainline.sh makes it); run.py says so
+# in one line when it is missing.
+MAINLINE_TREE ?= $(CURDIR)/.cache/linux-mainline
+
+check-vmaharness: deps
+	$(PYTHON) tests/vmaharness/run.py $(VERBOSE) -j $(J) -O $(O)/vmaharness \
+		--tree $(MAINLINE_TREE) --cc $(CC)
 
 check-kernel: $(KDIR_DEPS)
 	$(PYTHON) tests/check_kernel.py $(VERBOSE) -j $(J) -O $(O) $(KDIR)
