@@ -6,6 +6,8 @@
 PYTHON  ?= /usr/bin/python3
 CACHE   := $(CURDIR)/.cache
 REFTREE := $(CACHE)/linux-6.12
+# the current kernel (make tree-mainline): Linux 7.x from Debian unstable
+MAINLINE := $(CACHE)/linux-mainline
 KDIR    ?= $(REFTREE)
 O       ?= $(CURDIR)/build
 J       ?= $(shell nproc 2>/dev/null || echo 2)
@@ -20,8 +22,9 @@ q = '$(subst ','\'',$(1))'
 TREE_ARGS = $(call q,$(KDIR)) $(if $(M),$(call q,$(M)))
 
 .PHONY: help deps tree convert audit series verify check check-fixtures \
-	check-unit check-kernel check-vmamodel check-html check-verify check-series \
-	check-safety check-series-kernel bench clean cocci
+	check-unit check-kernel check-vmamodel check-vmaharness check-html \
+	check-verify check-series check-safety check-series-kernel check-mainline \
+	tree-mainline bench clean cocci
 
 help:
 	@echo 'mmap-convert targets:'
@@ -47,6 +50,12 @@ help:
 	@echo '  check-vmamodel  run each fixture and its conversions (NAME.res, and'
 	@echo '                NAME.mainline.res for Linux 7.2) through a C model of'
 	@echo '                the mmap path (ASan+UBSan, CC=$(CC)); they must agree'
+	@echo '  check-vmaharness  build the mainline tree'"'"'s own tools/testing/vma'
+	@echo '                and run its tests, then map each mainline conversion and'
+	@echo '                its original through the real mm/vma.c: they must agree'
+	@echo '  check-mainline  the mainline tree: the conversion applies, uses only'
+	@echo '                its API, changes nothing on a second run, and equals'
+	@echo '                make coccicheck on M= folders'
 	@echo '  cocci         write cocci/split_prefault.cocci from cocci/src and'
 	@echo '                the shared part of mmap_to_prepare.cocci'
 	@echo '  check-kernel  whole reference tree: the patch applies, touches only'
@@ -66,6 +75,10 @@ help:
 	@echo '                run and rerun); BENCH=convert, audit or verify runs one part'
 	@echo '  deps          apt-get install what is missing (as root)'
 	@echo '  tree          unpack linux-source-6.12 into .cache/ as a git tree'
+	@echo '  tree-mainline fetch the newest linux-source-7.* from Debian unstable'
+	@echo '                (private apt lists; nothing installed) into'
+	@echo '                .cache/linux-mainline as a git tree; use it with'
+	@echo '                KDIR=$$(MAINLINE)'
 	@echo '  clean         remove $$(O)'
 	@echo 'Variables: KDIR=$(KDIR) O=$(O) J=$(J) M=$(M) V=1 VERIFY=$(VERIFY)'
 
@@ -75,9 +88,14 @@ deps:
 tree: deps
 	@sh scripts/mktree.sh $(REFTREE)
 
-# The reference tree is made only when KDIR is left at its default.
+tree-mainline: deps
+	@sh scripts/mktree-mainline.sh $(MAINLINE)
+
+# A reference tree is made only when KDIR names it.
 ifeq ($(KDIR),$(REFTREE))
 KDIR_DEPS := tree
+else ifeq ($(KDIR),$(MAINLINE))
+KDIR_DEPS := tree-mainline
 else
 KDIR_DEPS := deps
 endif
@@ -100,14 +118,18 @@ verify: convert
 		--patch $(call q,$(O)/mmap_prepare.diff) -O $(call q,$(VERIFY_DIR)) \
 		--json $(call q,$(O)/verify.json)
 
-# The reference tree's audit is committed in reports/; another tree's goes to $(O).
+# The reference trees' audits are committed in reports/, named for their
+# version (linux-6.12, linux-7.2); another tree's goes to $(O).
 ifeq ($(KDIR)$(M),$(REFTREE))
-AUDIT := $(CURDIR)/reports/linux-6.12
+AUDIT = $(CURDIR)/reports/linux-6.12
+else ifeq ($(KDIR)$(M),$(MAINLINE))
+AUDIT = $(CURDIR)/reports/linux-$(shell sh scripts/kversion.sh $(call q,$(MAINLINE)))
 else
-AUDIT := $(O)/audit
+AUDIT = $(O)/audit
 endif
 VERIFY ?=
 
+# (AUDIT is expanded when the recipe runs, once the tree is there.)
 audit: $(KDIR_DEPS)
 	@mkdir -p $(call q,$(dir $(AUDIT)))
 	$(PYTHON) scripts/convert.py audit $(VERBOSE) -j $(J) $(TREE_ARGS) \
@@ -117,7 +139,7 @@ audit: $(KDIR_DEPS)
 	@echo 'audit: wrote '$(call q,$(AUDIT))'.json, .md and .html'
 
 check: deps check-unit check-fixtures check-vmamodel check-kernel check-html \
-	check-verify check-series check-safety
+	check-verify check-series check-safety check-vmaharness check-mainline
 
 check-unit:
 	$(PYTHON) -m unittest discover -s tests/unit -t . $(if $(filter 1,$(V)),-v,)
@@ -127,6 +149,14 @@ check-fixtures: deps
 
 check-vmamodel: deps
 	$(PYTHON) tests/vmamodel/run.py $(VERBOSE) -j $(J) -O $(call q,$(O)/vmamodel) --cc $(CC)
+
+check-vmaharness: tree-mainline
+	$(PYTHON) tests/vmaharness/run.py $(VERBOSE) -j $(J) -O $(call q,$(O)/vmaharness) \
+		--tree $(call q,$(MAINLINE)) --cc $(CC)
+
+check-mainline: tree-mainline
+	$(PYTHON) tests/check_mainline.py $(VERBOSE) -j $(J) -O $(call q,$(O)/check-mainline) \
+		$(call q,$(MAINLINE))
 
 check-kernel: $(KDIR_DEPS)
 	$(PYTHON) tests/check_kernel.py $(VERBOSE) -j $(J) -O $(call q,$(O)) $(call q,$(KDIR))

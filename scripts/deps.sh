@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Install, with apt, what the toolkit and its tests need and the machine
 # lacks: Coccinelle, the kernel build prerequisites, the reference tree, and
-# distcc (check-verify compiles through a local distccd) and the headless
-# browser that tests the audit's HTML page.
+# distcc (check-verify compiles through a local distccd), the headless
+# browser that tests the audit's HTML page, and liburcu (the kernel's
+# tools/testing/vma, which check-vmaharness builds, links with it).
 # Idempotent: installs nothing when everything is there.
 set -eu
 
 PACKAGES="coccinelle linux-source-6.12 python3 git make gcc libc6-dev patch flex bison bc \
 libelf-dev libssl-dev xz-utils perl distcc \
-chromium chromium-driver python3-selenium $*"
+chromium chromium-driver python3-selenium liburcu-dev $*"
 
 missing=""
 for pkg in $PACKAGES; do
