@@ -74,16 +74,21 @@ FORCED = {}
 TREE_TARGETS = {}
 
 
+def tree_top(path):
+	"""The folder above path that has include/linux/mm_types.h, or /."""
+	folder = os.path.dirname(os.path.abspath(path))
+	while not os.path.isfile(os.path.join(folder, 'include', 'linux', 'mm_types.h')) \
+	      and os.path.dirname(folder) != folder:
+		folder = os.path.dirname(folder)
+	return folder
+
+
 def tree_target(path):
 	"""(target, flags) from include/linux/mm_types.h above path."""
-	folder = os.path.dirname(os.path.abspath(path))
-	while True:
-		header = os.path.join(folder, 'include', 'linux', 'mm_types.h')
-		if os.path.isfile(header) or os.path.dirname(folder) == folder:
-			break
-		folder = os.path.dirname(folder)
+	folder = tree_top(path)
 	if folder not in TREE_TARGETS:
-		TREE_TARGETS[folder] = target_of_header(header)
+		TREE_TARGETS[folder] = target_of_header(
+			os.path.join(folder, 'include', 'linux', 'mm_types.h'))
 	return TREE_TARGETS[folder]
 
 
@@ -109,6 +114,17 @@ def target(path):
 	if flags is None:
 		flags = found[1] if found[0] == 'mainline' else 'bits'
 	return (kind, flags)
+
+
+def proc_ops_prepare(path):
+	"""Has struct proc_ops a proc_mmap_prepare?  Mainline (7.2) has not; a
+	file outside a tree is taken to be from such a tree."""
+	try:
+		with open(os.path.join(tree_top(path), 'include', 'linux', 'proc_fs.h'),
+			  errors='replace') as src:
+			return 'proc_mmap_prepare' in src.read()
+	except OSError:
+		return False
 
 
 def is_mainline(ff):
@@ -147,8 +163,9 @@ def flag_bits(flags):
 
 
 def bits_call(flags, p, call):
-	"""Arguments after desc of vma_desc_set_flags() and friends, wrapped
-	at 80 columns with continuation lines under the first argument."""
+	"""Arguments of vma_desc_set_flags() and friends, desc first, wrapped
+	at 80 columns with continuation lines under the first argument (one
+	identifier, so that spatch keeps the spacing)."""
 	align = 8 * int(p[0].column) + len(call + '(')
 	lines, line = [], 'desc'
 	for bit in flag_bits(flags):
@@ -160,8 +177,7 @@ def bits_call(flags, p, call):
 			line += ', ' + bit
 	lines.append(line)
 	tabs, spaces = divmod(align, 8)
-	# the rule writes 'desc, ' itself
-	return ('\n' + '\t' * tabs + ' ' * spaces).join(lines)[len('desc, '):]
+	return ('\n' + '\t' * tabs + ' ' * spaces).join(lines)
 
 
 def bits_to_set(flags, p):
@@ -624,6 +640,13 @@ def decide(ff):
 			status[h] = ('blocked:external',
 				     '%s is defined in another file; convert it there, '
 				     'with every initializer that installs it' % h)
+			continue
+		if is_mainline(ff) and any(kind == 'proc_mmap' for (kind, _, _) in uses) \
+		   and not proc_ops_prepare(ff.path):
+			status[h] = ('blocked:external',
+				     '%s is a proc_ops->proc_mmap handler, and the struct '
+				     'proc_ops of mainline has no proc_mmap_prepare yet: '
+				     'procfs must gain it first' % h)
 			continue
 		if not all(d[3] for d in defs):
 			status[h] = ('blocked:external',
@@ -1479,7 +1502,7 @@ fresh identifier BITS = script:python(F, p) { bits_to_set(F, p) };
 bfn(...) {
 <...
 - vm_flags_set@p(fv, F);
-+ vma_desc_set_flags(desc, BITS);
++ vma_desc_set_flags(BITS);
 ...>
 }
 
@@ -1492,7 +1515,7 @@ fresh identifier BITS = script:python(F, p) { bits_to_clear(F, p) };
 bfn(...) {
 <...
 - vm_flags_clear@p(fv, F);
-+ vma_desc_clear_flags(desc, BITS);
++ vma_desc_clear_flags(BITS);
 ...>
 }
 
@@ -1506,8 +1529,8 @@ fresh identifier CLEAR = script:python(G, p) { bits_to_clear(G, p) };
 bfn(...) {
 <...
 - vm_flags_mod@p(fv, F, G);
-+ vma_desc_set_flags(desc, SET);
-+ vma_desc_clear_flags(desc, CLEAR);
++ vma_desc_set_flags(SET);
++ vma_desc_clear_flags(CLEAR);
 ...>
 }
 
