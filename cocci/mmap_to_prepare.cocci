@@ -420,6 +420,23 @@ def function_text(ff, fn):
 	return text
 
 
+def ops_with_close(ff, fn):
+	"""The vm_operations_struct fn installs, when it has a .close (else
+	None): with an action, a failed population ends in that close."""
+	body = function_text(ff, fn)
+	try:
+		with open(ff.path, errors='replace') as src:
+			text = src.read()
+	except OSError:
+		return None
+	for ops in re.findall(r'->vm_ops\s*=\s*&\s*(\w+)', body):
+		m = re.search(r'\bstruct\s+vm_operations_struct\s+%s\s*=\s*\{([^;]*)\}\s*;'
+			      % re.escape(ops), text)
+		if m is None or re.search(r'\.close\s*=', m.group(1)):
+			return ops
+	return None
+
+
 WHOLE_SIZE = ['%s->vm_end - %s->vm_start', '(%s->vm_end - %s->vm_start)',
 	      'vma_pages(%s) << PAGE_SHIFT', 'vma_pages(%s) * PAGE_SIZE']
 
@@ -490,6 +507,12 @@ def action_blocker(ff, fn, v, callee, k):
 		return ('blocked:order',
 			'%s holds a guard() lock over %s(); an mmap_action runs after '
 			'prepare returns, without the lock: convert by hand' % (fn, callee))
+	closer = ops_with_close(ff, fn)
+	if closer:
+		return ('blocked:order',
+			'%s sets vm_ops %s, which has a close; if the mmap_action fails, '
+			'the core unmaps the new VMA and calls that close, where the '
+			'original failed before any close: convert by hand' % (fn, closer))
 	error = re.sub(r'^- ', '-', c_text(shape['error']))
 	if error and not re.match(r'^-E[A-Z0-9]+$', error):
 		return ('blocked:order',

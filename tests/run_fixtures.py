@@ -6,7 +6,8 @@ For each NAME.c: the converted file must equal NAME.res (no NAME.res: the file
 must stay unchanged), and when NAME.stdout exists, the report lines must be
 exactly its lines.  That is the v1 target; a fixture with NAME.mainline.res
 or NAME.mainline.stdout is also converted for the mainline target (API.md
-section 2) and checked against those, as NAME.mainline.  Both semantic patches must give the same result in either
+section 2) and checked against those, as NAME.mainline; a fixture with only
+NAME.mainline.* files is about the mainline target alone.  Both semantic patches must give the same result in either
 order, and a second run must change nothing.  EXPECTED_FAILURES names the
 fixtures that document a known gap, as Coccinelle's own tests do; such a
 fixture that starts passing is an error too, so that the list stays true.
@@ -106,6 +107,11 @@ def order_differences(work, names, jobs, modes):
                 read(os.path.join(other, n + '.c'))}
 
 
+def has_expectations(name, suffix):
+    return any(os.path.exists(os.path.join(FIXTURES, name + suffix + ext))
+               for ext in ('.res', '.stdout'))
+
+
 def compare(name, work, reports, suffix=''):
     """Problems found with one fixture, as text; '' when it behaves."""
     problems = []
@@ -143,9 +149,9 @@ def main():
     try:
         tools.spatch_version()
         for suffix, modes in TARGETS:
-            chosen = [n for n in names if not suffix or any(
-                os.path.exists(os.path.join(FIXTURES, n + suffix + ext))
-                for ext in ('.res', '.stdout'))]
+            chosen = [n for n in names if has_expectations(n, suffix) or
+                      not suffix and not any(has_expectations(n, other)
+                                             for other, _ in TARGETS)]
             if not chosen:
                 continue
             with tempfile.TemporaryDirectory(prefix='mmap-fixtures-') as work:

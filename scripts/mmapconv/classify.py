@@ -38,7 +38,8 @@ def combine(reports):
     """One status per handler from the reports of semantic patches run one
     after the other: a conversion wins (a later patch sees its result as
     'already'); otherwise the last patch that looked at the handler knows
-    the most (split_prefault.cocci refines needs-complete)."""
+    the most (split_prefault.cocci refines needs-complete), unless it only
+    repeats the status, with line numbers of a file already changed."""
     winner = {}
     for n, report in enumerate(reports):
         for h in report:
@@ -49,7 +50,11 @@ def combine(reports):
                 winner[key] = (-1, 0)       # an earlier patch's own result
                 continue
             old = winner.get(key)
-            if old is None or (not reports[old[0]][old[1]].converted and old[0] != n):
+            earlier = reports[old[0]][old[1]] if old is not None and old[0] >= 0 else None
+            # A later patch that only repeats a verdict read a file an
+            # earlier one changed: the earlier lines are the tree's.
+            if old is None or (earlier is not None and not earlier.converted and
+                               old[0] != n and earlier.status != h.status):
                 winner[key] = (n, report.index(h))
     return [h for n, report in enumerate(reports) for h in report
             if winner[(h.file, h.handler)][0] == n]
