@@ -168,9 +168,11 @@ def bits_call(flags, p, call):
 	identifier, so that spatch keeps the spacing)."""
 	align = 8 * int(p[0].column) + len(call + '(')
 	lines, line = [], 'desc'
-	for bit in flag_bits(flags):
-		# what ends the line: ',' before a wrap, else ');'
-		if align + len(line + ', ' + bit) + 2 > 80:
+	bits = flag_bits(flags)
+	for i, bit in enumerate(bits):
+		# what ends the line: ',' before the next bit, else ');'
+		tail = 1 if i < len(bits) - 1 else 2
+		if align + len(line + ', ' + bit) + tail > 80:
 			lines.append(line + ',')
 			line = bit
 		else:
@@ -200,9 +202,14 @@ def bits_compare(flags, value, op, alone=False):
 	None when value has a bit that flags has not.  A compound test is
 	parenthesized unless it stands alone in a condition."""
 	mask, want = flag_bits(flags), flag_bits(value)
-	if not mask or not want or not set(want) <= set(mask):
+	if value.strip() == '0':
+		want = []
+	if not mask or want is None or not set(want) <= set(mask):
 		return None
 	rest = [bit for bit in mask if bit not in want]
+	if not want:
+		# == 0: none of the bits; != 0: any of them
+		return ('!' if op == '==' else '') + bits_test(flags)
 
 	def test(bits, kind):
 		name = 'vma_desc_test' if len(bits) == 1 else 'vma_desc_test_' + kind
