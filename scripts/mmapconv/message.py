@@ -166,7 +166,8 @@ FOPS = re.compile(r'\bstruct\s+(?:file_operations|proc_ops)\s+(\w+)')
 def handlers_from_diff(path, diff, make_handler):
     """Statuses read from the diff alone, for --patch without a report: each
     removed .mmap = X becomes one handler; generic_file_* is 'generic', a
-    new .mmap_abort 'abort', a new .mmap_complete 'complete'.  The
+    new .mmap_abort 'abort', a new .mmap_complete 'complete', an
+    mmap_action in the one handler of a file 'action'.  The
     initializer is the last struct file_operations (or proc_ops) named
     above the line, in a hunk header or a line of the diff."""
     hooks = hooks_added(diff)
@@ -189,6 +190,8 @@ def handlers_from_diff(path, diff, make_handler):
             status = 'converted:abort'
         elif any(n.startswith(old) for n in hooks.get('mmap_complete', [])):
             status = 'converted:complete'
+        elif re.search(r'^\+\s*mmap_action_\w+\(', diff, re.M) and len(found) == 1:
+            status = 'converted:action'
         else:
             status = 'converted:prepare'
         h = make_handler(path, old, status)
@@ -228,12 +231,23 @@ class Body:
                           re.findall(r'desc->vm_flags\s*\|=\s*([^;]+);', text)]
         self.clear_flags = [strip_parens(f) for f in
                             re.findall(r'desc->vm_flags\s*&=\s*~\s*([^;]+);', text)]
+        # mainline: vma_desc_set_flags(desc, VMA_A_BIT, ...), read as VM_A | ...
+        for call, out in (('set', self.set_flags), ('clear', self.clear_flags)):
+            for bits in re.findall(r'\bvma_desc_%s_flags\s*\(\s*desc\s*,([^;]*)\)\s*;'
+                                   % call, text):
+                out.append(' | '.join('VM_' + b for b in
+                                      re.findall(r'\bVMA_(\w+)_BIT\b', bits)))
+        self.actions = list(dict.fromkeys(re.findall(r'\b(mmap_action_\w+)\s*\(', text)))
+        m = re.search(r'desc->action\.error_override\s*=\s*(-E[A-Z0-9]+)', text)
+        self.error_override = m.group(1) if m else None
         self.fields = {}
         for field, value in re.findall(r'desc->(vm_ops|private_data|page_prot|pgoff|'
                                        r'vm_file|mmap_context)\s*=(?!=)\s*([^;]+);', text):
             self.fields.setdefault(field, strip_parens(value))
         self.prepare_helpers = list(dict.fromkeys(
             re.findall(r'\b(\w+_prepare)\s*\(\s*desc\b', text)))
+        if self.error_override:
+            self.errors = [e for e in self.errors if e != self.error_override] or []
         self.calls = list(dict.fromkeys(re.findall(r'\b(\w+)\s*\(', text)))
 
     def populates(self):
@@ -325,6 +339,29 @@ def describe_generic(handlers):
                 '() and '.join(olds), join_words('%s_prepare()' % o for o in olds)))
 
 
+WHY_ACTION = ('Page tables are populated by the mm core itself: mmap_prepare '
+              'records the population in desc->action, and the core performs '
+              'it once the VMA is fully set up.')
+
+
+def describe_action(h, prepare, body, primitives):
+    """A mainline conversion whose populate call became an mmap_action."""
+    legacy = [p for p in primitives if not p.startswith('dma_')] or ['its populate call']
+    text = ('%s() populates page tables with %s, which needs the VMA.  %s() keeps'
+            % (h.handler, join_words('%s()' % p for p in legacy), prepare))
+    keeps = []
+    if body.errors:
+        keeps.append(checks_words(body.errors))
+    if body.configuration():
+        keeps.append('the configuration of the mapping')
+    text += ' %s and' % join_words(keeps) if keeps else ''
+    text += ' records the population as %s(), with the same arguments' % (
+        join_words(body.actions) or 'an mmap_action')
+    text += ('; a failure still returns %s, through desc->action.error_override.'
+             % body.error_override if body.error_override else '.')
+    return text
+
+
 def describe_split(h, names, prepare_body, complete_body, abort_body, primitives):
     prims = primitives or complete_body.populates() or ['its populate call']
     legacy = [p[:-len('_complete')] if p.endswith('_complete') else p for p in prims]
@@ -372,6 +409,8 @@ def commit_message(subject, path, handlers, diff, source, cocci, signoff, others
     paragraphs = [WHY]
     if hooks.get('mmap_complete'):
         paragraphs.append(WHY_COMPLETE)
+    if any(h.status == 'converted:action' for h in handlers):
+        paragraphs.append(WHY_ACTION)
     generic = [h for h in handlers if h.status == 'converted:generic']
     split = False
     alike = collections.OrderedDict()
@@ -382,7 +421,11 @@ def commit_message(subject, path, handlers, diff, source, cocci, signoff, others
                             None) for kind in ('mmap_prepare', 'mmap_complete', 'mmap_abort')}
         prepare = names['mmap_prepare'] or h.handler + '_prepare'
         pbody = Body(function_body(source, prepare))
-        if names['mmap_complete']:
+        if h.status == 'converted:action':
+            split = True
+            paragraphs.append(describe_action(h, prepare, pbody,
+                                              list(getattr(h, 'primitives', []) or [])))
+        elif names['mmap_complete']:
             split = True
             paragraphs.append(describe_split(
                 h, dict(names, mmap_prepare=prepare), pbody,
