@@ -1282,10 +1282,10 @@ p << iomap_last.p;
 facts(p).shapes[key(p)] = {'error': ''}
 
 @desc_name depends on has_hooks@
-identifier desc =~ "^desc$";
+identifier desc_id =~ "^desc$";
 position p;
 @@
-desc@p
+desc_id@p
 
 @script:python depends on has_hooks@
 p << desc_name.p;
@@ -1760,6 +1760,19 @@ cfn(...) {
 - cv
 + desc
 ...>
+}
+
+// A local that held the size of the mapping for the remap is unused once
+// mmap_action_*_full() takes the size from the desc: it goes.
+@unused_size_local depends on patch && has_hooks@
+identifier action_fn.full_fn, x;
+type T;
+symbol desc;
+@@
+full_fn(...) {
+... when != x
+- T x = vma_desc_size(desc);
+... when != x
 }
 
 @file_local_before_decl depends on patch && has_hooks@

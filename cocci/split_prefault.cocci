@@ -1287,10 +1287,10 @@ p << iomap_last.p;
 facts(p).shapes[key(p)] = {'error': ''}
 
 @desc_name depends on has_hooks@
-identifier desc =~ "^desc$";
+identifier desc_id =~ "^desc$";
 position p;
 @@
-desc@p
+desc_id@p
 
 @script:python depends on has_hooks@
 p << desc_name.p;
