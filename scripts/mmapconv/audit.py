@@ -22,9 +22,10 @@ from . import target as tgt
 from . import tools
 from . import tree
 
-# Status families whose handlers populate page tables, i.e. need
-# mmap_complete: the primitives table counts these.
-POPULATING = ('converted:complete', 'converted:abort', 'needs-complete', 'needs-abort')
+# Status families whose handlers populate page tables (mmap_complete in v1,
+# an mmap_action in mainline): the primitives table counts these.
+POPULATING = ('converted:complete', 'converted:abort', 'converted:action', 'needs-complete',
+              'needs-abort')
 # Build results of `convert.py verify`, per touched file.
 BUILD_STATES = ('built', 'failed', 'not built', 'pre-existing failure')
 F_OPS = ('file_operations', 'proc_ops')

@@ -55,8 +55,15 @@ def headline(data):
 def tool_text(data):
     tool = data['tool']
     cocci = ', '.join('%s (%s)' % kv for kv in sorted(tool['semantic_patches'].items()))
-    return 'mmap-convert %s, spatch %s, semantic patches: %s' % (
+    text = 'mmap-convert %s, spatch %s, semantic patches: %s' % (
         tool['toolkit'], tool['spatch'], cocci or 'none')
+    target = tool.get('target')
+    if target:
+        text += '; target API: %s%s (%s)' % (
+            target['name'],
+            ' with VMA_xxx_BIT flags' if target['name'] == 'mainline' and
+            target['flags'] == 'bits' else '', target['why'])
+    return text
 
 
 def census_rows(census):
@@ -91,10 +98,10 @@ def tables(data):
     rows = [(r['primitive'], r['handlers'], counts_text(r['statuses']),
              ', '.join(r['examples']) + (', ...' if r['handlers'] > len(r['examples']) else ''))
             for r in s['by_primitive']]
-    out.append(('Handlers that need mmap_complete, per populate primitive',
+    out.append(('Handlers that populate page tables, per populate primitive',
                 'Among %s; a handler that calls two primitives counts in both rows.'
                 % ', '.join(sorted({k for r in s['by_primitive'] for k in r['statuses']}))
-                if rows else 'No handler needs mmap_complete.',
+                if rows else 'No handler populates page tables itself.',
                 ['primitive', 'handlers', 'statuses', 'handlers'], rows, {1}))
     rows = [(r['helper'], r['handlers'], ', '.join(r['subsystems'])) for r in s['by_helper']]
     out.append(('Helpers that must gain a prepare form first (blocked:delegates)',
