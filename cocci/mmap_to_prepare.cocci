@@ -1775,13 +1775,21 @@ full_fn(...) {
 ... when != x
 }
 
+// Only the definitions that still use the file (one #ifdef variant may not).
+@file_used_here depends on patch && has_hooks@
+identifier needs_file_local.hfn, needs_file_local.hfp;
+position q;
+@@
+hfn@q(...) { <+... hfp ...+> }
+
 @file_local_before_decl depends on patch && has_hooks@
 identifier needs_file_local.hfn, needs_file_local.hfp;
+position file_used_here.q;
 type T;
 identifier x;
 position p;
 @@
-hfn(...) {
+hfn@q(...) {
 + struct file *hfp = desc->file;
 (
   T x@p;
@@ -1791,12 +1799,19 @@ hfn(...) {
   ... when any
 }
 
+@file_still_used_here depends on patch && has_hooks@
+identifier needs_file_local.hfn, needs_file_local.hfp;
+position q;
+@@
+hfn@q(...) { <+... hfp ...+> }
+
 @file_local_alone depends on patch && has_hooks@
 identifier needs_file_local.hfn, needs_file_local.hfp;
+position file_still_used_here.q;
 position p != file_local_before_decl.p;
 statement S;
 @@
-hfn(...) {
+hfn@q(...) {
 + struct file *hfp = desc->file;
 +
   S@p
