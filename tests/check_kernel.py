@@ -283,19 +283,23 @@ class Checker:
                        '%s: %s populates page tables and is %s, a code of the vocabulary'
                        % (h.file, h.handler, h.status))
 
+    def coccicheck(self, cocci, folder):
+        """(exit status, {path: diff}) of make coccicheck MODE=patch."""
+        proc = tools.run(['make', '-s', 'coccicheck', 'MODE=patch', 'COCCI=' + cocci,
+                          'M=' + folder, 'J=%d' % self.jobs], cwd=self.kdir, check=False)
+        out = proc.stdout
+        theirs = out[out.find('diff -u -p'):] if 'diff -u -p' in out else ''
+        return proc.returncode, conv.split_diff(theirs.splitlines(True))
+
     def check_coccicheck(self, cocci, folder):
         if not tools.is_git_tree(self.kdir):
             print('skip coccicheck M=%s: %s is not a git tree, and make coccicheck '
                   'checks nothing there' % (folder, self.kdir))
             return 0
-        proc = tools.run(['make', '-s', 'coccicheck', 'MODE=patch', 'COCCI=' + cocci,
-                          'M=' + folder, 'J=%d' % self.jobs], cwd=self.kdir, check=False)
-        out = proc.stdout
-        theirs = out[out.find('diff -u -p'):] if 'diff -u -p' in out else ''
+        status, theirs = self.coccicheck(cocci, folder)
         _, diffs, _, _ = conv.convert(self.kdir, [folder], jobs=self.jobs)
         ours = ''.join(diffs[p] for p in sorted(diffs))
-        self.check(proc.returncode == 0 and conv.split_diff(theirs.splitlines(True)) ==
-                   conv.split_diff(ours.splitlines(True)),
+        self.check(status == 0 and theirs == conv.split_diff(ours.splitlines(True)),
                    'make coccicheck MODE=patch COCCI=%s M=%s equals convert.py (%d files)'
                    % (os.path.basename(cocci), folder, len(diffs)))
         return len(diffs)

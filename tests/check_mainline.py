@@ -33,6 +33,7 @@ from mmapconv import UserError, tools  # noqa: E402
 from mmapconv import convert as conv  # noqa: E402
 from mmapconv import spatch as sp  # noqa: E402
 from mmapconv import target as tgt  # noqa: E402
+import check_kernel  # noqa: E402
 from check_kernel import POPULATE, function_body  # noqa: E402
 
 PREPARE_COCCI = os.path.join(TOP, 'cocci', 'mmap_to_prepare.cocci')
@@ -45,21 +46,7 @@ V1_API = re.compile(r'\b(mmap_complete|mmap_abort|mmap_context|'
 ACTION = re.compile(r'\bmmap_action_\w+\s*\(\s*desc\b')
 
 
-class Checker:
-    def __init__(self, kdir, jobs, verbose):
-        self.kdir, self.jobs, self.verbose = kdir, jobs, verbose
-        self.failures = []
-        self.passed = 0
-
-    def check(self, ok, what):
-        if ok:
-            self.passed += 1
-            if self.verbose:
-                print('ok   %s' % what)
-        else:
-            self.failures.append(what)
-            print('FAIL %s' % what)
-
+class Checker(check_kernel.Checker):
     def run(self):
         target = tgt.detect(self.kdir)
         self.check(target.name == 'mainline', 'the tree chooses the mainline target (%s)'
@@ -92,8 +79,9 @@ class Checker:
                 shutil.copy(os.path.join(self.kdir, path), os.path.join(scratch, path))
             tools.run(['patch', '-p1', '-s'], cwd=scratch, input=text)
             self.check_converted(converted, diffs, scratch)
-            self.check_second_run(scratch, sorted(diffs), target)
-        compared = sum(self.check_coccicheck(folder, target) for folder in COCCICHECK_FOLDERS)
+            self.check_second_run_for(scratch, sorted(diffs), target)
+        compared = sum(self.check_mainline_coccicheck(folder, target)
+                       for folder in COCCICHECK_FOLDERS)
         self.check(compared > 0, 'the coccicheck comparisons cover %d changed files' % compared)
         print('%d passed, %d failed' % (self.passed, len(self.failures)))
         return 1 if self.failures else 0
@@ -113,7 +101,7 @@ class Checker:
                        '%s: %s_prepare records one mmap_action and populates nothing'
                        % (h.file, h.handler))
 
-    def check_second_run(self, scratch, paths, target):
+    def check_second_run_for(self, scratch, paths, target):
         for cocci in conv.semantic_patches():
             result = sp.run_spatch(scratch, cocci, paths, ['patch'] + target.modes(),
                                    jobs=self.jobs, label='second run')
@@ -122,14 +110,7 @@ class Checker:
                        'a second run of %s on the converted files changes nothing %s'
                        % (os.path.basename(cocci), again[:3] or list(result.errors)[:3]))
 
-    def coccicheck(self, cocci, folder):
-        proc = tools.run(['make', '-s', 'coccicheck', 'MODE=patch', 'COCCI=' + cocci,
-                          'M=' + folder, 'J=%d' % self.jobs], cwd=self.kdir, check=False)
-        out = proc.stdout
-        theirs = out[out.find('diff -u -p'):] if 'diff -u -p' in out else ''
-        return proc.returncode, conv.split_diff(theirs.splitlines(True))
-
-    def check_coccicheck(self, folder, target):
+    def check_mainline_coccicheck(self, folder, target):
         status, theirs = self.coccicheck(PREPARE_COCCI, folder)
         _, diffs, _, _ = conv.convert(self.kdir, [folder], jobs=self.jobs, target=target)
         ours = conv.split_diff(''.join(diffs[p] for p in sorted(diffs)).splitlines(True))

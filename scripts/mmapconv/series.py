@@ -429,6 +429,26 @@ def commit_env(timestamp):
     return dict(os.environ, GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
 
 
+# The last line of every commit message series writes (message.py).
+MADE_BY = re.compile(r'\bGenerated with the semantic patch(es)? \S.* of mmap-convert\.')
+
+
+def check_branches(repo, series_list, base):
+    """Committing resets each series' branch to base: refuse, before any
+    work, a branch of that name with commits series did not write."""
+    for s in series_list:
+        if git(['rev-parse', '--verify', '-q', 'refs/heads/' + s.branch], repo,
+               check=False).returncode:
+            continue
+        messages = git(['log', '--format=%B%x00', '%s..%s' % (base, s.branch)],
+                       repo).stdout.split('\0')
+        foreign = [m for m in messages if m.strip() and not MADE_BY.search(' '.join(m.split()))]
+        if foreign:
+            raise UserError('branch %s has commits series did not write (%s); rename or '
+                            'delete it (git branch -m/-D) first'
+                            % (s.branch, foreign[0].strip().splitlines()[0][:60]))
+
+
 def commit_series(wt, series, base, signoff, start):
     """One commit per patch on the series' branch, reset to base first."""
     git(['checkout', '-q', '-f', '-B', series.branch, base], wt)
@@ -816,7 +836,8 @@ class Manifest:
     def clean(self, keep=()):
         """Remove the files an earlier run wrote, then its folders that are
         empty now; entries in keep (the worktree) stay."""
-        for entry in sorted(self.entries - set(keep)):
+        keep = set(keep)
+        for entry in sorted(self.entries - keep):
             if not entry.endswith('/'):
                 try:
                     os.unlink(os.path.join(self.outdir, entry))
@@ -825,7 +846,7 @@ class Manifest:
                 except OSError as err:
                     raise UserError('cannot remove %s: %s' % (entry, err.strerror))
                 self.entries.discard(entry)
-        for entry in sorted(self.entries - set(keep), key=len, reverse=True):
+        for entry in sorted(self.entries - keep, key=len, reverse=True):
             full = os.path.join(self.outdir, entry)
             try:
                 os.rmdir(full)
@@ -878,6 +899,7 @@ def run(kdir, outdir, paths=(), how='subsystem', max_patches=15, patch_file=None
            'classified_by': classified_by, 'date': start,
            'mail_date': mail_date(start),
            'has_prepare': 'mmap_prepare' in fs_h, 'target': target}
+    check_branches(kdir, series_list, base)
     prepare_worktree(kdir, wt, base, manifest)
     for s in series_list:
         commit_series(wt, s, base, signoff, start + 1)

@@ -377,6 +377,25 @@ class Outdir(SmallTree):
         self.refused(out, '--worktree', mine, words='is not a worktree series made')
         self.assertEqual(read(mine, 'work.c'), 'uncommitted\n')
 
+    def test_a_branch_with_work_of_the_user_is_refused(self):
+        series(self.tree, '-o', os.path.join(self.tmp.name, 'first'), '--patch', self.diff)
+        branch = smalltree.git(self.tree, 'branch', '--list', 'mmap-prepare/*').split()[-1]
+        # another run, into another folder, may reset a branch series made
+        series(self.tree, '-o', os.path.join(self.tmp.name, 'second'), '--patch', self.diff)
+        mine = os.path.join(self.tmp.name, 'mine')
+        smalltree.git(self.tree, 'worktree', 'add', '-q', mine, branch)
+        # the tree serves the other tests of the class: leave it as found
+        self.addCleanup(smalltree.git, self.tree, 'branch', '-D', '-q', branch)
+        self.addCleanup(smalltree.git, self.tree, 'worktree', 'remove', '--force', mine)
+        smalltree.write(os.path.join(mine, 'work.c'), 'my work\n')
+        smalltree.git(mine, 'add', 'work.c')
+        smalltree.git(mine, '-c', 'user.name=Me', '-c', 'user.email=me@example.org',
+                      'commit', '-q', '-m', 'my work on the branch')
+        head = smalltree.git(self.tree, 'rev-parse', branch).strip()
+        self.refused(os.path.join(self.tmp.name, 'third'),
+                     words='has commits series did not write (my work on the branch)')
+        self.assertEqual(smalltree.git(self.tree, 'rev-parse', branch).strip(), head)
+
     def test_a_rerun_removes_only_what_it_wrote(self):
         out = os.path.join(self.tmp.name, 'rerun')
         series(self.tree, '-o', out, '--patch', self.diff, '--group', 'driver')
