@@ -269,6 +269,7 @@ class FileFacts:
 		self.flag_ops = {}	# key of the VMA of vm_flags_*() -> [flags]
 		self.shapes = {}	# key of a populate call -> its statement
 		self.actions = {}	# function -> (action, populate call, override)
+		self.aliases = {}	# handler -> value of '#define HANDLER VALUE'
 		self.reported = set()	# handlers already reported
 		self.decision = None
 
@@ -690,6 +691,10 @@ def decide(ff):
 				why = ('blocked:called-elsewhere',
 				       '%s is also used at line %s; convert those users '
 				       'together with it' % (h, ', '.join(str(k[0]) for k in others)))
+		if why is None and ff.aliases.get(h, 'NULL') not in ('NULL',) + tuple(GENERIC):
+			why = ('blocked:order',
+			       '%s is also a macro, #define %s %s, in another preprocessor '
+			       'branch; convert that variant by hand' % (h, h, ff.aliases[h]))
 		if why is None:
 			why = name_taken(ff, h)
 		if why is None and h in ff.actions:
@@ -1280,6 +1285,21 @@ return vm_iomap_memory@p(v, PHYS, LEN);
 p << iomap_last.p;
 @@
 facts(p).shapes[key(p)] = {'error': ''}
+
+// A handler may be a macro in another preprocessor branch
+// ('#define foo_mmap NULL' where a config leaves it out).
+@hook_alias depends on has_hooks@
+identifier fn, value;
+position p;
+@@
+#define fn@p value
+
+@script:python depends on has_hooks@
+fn << hook_alias.fn;
+value << hook_alias.value;
+p << hook_alias.p;
+@@
+facts(p).aliases[fn] = value
 
 @desc_name depends on has_hooks@
 identifier desc_id =~ "^desc$";
@@ -1879,6 +1899,21 @@ EXPORT_SYMBOL_GPL(
 - hfn
 + fn_prepare
   );
+)
+
+// The macro variant of a converted handler follows the rename.
+@alias_rename depends on patch && has_hooks@
+identifier converted_handler.hfn;
+fresh identifier fn_prepare = hfn ## "_prepare";
+identifier gen = {generic_file_mmap, generic_file_readonly_mmap};
+fresh identifier gen_prepare = gen ## "_prepare";
+@@
+(
+- #define hfn NULL
++ #define fn_prepare NULL
+|
+- #define hfn gen
++ #define fn_prepare gen_prepare
 )
 
 @wire_fops depends on patch && has_hooks@
