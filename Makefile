@@ -20,6 +20,9 @@ VERBOSE := $(if $(filter 1,$(V)),-v,)
 q = '$(subst ','\'',$(1))'
 # the tree and M=, when given, as arguments of convert.py
 TREE_ARGS = $(call q,$(KDIR)) $(if $(M),$(call q,$(M)))
+# TARGET=v1 or mainline forces the API target (default: the tree's)
+TARGET ?=
+TARGET_ARGS = $(if $(TARGET),--target $(call q,$(TARGET)))
 
 .PHONY: help deps tree convert audit series verify check check-fixtures \
 	check-unit check-kernel check-vmamodel check-vmaharness check-html \
@@ -32,7 +35,8 @@ help:
 	@echo '                reference tree) with both semantic patches and write'
 	@echo '                $$(O)/mmap_prepare.diff'
 	@echo '  audit         classify every handler of KDIR: reports/linux-6.12.{json,md,html}'
-	@echo '                for the reference tree, $$(O)/audit.* for another KDIR;'
+	@echo '                for the reference tree, reports/linux-7.N.* for the'
+	@echo '                mainline one, $$(O)/audit.* for another KDIR;'
 	@echo '                VERIFY=RESULTS.json adds build results (docs/audit.md)'
 	@echo '  verify        convert KDIR, then compile every object the conversion'
 	@echo '                touches, with it (and without, to judge a failure or a'
@@ -42,7 +46,8 @@ help:
 	@echo '                $$(O)/series/ (index.txt lists them)'
 	@echo '  check         install what is missing, then run every test:'
 	@echo '                check-unit, check-fixtures, check-vmamodel, check-kernel,'
-	@echo '                check-html, check-verify, check-series and check-safety'
+	@echo '                check-html, check-verify, check-series, check-safety,'
+	@echo '                check-vmaharness and check-mainline'
 	@echo '  check-unit    unit tests of scripts/mmapconv and cocci/src (no spatch,'
 	@echo '                no tree)'
 	@echo '  check-fixtures  semantic patches against tests/fixtures, in either'
@@ -78,9 +83,11 @@ help:
 	@echo '  tree-mainline fetch the newest linux-source-7.* from Debian unstable'
 	@echo '                (private apt lists; nothing installed) into'
 	@echo '                .cache/linux-mainline as a git tree; use it with'
-	@echo '                KDIR=$$(MAINLINE)'
+	@echo '                KDIR=$(MAINLINE)'
 	@echo '  clean         remove $$(O)'
 	@echo 'Variables: KDIR=$(KDIR) O=$(O) J=$(J) M=$(M) V=1 VERIFY=$(VERIFY)'
+	@echo 'TARGET=v1|mainline: the API convert, audit and series write for;'
+	@echo 'by default the tree'"'"'s own headers decide.'
 
 deps:
 	@sh scripts/deps.sh
@@ -102,12 +109,12 @@ endif
 
 convert: $(KDIR_DEPS)
 	@mkdir -p $(call q,$(O))
-	$(PYTHON) scripts/convert.py convert $(VERBOSE) -j $(J) $(TREE_ARGS) \
+	$(PYTHON) scripts/convert.py convert $(VERBOSE) -j $(J) $(TARGET_ARGS) $(TREE_ARGS) \
 		-o $(call q,$(O)/mmap_prepare.diff)
 
 series: $(KDIR_DEPS)
 	@mkdir -p $(call q,$(O))
-	$(PYTHON) scripts/convert.py series $(VERBOSE) -j $(J) $(TREE_ARGS) \
+	$(PYTHON) scripts/convert.py series $(VERBOSE) -j $(J) $(TARGET_ARGS) $(TREE_ARGS) \
 		-o $(call q,$(O)/series)
 
 # verify's scratch tree and kbuild output, reused by the next make verify
@@ -132,7 +139,7 @@ VERIFY ?=
 # (AUDIT is expanded when the recipe runs, once the tree is there.)
 audit: $(KDIR_DEPS)
 	@mkdir -p $(call q,$(dir $(AUDIT)))
-	$(PYTHON) scripts/convert.py audit $(VERBOSE) -j $(J) $(TREE_ARGS) \
+	$(PYTHON) scripts/convert.py audit $(VERBOSE) -j $(J) $(TARGET_ARGS) $(TREE_ARGS) \
 		$(if $(VERIFY),--verify $(call q,$(VERIFY))) \
 		--json $(call q,$(AUDIT).json) --md $(call q,$(AUDIT).md) \
 		--html $(call q,$(AUDIT).html)
