@@ -237,6 +237,9 @@ ACTIONS = {
 	'remap_pfn_range': ('mmap_action_remap_full', 'mmap_action_remap'),
 	'io_remap_pfn_range': ('mmap_action_ioremap_full', 'mmap_action_ioremap'),
 	'vm_iomap_memory': ('mmap_action_simple_ioremap', None),
+	# with the size checks vm_map_pages*() make, written out before
+	'vm_map_pages': ('mmap_action_map_kernel_pages_full', None),
+	'vm_map_pages_zero': ('mmap_action_map_kernel_pages_full', None),
 }
 NEEDS_COMPLETE = 'split_prefault.cocci splits it into mmap_prepare + mmap_complete'
 
@@ -529,6 +532,15 @@ def action_blocker(ff, fn, v, callee, k):
 	if callee == 'vm_iomap_memory':
 		ff.actions[fn] = (ACTIONS[callee][0], callee, '')
 		return None
+	if callee in ('vm_map_pages', 'vm_map_pages_zero'):
+		# the checks written out name the array and its size again
+		if any('(' in c_text(arg) for arg in shape['args']):
+			return ('blocked:unknown-vma-use(%s)' % callee,
+				'%s calls %s() with arguments that call functions; its size '
+				'checks, written out before mmap_action_map_kernel_pages_full(), '
+				'would call them twice: convert by hand' % (fn, callee))
+		ff.actions[fn] = (ACTIONS[callee][0], callee, '')
+		return None
 	if c_text(shape['prot']) != '%s->vm_page_prot' % v:
 		return ('blocked:unknown-vma-use(%s)' % callee,
 			"%s calls %s() with the protection %s, not that of the VMA; an "
@@ -551,11 +563,6 @@ def action_blocker(ff, fn, v, callee, k):
 NO_ACTION = {
 	'vm_insert_page': 'mmap_action_map_kernel_pages() takes a page array, '
 			  'not pages inserted one by one',
-	'vm_map_pages': 'mmap_action_map_kernel_pages() maps the array from its '
-			'start and checks no size, where vm_map_pages() starts '
-			'vm_pgoff pages in and returns -ENXIO past the end',
-	'vm_map_pages_zero': 'mmap_action_map_kernel_pages() does not check the '
-			     "size of the array, which vm_map_pages_zero() does",
 	'vm_insert_pages': 'mmap_action_map_kernel_pages() reports no partial '
 			   'count',
 	'remap_vmalloc_range': 'no action maps vmalloc memory',
@@ -1273,18 +1280,21 @@ facts(p).shapes[key(p)] = {'start': A, 'size': S, 'prot': P, 'error': E}
 
 @iomap_last depends on has_hooks@
 identifier vma_fn.fn, vma_fn.v;
-expression PHYS, LEN;
+identifier pop = {vm_iomap_memory, vm_map_pages, vm_map_pages_zero};
+expression A, B;
 position p;
 @@
 fn(...) {
 ...
-return vm_iomap_memory@p(v, PHYS, LEN);
+return pop@p(v, A, B);
 }
 
 @script:python depends on has_hooks@
 p << iomap_last.p;
+A << iomap_last.A;
+B << iomap_last.B;
 @@
-facts(p).shapes[key(p)] = {'error': ''}
+facts(p).shapes[key(p)] = {'error': '', 'args': (A, B)}
 
 // A handler may be a macro in another preprocessor branch
 // ('#define foo_mmap NULL' where a config leaves it out).
@@ -1461,8 +1471,8 @@ coccinelle.hfn = fn if wanted else SKIP
 coccinelle.hfp = fp
 
 // Mainline: the converted handlers whose populate call becomes an action
-// over the whole mapping (full_fn), over a range (range_fn), or the
-// vm_iomap_memory() equivalent (iomap_fn).
+// over the whole mapping (full_fn), over a range (range_fn), the
+// vm_iomap_memory() equivalent (iomap_fn), or a page array (map_fn).
 @script:python action_fn depends on has_hooks@
 fn << vma_fn.fn;
 v << vma_fn.v;
@@ -1470,6 +1480,7 @@ p << vma_fn.p;
 full_fn;
 range_fn;
 iomap_fn;
+map_fn;
 av;
 @@
 ff = facts(p)
@@ -1477,6 +1488,7 @@ action = ff.actions.get(fn, ('',))[0] if fn in decide(ff)[1] else ''
 coccinelle.full_fn = fn if action.endswith('_full') else SKIP
 coccinelle.range_fn = fn if action in ('mmap_action_remap', 'mmap_action_ioremap') else SKIP
 coccinelle.iomap_fn = fn if action == 'mmap_action_simple_ioremap' else SKIP
+coccinelle.map_fn = fn if action == 'mmap_action_map_kernel_pages_full' else SKIP
 coccinelle.av = v
 
 @script:python generic_hook depends on has_hooks@
@@ -1717,6 +1729,31 @@ iomap_fn(...) {
 - return vm_iomap_memory(av, PHYS, LEN);
 + mmap_action_simple_ioremap(desc, PHYS, LEN);
 + return 0;
+...>
+}
+
+// vm_map_pages() maps the array from vm_pgoff on and refuses, with -ENXIO,
+// an offset or a size past its end; vm_map_pages_zero() from its start.
+// The action maps from the array it is given and checks neither.
+@map_pages_to_action depends on patch && has_hooks@
+identifier action_fn.map_fn, action_fn.av;
+expression PAGES, NUM;
+@@
+map_fn(...) {
+<...
+(
+- return vm_map_pages(av, PAGES, NUM);
++ if (desc->pgoff >= NUM || vma_desc_pages(desc) > NUM - desc->pgoff)
++	return -ENXIO;
++ mmap_action_map_kernel_pages_full(desc, PAGES + desc->pgoff);
++ return 0;
+|
+- return vm_map_pages_zero(av, PAGES, NUM);
++ if (vma_desc_pages(desc) > NUM)
++	return -ENXIO;
++ mmap_action_map_kernel_pages_full(desc, PAGES);
++ return 0;
+)
 ...>
 }
 

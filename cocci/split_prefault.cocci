@@ -242,6 +242,9 @@ ACTIONS = {
 	'remap_pfn_range': ('mmap_action_remap_full', 'mmap_action_remap'),
 	'io_remap_pfn_range': ('mmap_action_ioremap_full', 'mmap_action_ioremap'),
 	'vm_iomap_memory': ('mmap_action_simple_ioremap', None),
+	# with the size checks vm_map_pages*() make, written out before
+	'vm_map_pages': ('mmap_action_map_kernel_pages_full', None),
+	'vm_map_pages_zero': ('mmap_action_map_kernel_pages_full', None),
 }
 NEEDS_COMPLETE = 'split_prefault.cocci splits it into mmap_prepare + mmap_complete'
 
@@ -534,6 +537,15 @@ def action_blocker(ff, fn, v, callee, k):
 	if callee == 'vm_iomap_memory':
 		ff.actions[fn] = (ACTIONS[callee][0], callee, '')
 		return None
+	if callee in ('vm_map_pages', 'vm_map_pages_zero'):
+		# the checks written out name the array and its size again
+		if any('(' in c_text(arg) for arg in shape['args']):
+			return ('blocked:unknown-vma-use(%s)' % callee,
+				'%s calls %s() with arguments that call functions; its size '
+				'checks, written out before mmap_action_map_kernel_pages_full(), '
+				'would call them twice: convert by hand' % (fn, callee))
+		ff.actions[fn] = (ACTIONS[callee][0], callee, '')
+		return None
 	if c_text(shape['prot']) != '%s->vm_page_prot' % v:
 		return ('blocked:unknown-vma-use(%s)' % callee,
 			"%s calls %s() with the protection %s, not that of the VMA; an "
@@ -556,11 +568,6 @@ def action_blocker(ff, fn, v, callee, k):
 NO_ACTION = {
 	'vm_insert_page': 'mmap_action_map_kernel_pages() takes a page array, '
 			  'not pages inserted one by one',
-	'vm_map_pages': 'mmap_action_map_kernel_pages() maps the array from its '
-			'start and checks no size, where vm_map_pages() starts '
-			'vm_pgoff pages in and returns -ENXIO past the end',
-	'vm_map_pages_zero': 'mmap_action_map_kernel_pages() does not check the '
-			     "size of the array, which vm_map_pages_zero() does",
 	'vm_insert_pages': 'mmap_action_map_kernel_pages() reports no partial '
 			   'count',
 	'remap_vmalloc_range': 'no action maps vmalloc memory',
@@ -1278,18 +1285,21 @@ facts(p).shapes[key(p)] = {'start': A, 'size': S, 'prot': P, 'error': E}
 
 @iomap_last depends on has_hooks@
 identifier vma_fn.fn, vma_fn.v;
-expression PHYS, LEN;
+identifier pop = {vm_iomap_memory, vm_map_pages, vm_map_pages_zero};
+expression A, B;
 position p;
 @@
 fn(...) {
 ...
-return vm_iomap_memory@p(v, PHYS, LEN);
+return pop@p(v, A, B);
 }
 
 @script:python depends on has_hooks@
 p << iomap_last.p;
+A << iomap_last.A;
+B << iomap_last.B;
 @@
-facts(p).shapes[key(p)] = {'error': ''}
+facts(p).shapes[key(p)] = {'error': '', 'args': (A, B)}
 
 // A handler may be a macro in another preprocessor branch
 // ('#define foo_mmap NULL' where a config leaves it out).
