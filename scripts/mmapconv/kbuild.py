@@ -359,6 +359,12 @@ class Locator:
         for a in mk.assignments:
             if obj in [posixpath.normpath(w) for w in a.words] and a.symbols:
                 return False, (a.cond if not a.taken and a.cond else a.symbols)
+        # In a composite object that is itself left out (mshv_root-y of
+        # obj-$(CONFIG_MSHV_ROOT)): the composite's symbol says why, not one
+        # that only adds other members to it.
+        if disabled_syms:
+            return False, disabled_syms
+        for a in mk.assignments:
             if obj in a.words:
                 others = [b for b in mk.assignments if b.var == a.var and b.symbols]
                 if others:

@@ -32,9 +32,13 @@ TREE = {
                          'endif\n',
     'fs/hostfs/Makefile': 'hostfs-y := hostfs_kern.o\nobj-$(CONFIG_HOSTFS) += hostfs.o\n',
     # continuation lines and a module
-    'drivers/Makefile': 'obj-y += char/ \\\n\tvhost/\n',
+    'drivers/Makefile': 'obj-y += char/ hv/ \\\n\tvhost/\n',
     'drivers/char/Makefile': 'obj-y += mem.o\nobj-$(CONFIG_FOO) += foo.o\n',
     'drivers/vhost/Makefile': 'obj-$(CONFIG_VHOST_VDPA) += vhost_vdpa.o\nvhost_vdpa-y := vdpa.o\n',
+    # a composite left out, whose members another symbol adds to (drivers/hv)
+    'drivers/hv/Makefile': 'obj-$(CONFIG_MSHV_ROOT) += mshv_root.o\n'
+                           'mshv_root-y := mshv_root_main.o\n'
+                           'mshv_root-$(CONFIG_DEBUG_FS) += mshv_debugfs.o\n',
     'block/Makefile': 'obj-y += fops.o\n',
     'arch/x86/Kconfig': 'config X86\n\tdef_bool y\n',
     'arch/x86/kvm/Makefile': 'KVM := ../../../virt/kvm\ninclude $(srctree)/virt/kvm/Makefile.kvm\n'
@@ -44,7 +48,8 @@ TREE = {
     'virt/kvm/Makefile.kvm': 'kvm-y := $(KVM)/kvm_main.o $(KVM)/eventfd.o\n',
 }
 CONFIG = {'CONFIG_TEST_HMM': 'm', 'CONFIG_PCI': 'y', 'CONFIG_MMU': 'y', 'CONFIG_ROMFS_FS': 'm', 'CONFIG_ROMFS_ON_MTD': 'y',
-          'CONFIG_VHOST_VDPA': 'm', 'CONFIG_KVM_X86': 'm', 'CONFIG_KVM': 'y'}
+          'CONFIG_VHOST_VDPA': 'm', 'CONFIG_KVM_X86': 'm', 'CONFIG_KVM': 'y',
+          'CONFIG_DEBUG_FS': 'y'}
 
 
 def locator(config=CONFIG):
@@ -67,6 +72,11 @@ class Placement(unittest.TestCase):
         nommu = loc.place('fs/ramfs/file-nommu.c')
         self.assertFalse(nommu.enabled)
         self.assertEqual(nommu.kconfig, 'CONFIG_MMU')
+
+    def test_a_composite_left_out_names_its_own_symbol(self):
+        p = locator().place('drivers/hv/mshv_root_main.c')
+        self.assertFalse(p.enabled)
+        self.assertEqual(p.kconfig, 'CONFIG_MSHV_ROOT')
 
     def test_false_conditional_names_its_symbol(self):
         p = locator().place('fs/romfs/mmap-nommu.c')
