@@ -276,6 +276,7 @@ class FileFacts:
 		self.flag_compares = {}	# key of (vma->vm_flags & F) == E -> (F, E)
 		self.flag_ops = {}	# key of the VMA of vm_flags_*() -> [flags]
 		self.shapes = {}	# key of a populate call -> its statement
+		self.remaps = {}	# key of a (io_)remap_pfn_range call -> (start, size)
 		self.actions = {}	# function -> (action, populate call, override)
 		self.aliases = {}	# handler -> value of '#define HANDLER VALUE'
 		self.reported = set()	# handlers already reported
@@ -464,9 +465,9 @@ def is_whole_size(ff, fn, v, size):
 	size = c_text(size)
 	if size in whole:
 		return True
-	if not re.match(r'^\w+$', size):
-		return False
 	body = function_text(ff, fn)
+	if not re.match(r'^\w+$', size):
+		return checked_whole(body, whole, size)
 	assigned = re.findall(r'\b%s\s*=(?!=)\s*([^;]*);' % size, body)
 	changed = re.search(r'(&\s*%s\b|\b%s\s*(\+\+|--|[-+*/%%|&^]=|<<=|>>=)|(\+\+|--)\s*%s\b)'
 			    % (size, size, size), body)
@@ -475,9 +476,25 @@ def is_whole_size(ff, fn, v, size):
 	return checked_whole(body, whole, size)
 
 
+def partial_remap(ff, fn):
+	"""A (io_)remap_pfn_range() call of fn that may cover less than the
+	whole mapping, as (callee, line), else None."""
+	names = vma_param(ff, fn)
+	for (w, v, k) in ff.vma_uses:
+		if w != fn or v not in names or k not in ff.call_args:
+			continue
+		callee, _, call = ff.call_args[k]
+		if call in ff.remaps:
+			start, size = ff.remaps[call]
+			if c_text(start) != '%s->vm_start' % v or not is_whole_size(ff, fn, v, size):
+				return (callee, call[0])
+	return None
+
+
 def checked_whole(body, whole, size):
 	"""Does the handler return early unless the size of the mapping is size:
-	'if (WHOLE != size || ...) return ...;' with no && in the condition?"""
+	'if (WHOLE != size || ...) return ...;' with no && in the condition, or
+	'WHOLE > PAGE_SIZE' for a remap of one page (a mapping has one at least)?"""
 	for m in re.finditer(r'\bif\s*\(([^;{]*?)\)\s*\{?\s*return\b', ' '.join(body.split())):
 		cond = m.group(1)
 		if '&&' in cond:
@@ -486,6 +503,9 @@ def checked_whole(body, whole, size):
 			part = c_text(part.strip())
 			for form in whole:
 				if part in ('%s != %s' % (form, size), '%s != %s' % (size, form)):
+					return True
+				if size == 'PAGE_SIZE' and part in ('%s > PAGE_SIZE' % form,
+								    'PAGE_SIZE < %s' % form):
 					return True
 	return False
 
@@ -1250,6 +1270,22 @@ E << vma_flags_compared.E;
 if E.strip() != '0':
 	facts(p).flag_tests.pop(key(p), None)
 	facts(p).flag_compares[key(p)] = (F, E)
+
+// Where every remap starts and how much it maps: the prepare halves of
+// both targets assume the whole mapping.
+@remap_range depends on has_hooks@
+identifier vma_fn.v, pop = {remap_pfn_range, io_remap_pfn_range};
+expression A, PFN, S, P;
+position p;
+@@
+pop@p(v, A, PFN, S, P)
+
+@script:python depends on has_hooks@
+p << remap_range.p;
+A << remap_range.A;
+S << remap_range.S;
+@@
+facts(p).remaps[key(p)] = (A, S)
 
 // A populate call that an mmap_action can replace where it stands: the
 // last step of the handler, its error returned as is or mapped to one code.
@@ -2775,6 +2811,15 @@ def split_decide(ff):
 				done.append((pos, split_handler(source(ff), h, pos[0], v, fp)))
 		except Blocked as why:
 			out[h] = (why.code, why.reason)
+			continue
+		partial = partial_remap(ff, h)
+		if partial:
+			out[h] = ('blocked:unknown-vma-use(%s)' % partial[0],
+				  '%s calls %s() (line %d) over what may be part of the '
+				  'mapping; %s_prepare() assumes the whole mapping (for a '
+				  'private one it sets the page offset to the pfn), so the '
+				  'split could fail or succeed where the original did not: '
+				  'convert by hand' % (h, partial[0], partial[1], partial[0]))
 			continue
 		abort = any(sp.abort for (_, sp) in done)
 		out[h] = ('converted:abort' if abort else 'converted:complete', done[0][1].reason)
