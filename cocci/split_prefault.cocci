@@ -394,7 +394,7 @@ def bits_blocker(ff, fn, k):
 				'%s changes the flags %s (line %d), which have no VMA_xxx_BIT '
 				'form; vma_desc_set_flags() takes bit numbers: convert by hand'
 				% (fn, c_text(flags), k[0]))
-	if ff.fields.get(k) != 'vm_flags':
+	if ff.fields.get(k) != 'vm_flags' or k in ff.flag_ops:
 		return None
 	if k in ff.flag_compares:
 		if bits_compare(*ff.flag_compares[k], op='==') is None:
@@ -1080,6 +1080,28 @@ fld << vma_readonly_write.fld;
 facts(p).forbidden[key(p)] = (fld,
 	'%s writes vma->%s (line %d), which a desc cannot change'
 	% (p[0].current_element, fld, int(p[0].line)))
+
+// Trees before Linux 6.3 (no vm_flags_set()) set and clear the flags by
+// hand: those two writes are what the desc takes too.
+@vma_flags_write depends on has_hooks@
+idexpression struct vm_area_struct *v;
+expression F;
+position p;
+@@
+(
+v@p->vm_flags |= F
+|
+v@p->vm_flags &= ~F
+)
+
+@script:python depends on has_hooks@
+p << vma_flags_write.p;
+F << vma_flags_write.F;
+@@
+ff = facts(p)
+ff.forbidden.pop(key(p), None)
+ff.allowed.add(key(p))
+ff.flag_ops[key(p)] = [F]
 
 @generic_inside depends on has_hooks@
 idexpression struct vm_area_struct *v;
