@@ -269,6 +269,7 @@ class FileFacts:
 		self.def_pos = {}	# function -> position of its first definition
 		self.flag_tests = {}	# key of vma->vm_flags in a flag test -> flags
 		self.flag_compares = {}	# key of (vma->vm_flags & F) == E -> (F, E)
+		self.flag_assigns = set()	# keys of vma->vm_flags = E
 		self.flag_ops = {}	# key of the VMA of vm_flags_*() -> [flags]
 		self.shapes = {}	# key of a populate call -> its statement
 		self.remaps = {}	# key of a (io_)remap_pfn_range call -> (start, size)
@@ -389,6 +390,11 @@ def bits_blocker(ff, fn, k):
 				'%s changes the flags %s (line %d), which have no VMA_xxx_BIT '
 				'form; vma_desc_set_flags() takes bit numbers: convert by hand'
 				% (fn, c_text(flags), k[0]))
+	if k in ff.flag_assigns:
+		return ('blocked:unknown-vma-use(vm_flags)',
+			'%s assigns vma->vm_flags a whole new value (line %d); the desc '
+			'has vma_flags_t, changed only bit by bit with '
+			'vma_desc_set/clear_flags(): convert by hand' % (fn, k[0]))
 	if ff.fields.get(k) != 'vm_flags' or k in ff.flag_ops:
 		return None
 	if k in ff.flag_compares:
@@ -1097,6 +1103,22 @@ ff = facts(p)
 ff.forbidden.pop(key(p), None)
 ff.allowed.add(key(p))
 ff.flag_ops[key(p)] = [F]
+
+// A whole new value is a desc->vm_flags assignment too (not for bits).
+@vma_flags_assign depends on has_hooks@
+idexpression struct vm_area_struct *v;
+expression E;
+position p;
+@@
+v@p->vm_flags = E
+
+@script:python depends on has_hooks@
+p << vma_flags_assign.p;
+@@
+ff = facts(p)
+ff.forbidden.pop(key(p), None)
+ff.allowed.add(key(p))
+ff.flag_assigns.add(key(p))
 
 @generic_inside depends on has_hooks@
 idexpression struct vm_area_struct *v;
