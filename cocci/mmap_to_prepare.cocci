@@ -1938,20 +1938,32 @@ position q;
 @@
 hfn@q(...) { <+... hfp ...+> }
 
-@file_local_before_decl depends on patch && has_hooks@
-identifier needs_file_local.hfn, needs_file_local.hfp;
+// Does the body open with a declaration?  Then the file local joins the
+// declarations; otherwise a blank line separates it from the code.
+@file_first_decl depends on patch && has_hooks@
+identifier needs_file_local.hfn;
 position file_used_here.q;
+position fd;
 type T;
 identifier x;
-position p;
 @@
-hfn@q(...) {
-+ struct file *hfp = desc->file;
+hfn@q@fd(...) {
 (
-  T x@p;
+  T x;
 |
-  T x@p = ...;
+  T x = ...;
 )
+  ... when any
+}
+
+// Added right after the brace (an anchor before '...'), the local lands
+// above a comment that opens the body instead of between it and its code.
+@file_local_before_decl depends on patch && has_hooks@
+identifier needs_file_local.hfn, needs_file_local.hfp;
+position file_first_decl.fd;
+@@
+hfn@fd(...) {
++ struct file *hfp = desc->file;
   ... when any
 }
 
@@ -1961,16 +1973,31 @@ position q;
 @@
 hfn@q(...) { <+... hfp ...+> }
 
+// (Positions bound before the local was added do not compare with those
+// after, so the bodies that open with a declaration are found again.)
+@file_opens_with_decl depends on patch && has_hooks@
+identifier needs_file_local.hfn;
+position d;
+type T;
+identifier x;
+@@
+hfn@d(...) {
+(
+  T x;
+|
+  T x = ...;
+)
+  ... when any
+}
+
 @file_local_alone depends on patch && has_hooks@
 identifier needs_file_local.hfn, needs_file_local.hfp;
 position file_still_used_here.q;
-position p != file_local_before_decl.p;
-statement S;
+position q0 != file_opens_with_decl.d;
 @@
-hfn@q(...) {
+hfn@q@q0(...) {
 + struct file *hfp = desc->file;
 +
-  S@p
   ... when any
 }
 
