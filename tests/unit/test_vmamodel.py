@@ -8,6 +8,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
                                 'vmamodel'))
 
 import run  # noqa: E402
+from vmamodel import units  # noqa: E402
 
 FIXTURE = '''
 static const struct vm_operations_struct foo_vm_ops = {
@@ -33,16 +34,16 @@ static const struct proc_ops foo_proc_ops = {
 
 class Generate(unittest.TestCase):
     def test_initializers_find_arrays_proc_ops_and_vm_ops(self):
-        found = [(s, n, a) for s, n, a, _ in run.initializers(FIXTURE)]
+        found = [(s, n, a) for s, n, a, _ in units.initializers(FIXTURE)]
         self.assertEqual(found, [('vm_operations_struct', 'foo_vm_ops', False),
                                  ('file_operations', 'foo_fops', True),
                                  ('proc_ops', 'foo_proc_ops', False)])
 
     def test_undefined_is_only_what_nothing_declares(self):
-        self.assertTrue(run.undefined('foo_fault', FIXTURE, ''))
-        self.assertTrue(run.undefined('foo_open', FIXTURE, ''))
-        self.assertFalse(run.undefined('foo_close', FIXTURE, ''))
-        self.assertFalse(run.undefined('generic_file_llseek', FIXTURE,
+        self.assertTrue(units.undefined('foo_fault', FIXTURE, ''))
+        self.assertTrue(units.undefined('foo_open', FIXTURE, ''))
+        self.assertFalse(units.undefined('foo_close', FIXTURE, ''))
+        self.assertFalse(units.undefined('generic_file_llseek', FIXTURE,
                                        'loff_t generic_file_llseek(struct file *);'))
 
     def test_generated_unit_stubs_and_exports(self):

@@ -45,6 +45,8 @@ from mmapconv import UserError, tools  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(HERE))
 from run_fixtures import read_reasons  # noqa: E402
+from vmamodel import units  # noqa: E402
+from vmamodel.units import CONFIG, initializers  # noqa: E402
 
 FIXTURES = os.path.join(TOP, 'tests', 'fixtures')
 PAIRS = os.path.join(HERE, 'pairs')
@@ -270,12 +272,6 @@ def prepare(scratch):
 
 # Units: one legacy or converted file each
 
-OBJECT = re.compile(r'\bstruct\s+(file_operations|vm_operations_struct)\s+'
-                    r'(\w+)\s*(\[[^\]]*\])?\s*=\s*\{')
-MEMBER = re.compile(r'\.(\w+)\s*=\s*(\w+)')
-ADDRESS_OF_OPS = re.compile(r'&\s*(\w+_ops)\b')
-CONFIG = re.compile(r'\bCONFIG_\w+')
-
 # Signatures of initializer members that a generated stub may fill in (a
 # fixture names .open = foo_open and has no reason to define foo_open)
 STUBS = {
@@ -306,25 +302,6 @@ STUBS = {
 }
 
 
-def initializers(text):
-    """(struct, name, is_array, body) of each ops initializer in text."""
-    for m in OBJECT.finditer(text):
-        depth, i = 1, m.end()
-        while depth and i < len(text):
-            depth += {'{': 1, '}': -1}.get(text[i], 0)
-            i += 1
-        yield m.group(1), m.group(2), bool(m.group(3)), text[m.end():i - 1]
-
-
-def undefined(name, text, known):
-    """True when name is only ever used in text, never declared: it occurs
-    only as an initializer value, an assignment or an address."""
-    if re.search(r'\b%s\b' % re.escape(name), known):
-        return False
-    uses = len(re.findall(r'(?:=|&)\s*%s\b' % re.escape(name), text))
-    return uses == len(re.findall(r'\b%s\b' % re.escape(name), text))
-
-
 def c_string(text):
     return '"%s"' % text.replace('\\', '\\\\').replace('"', '\\"')
 
@@ -341,19 +318,8 @@ def generate(case, side, source):
     before, after = case.support
     if before:
         out += ['#include "%s"' % before]
-    stubbed = set()
-    for struct, _, _, body in initializers(text):
-        for member, value in MEMBER.findall(body):
-            sig = STUBS.get(struct, {}).get(member)
-            if sig and value not in stubbed and undefined(value, text, known):
-                stubbed.add(value)
-                ret = '' if sig.startswith('void') else ' return 0;'
-                out.append('static __maybe_unused %s {%s }' % (sig % value, ret))
-    vm_ops = [name for s, name, _, _ in initializers(text) if s == 'vm_operations_struct']
-    for name in sorted(set(ADDRESS_OF_OPS.findall(text))):
-        if name not in vm_ops and undefined(name, text, known):
-            out.append('static const struct vm_operations_struct %s;' % name)
-            vm_ops.append(name)
+    lines, vm_ops = units.stubs(text, known, STUBS)
+    out += lines
     out.append('#include "%s"' % source)
     if after:
         out.append('#include "%s"' % after)
