@@ -167,19 +167,7 @@ def bits_call(flags, p, call):
 	at 80 columns with continuation lines under the first argument (one
 	identifier, so that spatch keeps the spacing)."""
 	align = 8 * int(p[0].column) + len(call + '(')
-	lines, line = [], 'desc'
-	bits = flag_bits(flags)
-	for i, bit in enumerate(bits):
-		# what ends the line: ',' before the next bit, else ');'
-		tail = 1 if i < len(bits) - 1 else 2
-		if align + len(line + ', ' + bit) + tail > 80:
-			lines.append(line + ',')
-			line = bit
-		else:
-			line += ', ' + bit
-	lines.append(line)
-	tabs, spaces = divmod(align, 8)
-	return ('\n' + '\t' * tabs + ' ' * spaces).join(lines)
+	return wrap_list(['desc'] + flag_bits(flags), ', ', align, ');')
 
 
 def bits_to_set(flags, p):
@@ -277,6 +265,7 @@ class FileFacts:
 		self.aliases = {}	# handler -> value of '#define HANDLER VALUE'
 		self.reported = set()	# handlers already reported
 		self.decision = None
+		self.text = None	# the file, read once (source())
 
 
 FACTS = {}
@@ -418,14 +407,21 @@ def bits_blocker(ff, fn, k):
 	return None
 
 
+def source(ff):
+	"""The text of the file, read once."""
+	if ff.text is None:
+		try:
+			with open(ff.path, errors='replace') as src:
+				ff.text = src.read()
+		except OSError:
+			ff.text = ''
+	return ff.text
+
+
 def function_text(ff, fn):
 	"""The text of the first definition of fn, from its name to its last brace."""
 	pos = ff.def_pos.get(fn)
-	try:
-		with open(ff.path, errors='replace') as src:
-			lines = src.read().split('\n')
-	except OSError:
-		return ''
+	lines = source(ff).split('\n')
 	text = '\n'.join(lines[int(pos[0].line) - 1:]) if pos else ''
 	depth, opened = 0, False
 	for i, ch in enumerate(text):
@@ -442,11 +438,7 @@ def ops_with_close(ff, fn):
 	"""The vm_operations_struct fn installs, when it has a .close (else
 	None): with an action, a failed population ends in that close."""
 	body = function_text(ff, fn)
-	try:
-		with open(ff.path, errors='replace') as src:
-			text = src.read()
-	except OSError:
-		return None
+	text = source(ff)
 	for ops in re.findall(r'->vm_ops\s*=\s*&\s*(\w+)', body):
 		m = re.search(r'\bstruct\s+vm_operations_struct\s+%s\s*=\s*\{([^;]*)\}\s*;'
 			      % re.escape(ops), text)
@@ -809,12 +801,29 @@ def report_already(ff, h, p, emit):
 	     'nothing to do' % (h, ', '.join(fops)))
 
 
-def flags_operand(flags, p, op, negate=False):
-	"""Right-hand side of desc->vm_flags OP, wrapped like kernel code.
+def wrap_list(parts, sep, align, end):
+	"""parts joined by sep (' | ', ', ') into lines that fit 80 columns,
+	continuation lines starting at column align, as kernel code wraps a
+	list; every line but the last ends in sep without its blank, and the
+	last is followed by end (what the caller closes it with).  The text is
+	printed verbatim, so it carries its own line breaks."""
+	lines, line = [], ''
+	for i, part in enumerate(parts):
+		cand = part if not line else line + sep + part
+		tail = len(sep.rstrip()) if i < len(parts) - 1 else len(end)
+		if line and align + len(cand) + tail > 80:
+			lines.append(line + sep.rstrip())
+			line = part
+		else:
+			line = cand
+	lines.append(line)
+	tabs, spaces = divmod(align, 8)
+	return ('\n' + '\t' * tabs + ' ' * spaces).join(lines)
 
-	The result is printed verbatim, so it carries its own line breaks:
-	continuation lines line up with the first flag, as kernel code does.
-	"""
+
+def flags_operand(flags, p, op, negate=False):
+	"""Right-hand side of desc->vm_flags OP, wrapped like kernel code:
+	continuation lines line up with the first flag."""
 	flags = ' '.join(flags.split())
 	opening, closing = '', ''
 	if negate:
@@ -822,20 +831,7 @@ def flags_operand(flags, p, op, negate=False):
 		closing = '' if opening == '~' else ')'
 	indent = 8 * int(p[0].column)	# kernel code is indented with tabs
 	align = indent + len('desc->vm_flags ' + op + opening)
-	lines, line = [], ''
-	parts = flags.split(' | ')
-	for i, part in enumerate(parts):
-		cand = part if not line else line + ' | ' + part
-		# what ends the line: ' |' before a wrap, else ');' or ';'
-		tail = 2 if i < len(parts) - 1 else len(closing) + 1
-		if line and align + len(cand) + tail > 80:
-			lines.append(line + ' |')
-			line = part
-		else:
-			line = cand
-	lines.append(line)
-	tabs, spaces = divmod(align, 8)
-	return opening + ('\n' + '\t' * tabs + ' ' * spaces).join(lines) + closing
+	return opening + wrap_list(flags.split(' | '), ' | ', align, closing + ';') + closing
 
 
 def flags_to_set(flags, p):

@@ -305,17 +305,20 @@ class Checker:
         return len(diffs)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+def main(checker=None, doc=__doc__, name='check_kernel.py', show_commands=False):
+    """The command line of a whole-tree check: KDIR, -j, -O, -v (which also
+    shows the commands run when show_commands)."""
+    ap = argparse.ArgumentParser(description=doc.split('\n')[0])
     ap.add_argument('kdir', metavar='KDIR')
     ap.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 2)
     ap.add_argument('-O', dest='outdir', help='unused; accepted for make')
     ap.add_argument('-v', '--verbose', action='store_true')
     args = ap.parse_args()
+    tools.VERBOSE = args.verbose and show_commands
     try:
-        return Checker(args.kdir, args.jobs, args.verbose).run()
+        return (checker or Checker)(args.kdir, args.jobs, args.verbose).run()
     except UserError as err:
-        print('check_kernel.py: error: %s' % err, file=sys.stderr)
+        print('%s: error: %s' % (name, err), file=sys.stderr)
         return 2
 
 

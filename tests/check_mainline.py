@@ -17,7 +17,6 @@ check-mainline, on the tree make tree-mainline fetches).
    M= folders; split_prefault.cocci changes nothing there.
 """
 
-import argparse
 import os
 import re
 import shutil
@@ -29,7 +28,7 @@ TOP = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(TOP, 'scripts'))
 sys.path.insert(0, HERE)
 
-from mmapconv import UserError, tools  # noqa: E402
+from mmapconv import tools  # noqa: E402
 from mmapconv import convert as conv  # noqa: E402
 from mmapconv import spatch as sp  # noqa: E402
 from mmapconv import target as tgt  # noqa: E402
@@ -124,20 +123,5 @@ class Checker(check_kernel.Checker):
         return len(diffs)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('kdir', metavar='KDIR')
-    ap.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 2)
-    ap.add_argument('-O', dest='outdir', help='unused; accepted for make')
-    ap.add_argument('-v', '--verbose', action='store_true')
-    args = ap.parse_args()
-    tools.VERBOSE = args.verbose
-    try:
-        return Checker(args.kdir, args.jobs, args.verbose).run()
-    except UserError as err:
-        print('check_mainline.py: error: %s' % err, file=sys.stderr)
-        return 2
-
-
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(check_kernel.main(Checker, __doc__, 'check_mainline.py', show_commands=True))
