@@ -127,6 +127,24 @@ def proc_ops_prepare(path):
 		return False
 
 
+def mmap_test_helper(path):
+	"""The helper that tests a file for either mmap hook: the name the
+	tree has (Linux 6.17 called it file_has_valid_mmap_hooks), else the
+	current one, which the API overlay adds."""
+	if not path:
+		return 'can_mmap_file'
+	try:
+		with open(os.path.join(tree_top(path), 'include', 'linux', 'fs.h'),
+			  errors='replace') as src:
+			text = src.read()
+	except OSError:
+		return 'can_mmap_file'
+	for name in ('can_mmap_file', 'file_has_valid_mmap_hooks'):
+		if re.search(r'\b%s\(' % name, text):
+			return name
+	return 'can_mmap_file'
+
+
 def is_mainline(ff):
 	return target(ff.path)[0] == 'mainline'
 
@@ -1567,6 +1585,16 @@ coccinelle.iomap_fn = fn if action == 'mmap_action_simple_ioremap' else SKIP
 coccinelle.map_fn = fn if action == 'mmap_action_map_kernel_pages_full' else SKIP
 coccinelle.av = v
 
+// A file that converts a handler also converts its tests of another
+// file's f_op->mmap: a converted file_operations has no .mmap, so the
+// test must accept either hook, as can_mmap_file() does.
+@script:python mmap_test_fn depends on has_hooks@
+p << vma_fn.p;
+can;
+@@
+converts = any(s.startswith('converted:') for (s, _) in decide(facts(p))[0].values())
+coccinelle.can = mmap_test_helper(facts(p).path) if converts else SKIP
+
 @script:python generic_hook depends on has_hooks@
 h << fops_mmap.handler;
 gh;
@@ -2110,3 +2138,27 @@ struct file_operations fops = { ...,
 - .mmap = gh
 + .mmap_prepare = h_prepare
   , ...};
+
+@mmap_test_to_helper depends on patch && has_hooks@
+identifier mmap_test_fn.can;
+expression E : script:python (can) { can != SKIP };
+@@
+- !E->f_op->mmap
++ !can(E)
+
+@mmap_test_in_if depends on patch && has_hooks@
+identifier mmap_test_fn.can;
+expression E : script:python (can) { can != SKIP };
+statement S1, S2;
+@@
+(
+  if (
+- E->f_op->mmap
++ can(E)
+  ) S1 else S2
+|
+  if (
+- E->f_op->mmap
++ can(E)
+  ) S1
+)

@@ -132,6 +132,24 @@ def proc_ops_prepare(path):
 		return False
 
 
+def mmap_test_helper(path):
+	"""The helper that tests a file for either mmap hook: the name the
+	tree has (Linux 6.17 called it file_has_valid_mmap_hooks), else the
+	current one, which the API overlay adds."""
+	if not path:
+		return 'can_mmap_file'
+	try:
+		with open(os.path.join(tree_top(path), 'include', 'linux', 'fs.h'),
+			  errors='replace') as src:
+			text = src.read()
+	except OSError:
+		return 'can_mmap_file'
+	for name in ('can_mmap_file', 'file_has_valid_mmap_hooks'):
+		if re.search(r'\b%s\(' % name, text):
+			return name
+	return 'can_mmap_file'
+
+
 def is_mainline(ff):
 	return target(ff.path)[0] == 'mainline'
 
