@@ -15,7 +15,8 @@ import json
 import os
 import re
 
-from . import VERSION, UserError
+from . import TOP, VERSION, UserError
+from . import consumers
 from . import convert as conv
 from . import maintainers
 from . import target as tgt
@@ -29,6 +30,7 @@ POPULATING = ('converted:complete', 'converted:abort', 'converted:action', 'need
 # Build results of `convert.py verify`, per touched file.
 BUILD_STATES = ('built', 'failed', 'not built', 'pre-existing failure')
 F_OPS = ('file_operations', 'proc_ops')
+OVERLAY = os.path.join(TOP, 'overlay', 'mmap_prepare-api.patch')
 
 
 @dataclasses.dataclass
@@ -429,20 +431,30 @@ def audit(kdir, paths=(), jobs=2, timeout=120, cache_dir=None, verify=None, targ
     """Classify every handler of KDIR (or of PATHs in it); the audit as a
     JSON-ready dict (docs/audit.md)."""
     target = target or tgt.detect(kdir)
-    handlers, _, errors, nfiles = conv.convert(kdir, paths, jobs=jobs, timeout=timeout,
-                                               cache_dir=cache_dir, target=target)
+    handlers, diffs, errors, nfiles = conv.convert(kdir, paths, jobs=jobs, timeout=timeout,
+                                                   cache_dir=cache_dir, target=target)
     maint = maintainers.Maintainers.of_tree(kdir)
     entries = [entry(h) for h in handlers]
     tool = {'toolkit': VERSION, 'spatch': tools.spatch_version(),
             'semantic_patches': cocci_digests(),
             'target': {'name': target.name, 'flags': target.flags, 'why': target.why}}
+    overlay = None
+    if target.overlay:
+        with open(OVERLAY) as src:
+            overlay = src.read()
+    found = consumers.scan(kdir, paths)
     return assemble(tree_version(kdir), tree.relative_paths(kdir, paths), tool, nfiles,
-                    errors, entries, scan(kdir, paths), maint.subsystem, verify)
+                    errors, entries, scan(kdir, paths), maint.subsystem, verify,
+                    lambda entries, members: consumers.settle(found, entries, members,
+                                                              diffs, overlay))
 
 
-def assemble(version, paths, tool, nfiles, errors, entries, members, subsystem, verify=None):
-    """The audit dict from its parts; subsystem(path) names a file's subsystem."""
+def assemble(version, paths, tool, nfiles, errors, entries, members, subsystem, verify=None,
+             settle_consumers=None):
+    """The audit dict from its parts; subsystem(path) names a file's subsystem;
+    settle_consumers(entries, members) gives the f_op->mmap consumers."""
     unexplained = account(members, entries, errors)
+    found = settle_consumers(entries, members) if settle_consumers else []
     for e in entries:
         e.subsystem = subsystem(e.file)
     if verify is not None:
@@ -457,6 +469,7 @@ def assemble(version, paths, tool, nfiles, errors, entries, members, subsystem, 
         'handlers': [e.to_json() for e in entries],
         'summary': summarize(entries, verify),
         'census': census_summary(members, entries, unexplained),
+        'consumers': [c.to_json() for c in found],
     }
 
 

@@ -115,6 +115,17 @@ def tables(data):
                     'Built %s the API overlay (convert.py verify); "built" is verified.'
                     % ('with' if b['overlay'] else 'without'),
                     ['build', 'handlers'], rows, {1}))
+    found = data.get('consumers', [])
+    if found:
+        rows = [('%s:%d' % (c['file'], c['line']), c['function'] or '-',
+                 '%s `%s`' % (c['kind'], c['text']), consumer_state(c), c['reach'])
+                for c in found]
+        out.append(('Code that tests or calls f_op->mmap itself',
+                    'A converted handler has .mmap_prepare (.proc_mmap_prepare) and no '
+                    '.mmap: a test of .mmap alone refuses it, a call through it jumps to '
+                    'NULL. "reach": the converted handlers of that member this run '
+                    'makes, any of which such code may be given.',
+                    ['where', 'function', 'what', 'state', 'reach'], rows, {4}))
     out.append(('Census', 'A plain text scan of the C files and headers; every member '
                 'is accounted for below, entry by entry under "Census members that are '
                 'not handlers".', ['where the members go', 'members'],
@@ -126,6 +137,20 @@ def tables(data):
                     ['structure', 'members'],
                     sorted(others.items(), key=lambda kv: (-kv[1], kv[0])), {1}))
     return out
+
+
+def consumer_state(c):
+    if c['fixed_by'] == 'conversion':
+        return 'rewritten by the conversion'
+    if c['fixed_by'] == 'overlay':
+        return 'mended by the API overlay'
+    if c['handles_prepare']:
+        return 'looks at mmap_prepare too: review'
+    if not c['reach']:
+        return 'nothing converted reaches it'
+    if c['kind'] == 'read':
+        return 'reads the pointer, NULL for a converted file: review'
+    return 'OPEN: fails for a converted file'
 
 
 # --- Markdown -------------------------------------------------------------------

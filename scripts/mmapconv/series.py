@@ -511,8 +511,11 @@ def independent(series):
 def needs(patches):
     hooks = {k for p in patches for k, v in message.hooks_added(p.diff).items() if v}
     used = [k for k in ('mmap_prepare', 'mmap_complete', 'mmap_abort') if k in hooks]
-    return 'the %s interface' % message.join_words(['f_op->' + k for k in used] or
-                                                   ['f_op->mmap_prepare'])
+    return ('the %s interface, with can_mmap_file() and the vfs_mmap() '
+            'compatibility path that let the code which tests or calls f_op->mmap '
+            '(do_mmap, binfmt_elf, debugfs, stacked filesystems, call_mmap() '
+            'users such as ipc/shm.c) accept and reach a converted file'
+            % message.join_words(['f_op->' + k for k in used] or ['f_op->mmap_prepare']))
 
 
 def handler_words(patch, h):
