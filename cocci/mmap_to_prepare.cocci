@@ -1883,6 +1883,7 @@ map_fn(...) {
 @fields_to_desc depends on patch && has_hooks@
 identifier converted_fn.cfn, converted_fn.cv;
 expression F;
+type T;
 identifier gen = {generic_file_mmap, generic_file_readonly_mmap};
 fresh identifier gen_prepare = gen ## "_prepare";
 @@
@@ -1897,6 +1898,16 @@ cfn(...) {
 |
 - vma_pages(cv)
 + vma_desc_pages(desc)
+|
+// the whole cast, or spatch writes a space after it: (u64) desc->pgoff
+- (T)cv->vm_start
++ (T)desc->start
+|
+- (T)cv->vm_end
++ (T)desc->end
+|
+- (T)cv->vm_pgoff
++ (T)desc->pgoff
 |
 - cv->vm_start
 + desc->start
