@@ -287,7 +287,7 @@ struct file_operations {
 	int (*mmap)(struct file *, struct vm_area_struct *);
 	int (*mmap_prepare)(struct vm_area_desc *);
 #ifndef VMM_MAINLINE
-	/* API.md section 1 only: mainline has neither */
+	/* the v1 target only: mainline has neither */
 	int (*mmap_complete)(struct file *, struct vm_area_struct *,
 			     const void *context);
 	void (*mmap_abort)(const struct file *, const void *vm_private_data,
@@ -343,7 +343,7 @@ struct proc_ops {
 	long (*proc_compat_ioctl)(struct file *, unsigned int, unsigned long);
 	int (*proc_mmap)(struct file *, struct vm_area_struct *);
 #ifndef VMM_MAINLINE
-	/* API.md section 1 only: 7.2's proc_ops has no mmap_prepare */
+	/* the v1 target only: 7.2's proc_ops has no mmap_prepare */
 	int (*proc_mmap_prepare)(struct vm_area_desc *);
 	int (*proc_mmap_complete)(struct file *, struct vm_area_struct *,
 				  const void *context);
