@@ -17,6 +17,13 @@
 //# of its callers are converted; otherwise the handler is left alone.
 //# A non-static handler used from another file is not visible here:
 //# scripts/convert.py checks the whole tree for such users.
+//#
+//# The output is written for the API the tree's include/linux/mm_types.h
+//# has (-D v1, -D mainline or -D desc_vm_flags force it): v1, mmap_prepare
+//# with desc->vm_flags and mmap_context, or mainline, where prepare records
+//# the population in desc->action.  docs/api.md describes both and
+//# docs/conversion.md the contract; the comments below call them API.md
+//# and CONVERSION.md.
 //
 // Confidence: High
 // Copyright: (C) 2026 The mmap-convert authors. GPL-2.0-only

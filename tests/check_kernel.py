@@ -7,14 +7,14 @@
    are byte for byte unchanged.
 3. An independent text check of each converted handler's original body: no
    populate call, no DMA or stacked mapping, and every use of the VMA is one
-   that CONVERSION.md section 2 translates, or goes to a helper the same patch
+   that docs/conversion.md translates, or goes to a helper the same patch
    converts.  After the patch, no converted function mentions the VMA.
    Split handlers (converted:complete, converted:abort): prepare populates
    nothing and never mentions the VMA; complete never assigns to a VMA field
    nor calls vm_flags_set/clear/mod; mmap_abort exists exactly for
    converted:abort.
 4. Every handler whose body calls a populate primitive is converted or
-   reported with a code of CONVERSION.md's vocabulary.
+   reported with a code of docs/statuses.md.
 5. A second run of both semantic patches on the converted files changes
    nothing.
 6. make coccicheck MODE=patch M=<folder> gives the same diff as convert.py on
@@ -53,7 +53,7 @@ COCCICHECK_FOLDERS = [(PREPARE_COCCI, 'drivers/char'), (PREPARE_COCCI, 'fs/9p'),
                       (PREPARE_COCCI, 'arch/x86/kernel/cpu/sgx'),
                       (PREPARE_COCCI, 'drivers/vhost'),
                       (SPLIT_COCCI, 'drivers/soc/qcom'), (SPLIT_COCCI, 'drivers/xen/xenfs')]
-# CONVERSION.md section 5, plus blocked:needs-abort (docs/statuses.md)
+# The codes of docs/statuses.md
 VOCABULARY = {'converted:prepare', 'converted:complete', 'converted:abort',
               'converted:generic', 'already', 'blocked:delegates', 'blocked:dma',
               'blocked:stacked', 'blocked:keeps-vma', 'blocked:order',

@@ -5,8 +5,8 @@
 For each NAME.c: the converted file must equal NAME.res (no NAME.res: the file
 must stay unchanged), and when NAME.stdout exists, the report lines must be
 exactly its lines.  That is the v1 target; a fixture with NAME.mainline.res
-or NAME.mainline.stdout is also converted for the mainline target (API.md
-section 2) and checked against those, as NAME.mainline; a fixture with only
+or NAME.mainline.stdout is also converted for the mainline target
+(docs/api.md) and checked against those, as NAME.mainline; a fixture with only
 NAME.mainline.* files is about the mainline target alone.  Both semantic patches must give the same result in either
 order, and a second run must change nothing.  EXPECTED_FAILURES names the
 fixtures that document a known gap, as Coccinelle's own tests do; such a

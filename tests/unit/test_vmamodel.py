@@ -122,5 +122,30 @@ class Cases(unittest.TestCase):
                           ('mutants/m.y.mainline', True, 'rc', 'm.c')])
 
 
+def make_variables(path):
+    """NAME -> list of words, for each plain assignment of a Makefile."""
+    with open(path) as src:
+        text = src.read().replace('\\\n', ' ')
+    found = {}
+    for line in text.splitlines():
+        name, op, value = line.partition('=')
+        if op and name.strip().rstrip('?').strip().isidentifier() \
+                and not line.startswith(('\t', '$')):
+            found[name.strip().rstrip('?').strip()] = value.split()
+    return found
+
+
+class Makefile(unittest.TestCase):
+    def test_makefile_builds_with_the_flags_of_run_py(self):
+        # The Makefile is for rebuilding one unit by hand: it must build
+        # what run.py builds, so that a failure reproduces under gdb
+        made = make_variables(os.path.join(run.HERE, 'Makefile'))
+        local = {run.HERE: '.', run.INCLUDE: 'include'}
+        self.assertEqual(made['CFLAGS'], [local.get(f, f) for f in run.CFLAGS])
+        self.assertEqual(made['UNIT_CFLAGS'], run.UNIT_CFLAGS)
+        self.assertEqual(made['VARIANT_CFLAGS'], run.VARIANT_CFLAGS)
+        self.assertEqual(made['SANITIZE'], run.SANITIZE)
+
+
 if __name__ == '__main__':
     unittest.main()

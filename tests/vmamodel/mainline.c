@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The mainline path of ../shared/API.md section 2, as Linux 7.2 runs it:
+ * The mainline path of docs/api.md, as Linux 7.2 runs it:
  * the order of mm/vma.c __mmap_region() and call_mmap_prepare(), mm/util.c
  * for mmap_action_prepare(), mmap_action_complete() and the vm_ops->mapped
  * call, mm/memory.c and mm/internal.h for what each action does.  Built

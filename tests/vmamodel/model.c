@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * A userspace model of the mmap path: the legacy f_op->mmap call, and the
- * mmap_prepare / mmap_complete / mmap_abort sequence of ../shared/API.md
- * section 1, with the kernel helpers a handler calls (mainline.c has the
- * path of section 2, built against its desc).  Every effect a handler can
+ * mmap_prepare / mmap_complete / mmap_abort sequence of the v1 target
+ * (docs/api.md), with the kernel helpers a handler calls (mainline.c has
+ * the path of the mainline target, built against its desc).  Every effect a handler can
  * have is recorded in a struct vmm_obs, so that two handlers can be
  * compared fact by fact.
  *
@@ -864,7 +864,7 @@ static int remap_legacy(struct vm_area_struct *vma, unsigned long addr,
 }
 
 /*
- * API.md section 1's remap_pfn_range_complete(): the same range rule, the
+ * The v1 target's remap_pfn_range_complete(): the same range rule, the
  * VMA left alone, and a report if prepare did not set what the legacy call
  * would have.
  */
@@ -1450,7 +1450,7 @@ void vmm_run_split(const struct vmm_unit *unit, const struct vmm_hooks *h,
 	vma.vm_pgoff = desc.pgoff;
 	if (!vmm_request_valid(&vma, obs))
 		goto out;
-	/* API.md rule 3 */
+	/* docs/api.md, rule 3 of the v1 hooks */
 	if ((h->complete && !h->prepare) ||
 	    (h->abort && !(h->prepare && h->complete))) {
 		obs->rc = -EINVAL;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Between model.c (the environment, the legacy path, API.md section 1) and
- * mainline.c (section 2, built with VMM_MAINLINE).  Only types whose layout
+ * Between model.c (the environment, the legacy path, the v1 target) and
+ * mainline.c (the mainline target, built with VMM_MAINLINE).  Only types whose layout
  * is the same in both builds cross this interface: no vm_area_desc, no
  * file_operations.
  */

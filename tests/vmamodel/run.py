@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Build the mmap model and run every conversion through it.
 
-Each tests/fixtures/NAME.c that has a NAME.res (the conversion for
-../shared/API.md section 1) or a NAME.mainline.res (for section 2, as Linux
-7.2 has it), and each pair under tests/vmamodel/mutants/, is compiled twice
+Each tests/fixtures/NAME.c that has a NAME.res (the conversion for the v1
+target of docs/api.md) or a NAME.mainline.res (for the mainline target, as
+Linux 7.2 has it), and each pair under tests/vmamodel/mutants/, is compiled twice
 into shared objects (the legacy file and its conversion), each in its own
 translation unit that includes the fixture unchanged and exports the
 file_operations and proc_ops objects the fixture defines; a mainline
@@ -52,6 +52,8 @@ CFLAGS = ['-std=gnu11', '-g', '-O1', '-Wall', '-Wextra', '-Werror',
 UNIT_CFLAGS = ['-Wno-unused-parameter', '-Wno-sign-compare',
                '-Wno-missing-field-initializers', '-fPIC', '-shared',
                '-fvisibility=hidden']
+# A configuration variant may leave a handler unused, as a kernel would
+VARIANT_CFLAGS = ['-Wno-unused-function']
 
 # Signatures of the initializer members that a generated stub may fill in
 STUBS = {
@@ -96,8 +98,10 @@ STUBS = {
 
 # What a file for the mainline target is called: NAME[.MUTATION].mainline.res
 MAINLINE = '.mainline'
+# What the stub headers define, so that no generated stub defines it again
 HEADERS = [os.path.join(INCLUDE, h) for h in
-           ('vma_internal.h', 'target_v1.h', 'target_mainline.h')]
+           ('mirrored.h', 'stubbed.h', 'modelled.h', 'target_v1.h',
+            'target_mainline.h', 'mirrored_vma.h')]
 
 
 def read(path):
@@ -240,7 +244,7 @@ def compile_unit(cc, source, out, case, sanitize, mainline=False):
     gen = out + '.gen.c'
     with open(gen, 'w') as dst:
         dst.write(generate(source, case.support, case.defines, mainline))
-    extra = ['-Wno-unused-function'] if case.variant else []
+    extra = VARIANT_CFLAGS if case.variant else []
     proc = tools.run([cc] + CFLAGS + UNIT_CFLAGS + extra + sanitize + ['-o', out, gen],
                      check=False)
     if proc.returncode:

@@ -3,8 +3,10 @@
  * vmamodel: run each legacy fixture and its conversion through the model,
  * both ways for every request, and compare every observable.
  *
- *	vmamodel [-v] MANIFEST
+ *	vmamodel [-v] [-1] MANIFEST [NAME...]
  *
+ * -1 runs each case in this process instead of a child, for gdb; NAMEs
+ * run those cases of the manifest only.
  * MANIFEST has one tab-separated line per case (run.py writes it):
  *	pair	NAME	LEGACY.so	CONVERTED.so
  *	variant	NAME	LEGACY.so	CONVERTED.so	(a pair that may have no hook)
@@ -12,8 +14,8 @@
  *	skip	NAME	WHY
  *	broken	NAME	WHY
  * CONVERTED.so says which target it was built for: its hooks run the
- * mmap_prepare/mmap_complete/mmap_abort sequence of API.md section 1, or
- * the mainline one of section 2 (mainline.c).  A pair passes a request
+ * mmap_prepare/mmap_complete/mmap_abort sequence of the v1 target
+ * (docs/api.md), or the mainline one (mainline.c).  A pair passes a request
  * when the two paths agree on every field; a mutant passes when some
  * request reports a mismatch in FIELD.  Each unit runs in a child
  * process, so that a crash or a sanitizer report fails that case and not
@@ -319,6 +321,9 @@ static void run_case(const char *name, const char *lpath, const char *cpath,
 	}
 }
 
+/* -1: no child, so that gdb stops where the case fails */
+static int in_process;
+
 /* Runs one case in a child; a crash or a sanitizer abort is a failure */
 static void fork_case(const char *name, const char *lpath, const char *cpath,
 		      const char *expect, bool optional, struct counts *counts)
@@ -327,6 +332,11 @@ static void fork_case(const char *name, const char *lpath, const char *cpath,
 	int fds[2], status;
 	pid_t pid;
 
+	if (in_process) {
+		vmm_init();
+		run_case(name, lpath, cpath, expect, optional, counts);
+		return;
+	}
 	fflush(stdout);
 	if (pipe(fds) || (pid = fork()) < 0) {
 		perror("vmamodel");
@@ -356,6 +366,17 @@ static void fork_case(const char *name, const char *lpath, const char *cpath,
 	counts->failed += child.failed;
 }
 
+/* A case is run when no NAME was given, or when it is one of them */
+static bool wanted(const char *name, int count, char **names)
+{
+	int i;
+
+	for (i = 0; i < count; i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return !count;
+}
+
 int main(int argc, char **argv)
 {
 	struct counts counts = { 0, 0 };
@@ -364,13 +385,16 @@ int main(int argc, char **argv)
 	FILE *manifest;
 	size_t r;
 
-	if (argc > 1 && !strcmp(argv[1], "-v")) {
-		verbose = 1;
-		argc--;
-		argv++;
+	for (; argc > 1 && argv[1][0] == '-'; argc--, argv++) {
+		if (!strcmp(argv[1], "-v"))
+			verbose = 1;
+		else if (!strcmp(argv[1], "-1"))
+			in_process = 1;
+		else
+			break;
 	}
-	if (argc != 2) {
-		fprintf(stderr, "usage: vmamodel [-v] MANIFEST\n");
+	if (argc < 2) {
+		fprintf(stderr, "usage: vmamodel [-v] [-1] MANIFEST [NAME...]\n");
 		return 2;
 	}
 	manifest = fopen(argv[1], "r");
@@ -391,7 +415,7 @@ int main(int argc, char **argv)
 		line[strcspn(line, "\n")] = '\0';
 		while (n < 5 && (f[n] = strtok_r(p, "\t", &save)))
 			p = NULL, n++;
-		if (n < 3)
+		if (n < 3 || !wanted(f[1], argc - 2, argv + 2))
 			continue;
 		if (!strcmp(f[0], "skip")) {
 			printf("skip %s: %s\n", f[1], f[2]);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The mainline target (../../shared/API.md section 2): what Linux 7.2 gives
+ * The mainline target (docs/api.md): what Linux 7.2 gives
  * an mmap_prepare hook, copied from its include/linux/mm_types.h and
  * include/linux/mm.h (generic_file_mmap_prepare from mm/filemap.c), with
  * the configuration of x86-64 resolved, since a fixture's CONFIG_* options

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * What legacy code and the default target see (../../shared/API.md section
- * 1): the VM_* flag values of Linux 6.12 (x86-64), and the desc and populate
- * helpers of the proposed series.  vma_internal.h includes this file unless
+ * What legacy code and the v1 target (docs/api.md) see: the VM_* flag
+ * values of Linux 6.12 (x86-64), and the desc and populate helpers of the
+ * proposed series.  vma_internal.h includes this file unless
  * the unit is built for the mainline target (VMM_MAINLINE, target_mainline.h).
  */
 #ifndef TARGET_V1_H
@@ -41,7 +41,7 @@
 #define VM_SEALED		_BITUL(63)
 #define VM_REMAP_FLAGS		(VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP)
 
-/* include/linux/mm_types.h of the proposed series (API.md section 1) */
+/* include/linux/mm_types.h of the proposed series (the v1 target) */
 struct vm_area_desc {
 	/* Immutable state. */
 	const struct mm_struct *const mm;
