@@ -8,6 +8,7 @@ import tempfile
 from . import COCCI_DIR, UserError
 from . import classify
 from . import guard
+from . import layout
 from . import spatch as sp
 from . import target as tgt
 from . import tools
@@ -100,6 +101,7 @@ def convert(kdir, paths=(), jobs=2, timeout=120, cache_dir=None, target=None):
     check_global_handlers(kdir, handlers, diffs)
     for path in errors:
         diffs.pop(path, None)
+    diffs = {path: layout.align_members(diff) for path, diff in diffs.items()}
     return handlers, diffs, errors, len(files)
 
 
