@@ -443,6 +443,21 @@ def source(ff):
 	return ff.text
 
 
+def helper_prepare_name(ff, fn):
+	"""relay_mmap_buf -> relay_mmap_prepare_buf, gsc_setup_vma ->
+	gsc_setup_desc, foo_config -> foo_config_prepare; fn itself when
+	the file already has that name."""
+	parts = fn.split('_')
+	if 'mmap' in parts:
+		parts.insert(parts.index('mmap') + 1, 'prepare')
+	elif 'vma' in parts:
+		parts[parts.index('vma')] = 'desc'
+	else:
+		parts.append('prepare')
+	new = '_'.join(parts)
+	return fn if re.search(r'\b%s\b' % new, source(ff)) else new
+
+
 def function_text(ff, fn):
 	"""The text of the first definition of fn, from its name to its last brace."""
 	pos = ff.def_pos.get(fn)
@@ -1551,13 +1566,18 @@ ff = facts(p)
 coccinelle.hfn = fn if fn in decide(ff)[1] and fn in ff.hooks else SKIP
 coccinelle.hfp = fp
 
+// A helper that now takes a desc gets a name that says so (hnew), unless
+// the file already uses that name.
 @script:python converted_helper depends on has_hooks@
 fn << vma_fn.fn;
 p << vma_fn.p;
 hfn;
+hnew;
 @@
 ff = facts(p)
-coccinelle.hfn = fn if fn in decide(ff)[1] and fn not in ff.hooks else SKIP
+converted = fn in decide(ff)[1] and fn not in ff.hooks
+coccinelle.hfn = fn if converted else SKIP
+coccinelle.hnew = helper_prepare_name(ff, fn) if converted else SKIP
 
 @script:python needs_file_local depends on has_hooks@
 fn << vma_fn.fn;
@@ -2063,31 +2083,49 @@ T
 + fn_prepare(struct vm_area_desc *desc);
 
 @helper_header depends on patch && has_hooks@
-identifier converted_helper.hfn, v;
+identifier converted_helper.hfn, converted_helper.hnew, v;
 type T;
 @@
-T hfn(...,
+T
+- hfn
++ hnew
+  (...,
 - struct vm_area_struct *v
 + struct vm_area_desc *desc
  , ...) { ... }
 
 @helper_prototype depends on patch && has_hooks@
-identifier converted_helper.hfn, v;
+identifier converted_helper.hfn, converted_helper.hnew, v;
 type T;
 @@
-T hfn(...,
+T
+- hfn
++ hnew
+  (...,
 - struct vm_area_struct *v
 + struct vm_area_desc *desc
  , ...);
 
 @helper_prototype_unnamed depends on patch && has_hooks@
-identifier converted_helper.hfn;
+identifier converted_helper.hfn, converted_helper.hnew;
 type T;
 @@
-T hfn(...,
+T
+- hfn
++ hnew
+  (...,
 - struct vm_area_struct *
 + struct vm_area_desc *desc
  , ...);
+
+// Every caller of a converted helper is converted with it.
+@helper_call_rename depends on patch && has_hooks@
+identifier converted_helper.hfn, converted_helper.hnew;
+expression list args;
+@@
+- hfn
++ hnew
+  (args)
 
 @export_rename depends on patch && has_hooks@
 identifier converted_handler.hfn;

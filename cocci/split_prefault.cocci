@@ -441,6 +441,21 @@ def source(ff):
 	return ff.text
 
 
+def helper_prepare_name(ff, fn):
+	"""relay_mmap_buf -> relay_mmap_prepare_buf, gsc_setup_vma ->
+	gsc_setup_desc, foo_config -> foo_config_prepare; fn itself when
+	the file already has that name."""
+	parts = fn.split('_')
+	if 'mmap' in parts:
+		parts.insert(parts.index('mmap') + 1, 'prepare')
+	elif 'vma' in parts:
+		parts[parts.index('vma')] = 'desc'
+	else:
+		parts.append('prepare')
+	new = '_'.join(parts)
+	return fn if re.search(r'\b%s\b' % new, source(ff)) else new
+
+
 def function_text(ff, fn):
 	"""The text of the first definition of fn, from its name to its last brace."""
 	pos = ff.def_pos.get(fn)

@@ -41,7 +41,6 @@ sys.path.insert(0, os.path.join(TOP, 'scripts'))
 
 from mmapconv import UserError, tools  # noqa: E402
 from mmapconv import convert as conv  # noqa: E402
-from mmapconv import layout  # noqa: E402
 from mmapconv import spatch as sp  # noqa: E402
 
 PREPARE_COCCI = os.path.join(TOP, 'cocci', 'mmap_to_prepare.cocci')
@@ -298,8 +297,8 @@ class Checker:
                   'checks nothing there' % (folder, self.kdir))
             return 0
         status, theirs = self.coccicheck(cocci, folder)
-        # convert.py re-spaces added initializer members (layout.py)
-        theirs = {path: layout.align_members(diff) for path, diff in theirs.items()}
+        # convert.py adds comments and whitespace spatch cannot write
+        theirs = conv.finish(self.kdir, theirs)
         _, diffs, _, _ = conv.convert(self.kdir, [folder], jobs=self.jobs)
         ours = ''.join(diffs[p] for p in sorted(diffs))
         self.check(status == 0 and theirs == conv.split_diff(ours.splitlines(True)),

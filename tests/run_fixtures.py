@@ -11,6 +11,8 @@ NAME.mainline.* files is about the mainline target alone.  Both semantic patches
 order, and a second run must change nothing.  EXPECTED_FAILURES names the
 fixtures that document a known gap, as Coccinelle's own tests do; such a
 fixture that starts passing is an error too, so that the list stays true.
+The converted file is what convert.py writes: spatch's output finished as
+conv.finish() does (comments, initializer columns).
 The last line is 'N passed, N failed'.
 """
 
@@ -81,10 +83,24 @@ def converted_copies(names, work, jobs, modes, order=None):
             proc = tools.run(['patch', '-p1', '-s'], cwd=work, input=text, check=False)
             if proc.returncode:
                 errors[path[:-2]].append('ERROR: the diff does not apply: ' + proc.stdout)
+    finish(names, work)
     out = errors
     for h in classify.combine(reports):
         out[h.file[:-2]].append(lines[id(h)])
     return out
+
+
+def finish(names, work):
+    """What convert.py adds to spatch's output (conv.finish): comments that
+    follow the renames, initializer columns."""
+    for name in names:
+        path = name + '.c'
+        diff = conv.file_diff(FIXTURES, work, path)
+        if '\n@@' not in diff:
+            continue
+        finished = conv.finish(FIXTURES, {path: diff})[path]
+        with open(os.path.join(work, path), 'wb') as out:
+            out.write(conv.new_contents(FIXTURES, finished)[path])
 
 
 def second_run_changes(work, names, jobs, modes):

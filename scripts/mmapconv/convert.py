@@ -7,6 +7,7 @@ import tempfile
 
 from . import COCCI_DIR, UserError
 from . import classify
+from . import comments
 from . import guard
 from . import layout
 from . import spatch as sp
@@ -101,8 +102,40 @@ def convert(kdir, paths=(), jobs=2, timeout=120, cache_dir=None, target=None):
     check_global_handlers(kdir, handlers, diffs)
     for path in errors:
         diffs.pop(path, None)
-    diffs = {path: layout.align_members(diff) for path, diff in diffs.items()}
-    return handlers, diffs, errors, len(files)
+    return handlers, finish(kdir, diffs), errors, len(files)
+
+
+def finish(kdir, diffs):
+    """What convert.py adds to spatch's diffs, the whitespace and comments
+    a semantic patch cannot write: comments follow the functions the
+    conversion renamed (comments.py), then added initializer members take
+    their neighbours' column (layout.py)."""
+    out = {}
+    for path, diff in diffs.items():
+        found = comments.renames(diff)
+        if found:
+            diff = with_comments(kdir, path, diff, found)
+        out[path] = layout.align_members(diff)
+    return out
+
+
+def with_comments(kdir, path, diff, found):
+    new = new_contents(kdir, diff)[path].decode('utf-8', 'surrogateescape')
+    fixed = comments.follow_renames(new, found)
+    if fixed == new:
+        return diff
+    with tempfile.TemporaryDirectory(prefix='mmap-convert-') as work:
+        name = guard.staged_name(path)
+        for side, text in (('a', None), ('b', fixed)):
+            guard.stage(kdir, [path], os.path.join(work, side))
+            if text is not None:
+                with open(os.path.join(work, side, name), 'w', encoding='utf-8',
+                          errors='surrogateescape') as out:
+                    out.write(text)
+        proc = tools.run(['diff', '-u', '-p', '--label', 'a/' + path, '--label', 'b/' + path,
+                          os.path.join(work, 'a', name), os.path.join(work, 'b', name)],
+                         check=False)
+    return 'diff -u -p a/%s b/%s\n' % (path, path) + proc.stdout
 
 
 # The kernel's own .cocciconfig: nothing to warn about when spatch skips it.

@@ -56,13 +56,25 @@ def respace(row, column):
     return '+%s%s= %s' % (head, pad, value)
 
 
+def initializer_around(rows, i):
+    """The rows of the hunk in the same braces as rows[i]: its neighbours
+    in this initializer, not in the next one the hunk shows."""
+    start = i
+    while start > 0 and '{' not in rows[start - 1] and '}' not in rows[start - 1]:
+        start -= 1
+    end = i
+    while end + 1 < len(rows) and '}' not in rows[end + 1] and '{' not in rows[end + 1]:
+        end += 1
+    return rows[start:end + 1]
+
+
 def align_hunk(rows):
     out = list(rows)
     for i, row in enumerate(rows):
         m = ADDED_MEMBER.match(row)
         if not m:
             continue
-        column = aligned_column(rows, m.group(1))
+        column = aligned_column(initializer_around(rows, i), m.group(1))
         if column is not None:
             out[i] = respace(row, column)
     return out

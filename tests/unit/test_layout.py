@@ -62,6 +62,21 @@ class Align(unittest.TestCase):
         self.assertIn('+<T>.mmap_prepare<T>= f_mmap_prepare,', out)
         self.assertIn('+<T>.mmap_prepare = g_mmap_prepare,', out)
 
+    def test_neighbours_are_those_of_the_same_initializer(self):
+        diff = (' static const struct file_operations a_fops = {\n'
+                ' \t.open\t\t= a_open,\n'
+                '-\t.mmap\t\t= a_mmap,\n'
+                '+\t.mmap_prepare = a_mmap_prepare,\n'
+                ' };\n'
+                ' \n'
+                ' static const struct file_operations b_fops = {\n'
+                '-\t.mmap = b_mmap,\n'
+                '+\t.mmap_prepare = b_mmap_prepare,\n'
+                ' };\n')
+        out = shown(diff)
+        self.assertIn('+<T>.mmap_prepare<T>= a_mmap_prepare,', out)
+        self.assertIn('+<T>.mmap_prepare = b_mmap_prepare,', out)
+
     def test_only_whitespace_of_added_lines_changes(self):
         diff = ('-\t.mmap\t\t= f_mmap,\n'
                 '+\t.mmap_prepare = f_mmap_prepare,\n')
