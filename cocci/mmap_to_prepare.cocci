@@ -1472,19 +1472,19 @@ report_already(facts(p), h, p, coccilib.report.print_report)
 h << fops_mmap.handler;
 p << fops_mmap.p;
 @@
-report_handler(facts(p), h, p, coccilib.org.print_todo)
+report_handler(facts(p), h, p, coccilib.org.print_safe_todo)
 
 @script:python depends on org && has_hooks@
 h << fops_array_mmap.handler;
 p << fops_array_mmap.p;
 @@
-report_handler(facts(p), h, p, coccilib.org.print_todo)
+report_handler(facts(p), h, p, coccilib.org.print_safe_todo)
 
 @script:python depends on org && has_hooks@
 h << proc_ops_mmap.handler;
 p << proc_ops_mmap.p;
 @@
-report_handler(facts(p), h, p, coccilib.org.print_todo)
+report_handler(facts(p), h, p, coccilib.org.print_safe_todo)
 
 // These scripts never discard a match: a discarded binding would also drop
 // the functions other rules inherit. A function that is not to be rewritten

@@ -2918,19 +2918,19 @@ report_already(facts(p), h, p, coccilib.report.print_report)
 h << fops_mmap.handler;
 p << fops_mmap.p;
 @@
-report_split(facts(p), h, p, coccilib.org.print_todo)
+report_split(facts(p), h, p, coccilib.org.print_safe_todo)
 
 @script:python depends on org && has_hooks@
 h << fops_array_mmap.handler;
 p << fops_array_mmap.p;
 @@
-report_split(facts(p), h, p, coccilib.org.print_todo)
+report_split(facts(p), h, p, coccilib.org.print_safe_todo)
 
 @script:python depends on org && has_hooks@
 h << proc_ops_mmap.handler;
 p << proc_ops_mmap.p;
 @@
-report_split(facts(p), h, p, coccilib.org.print_todo)
+report_split(facts(p), h, p, coccilib.org.print_safe_todo)
 
 // As in mmap_to_prepare.cocci, these scripts never discard a match; what
 // is not rewritten is bound to SKIP.
