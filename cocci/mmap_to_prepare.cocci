@@ -777,14 +777,15 @@ def primitives(ff, fn, seen=None):
 	return found
 
 
-def report_handler(ff, h, p, emit):
+def report_handler(ff, h, p, emit, decision=decide):
 	"""One line per handler: where it is defined (else installed), the
 	initializers installing it, the populate calls it makes, its status
-	code and what to do about it."""
+	code and what to do about it; decision: the semantic patch deciding
+	(split_prefault.cocci has its own)."""
 	if h in ff.reported or h not in ff.hooks:
 		return
 	ff.reported.add(h)
-	status, reason = decide(ff)[0][h]
+	status, reason = decision(ff)[0][h]
 	fops = sorted({f for (_, f, _) in ff.hooks[h]})
 	prims = sorted(primitives(ff, h))
 	emit(ff.def_pos.get(h, p)[0], '%s (%s)%s: %s: %s'
@@ -824,12 +825,17 @@ def wrap_list(parts, sep, align, end):
 def flags_operand(flags, p, op, negate=False):
 	"""Right-hand side of desc->vm_flags OP, wrapped like kernel code:
 	continuation lines line up with the first flag."""
+	# kernel code is indented with tabs
+	return flags_operand_at(flags, 8 * int(p[0].column), op, negate)
+
+
+def flags_operand_at(flags, indent, op, negate=False):
+	"""flags_operand() for a statement starting at column indent."""
 	flags = ' '.join(flags.split())
 	opening, closing = '', ''
 	if negate:
 		opening = '~' if re.match(r'^\w+$', flags) else '~('
 		closing = '' if opening == '~' else ')'
-	indent = 8 * int(p[0].column)	# kernel code is indented with tabs
 	align = indent + len('desc->vm_flags ' + op + opening)
 	return opening + wrap_list(flags.split(' | '), ' | ', align, closing + ';') + closing
 
