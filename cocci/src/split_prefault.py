@@ -105,12 +105,6 @@ KEYWORDS = {'if', 'else', 'for', 'while', 'do', 'switch', 'return', 'goto',
 OPEN_BRACE = chr(123)
 
 
-def order(problem):
-    """The status of a refusal for an order problem: which one, is said by
-    problem (see STATUS in the shared part)."""
-    return 'blocked:order'
-
-
 class Blocked(Exception):
     """The handler cannot be split mechanically: (code, reason)."""
 
@@ -152,10 +146,10 @@ def tokenize(text, start, end):
     while pos < end:
         m = TOKEN.match(text, pos)
         if not m:
-            raise Blocked('blocked:order', 'cannot read the source at offset %d' % pos)
+            raise Blocked(order('unreadable'), 'cannot read the source at offset %d' % pos)
         kind = m.lastgroup
         if kind == 'pp':
-            raise Blocked('blocked:order', 'the handler has preprocessor lines (line %d) '
+            raise Blocked(order('preprocessor'), 'the handler has preprocessor lines (line %d) '
                           'in its body; split it by hand'
                           % (text.count('\n', 0, m.start()) + 1))
         if kind not in ('ws', 'comment'):
@@ -176,7 +170,7 @@ def match_close(toks, i):
             depth -= 1
             if depth == 0:
                 return j
-    raise Blocked('blocked:order', 'unbalanced brackets in the handler')
+    raise Blocked(order('unreadable'), 'unbalanced brackets in the handler')
 
 
 def statement_end(toks, i):
@@ -205,7 +199,7 @@ def statement_end(toks, i):
         if toks[j].text == ';':
             return j + 1
         j += 1
-    raise Blocked('blocked:order', 'a statement of the handler has no end')
+    raise Blocked(order('unreadable'), 'a statement of the handler has no end')
 
 
 class Stmt:
@@ -303,7 +297,7 @@ def find_function(text, name, line):
         offset = text.index('\n', offset) + 1
     m = re.compile(r'\b%s\s*\(' % re.escape(name)).search(text, offset)
     if not m:
-        raise Blocked('blocked:order', 'cannot find the definition of %s' % name)
+        raise Blocked(order('unreadable'), 'cannot find the definition of %s' % name)
     depth = 0
     brace = None
     for tm in TOKEN.finditer(text, m.end() - 1):
@@ -329,7 +323,7 @@ def find_function(text, name, line):
                 if not text[head:m.start()].strip():
                     head = text.rfind('\n', 0, head - 1) + 1
                 return head, m.start(), brace, tm.start()
-    raise Blocked('blocked:order', 'cannot find the end of %s' % name)
+    raise Blocked(order('unreadable'), 'cannot find the end of %s' % name)
 
 
 def column(text, offset):
