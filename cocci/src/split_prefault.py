@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# The text side of split_prefault.cocci: from the source of an f_op->mmap
+# The Python of split_prefault.cocci: from the source of an f_op->mmap
 # handler that populates page tables, write mmap_prepare and mmap_complete
-# (and mmap_abort).  scripts/gen_cocci.py embeds this file into
-# cocci/split_prefault.cocci, so that the semantic patch stays one
+# (and mmap_abort).  In order: tokens and statements; split_handler() and
+# its phases over a Handler record (cut, one check per refusal, value
+# classification, rendering of each hook); split_decide() and what the
+# rules of split_prefault.cocci.in ask.  scripts/gen_cocci.py embeds this
+# file into cocci/split_prefault.cocci, so that the semantic patch stays one
 # self-contained file for make coccicheck; tests/unit imports it directly.
 # Inside the .cocci, spatch strips C++-style comments even from Python code,
 # so this file never uses a double slash (integer division is divmod()).
