@@ -24,6 +24,12 @@ TREE_ARGS = $(call q,$(KDIR)) $(if $(M),$(call q,$(M)))
 TARGET ?=
 TARGET_ARGS = $(if $(TARGET),--target $(call q,$(TARGET)))
 
+# split_prefault.cocci is generated (and committed, for make coccicheck
+# users); whatever runs the semantic patches depends on it, so that an edit
+# of its sources is what gets tested.
+SPLIT_COCCI := cocci/split_prefault.cocci
+COCCI_DEPS := cocci/mmap_to_prepare.cocci $(SPLIT_COCCI)
+
 .PHONY: help deps tree convert audit series verify check check-fixtures \
 	check-unit check-kernel check-vmamodel check-vmaharness check-html \
 	check-verify check-series check-safety check-series-kernel check-mainline \
@@ -62,7 +68,8 @@ help:
 	@echo '                its API, changes nothing on a second run, and equals'
 	@echo '                make coccicheck on M= folders'
 	@echo '  cocci         write cocci/split_prefault.cocci from cocci/src and'
-	@echo '                the shared part of mmap_to_prepare.cocci'
+	@echo '                the shared part of mmap_to_prepare.cocci (every target'
+	@echo '                that runs the semantic patches does it when it is stale)'
 	@echo '  check-kernel  whole reference tree: the patch applies, touches only'
 	@echo '                allowed handlers, equals make coccicheck on M= folders, and'
 	@echo '                the audit calls converted exactly what convert changes'
@@ -107,12 +114,12 @@ else
 KDIR_DEPS := deps
 endif
 
-convert: $(KDIR_DEPS)
+convert: $(KDIR_DEPS) $(COCCI_DEPS)
 	@mkdir -p $(call q,$(O))
 	$(PYTHON) scripts/convert.py convert $(VERBOSE) -j $(J) $(TARGET_ARGS) $(TREE_ARGS) \
 		-o $(call q,$(O)/mmap_prepare.diff)
 
-series: $(KDIR_DEPS)
+series: $(KDIR_DEPS) $(COCCI_DEPS)
 	@mkdir -p $(call q,$(O))
 	$(PYTHON) scripts/convert.py series $(VERBOSE) -j $(J) $(TARGET_ARGS) $(TREE_ARGS) \
 		-o $(call q,$(O)/series)
@@ -137,7 +144,7 @@ endif
 VERIFY ?=
 
 # (AUDIT is expanded when the recipe runs, once the tree is there.)
-audit: $(KDIR_DEPS)
+audit: $(KDIR_DEPS) $(COCCI_DEPS)
 	@mkdir -p $(call q,$(dir $(AUDIT)))
 	$(PYTHON) scripts/convert.py audit $(VERBOSE) -j $(J) $(TARGET_ARGS) $(TREE_ARGS) \
 		$(if $(VERIFY),--verify $(call q,$(VERIFY))) \
@@ -151,7 +158,7 @@ check: deps check-unit check-fixtures check-vmamodel check-kernel check-html \
 check-unit:
 	$(PYTHON) -m unittest discover -s tests/unit -t . $(if $(filter 1,$(V)),-v,)
 
-check-fixtures: deps
+check-fixtures: deps $(COCCI_DEPS)
 	$(PYTHON) tests/run_fixtures.py $(VERBOSE)
 
 check-vmamodel: deps
@@ -161,29 +168,31 @@ check-vmaharness: tree-mainline
 	$(PYTHON) tests/vmaharness/run.py $(VERBOSE) -j $(J) -O $(call q,$(O)/vmaharness) \
 		--tree $(call q,$(MAINLINE)) --cc $(CC)
 
-check-mainline: tree-mainline
+check-mainline: tree-mainline $(COCCI_DEPS)
 	$(PYTHON) tests/check_mainline.py $(VERBOSE) -j $(J) -O $(call q,$(O)/check-mainline) \
 		$(call q,$(MAINLINE))
 
-check-kernel: $(KDIR_DEPS)
+check-kernel: $(KDIR_DEPS) $(COCCI_DEPS)
 	$(PYTHON) tests/check_kernel.py $(VERBOSE) -j $(J) -O $(call q,$(O)) $(call q,$(KDIR))
 
 # The test tree borrows get_maintainer.pl and checkpatch.pl from the
 # reference tree.
-check-series: tree
+check-series: tree $(COCCI_DEPS)
 	$(PYTHON) -m unittest tests.series.test_series $(if $(filter 1,$(V)),-v,)
 
-check-safety: deps
+check-safety: deps $(COCCI_DEPS)
 	$(PYTHON) -m unittest tests.safety.test_hostile $(if $(filter 1,$(V)),-v,)
 
-check-series-kernel: $(KDIR_DEPS)
+check-series-kernel: $(KDIR_DEPS) $(COCCI_DEPS)
 	$(PYTHON) tests/check_series_kernel.py $(VERBOSE) -j $(J) -O $(call q,$(O)) \
 		$(call q,$(KDIR))
 
-cocci:
+cocci: $(SPLIT_COCCI)
+
+$(SPLIT_COCCI): cocci/mmap_to_prepare.cocci $(wildcard cocci/src/*) scripts/gen_cocci.py
 	$(PYTHON) scripts/gen_cocci.py
 
-check-verify: $(KDIR_DEPS)
+check-verify: $(KDIR_DEPS) $(COCCI_DEPS)
 	$(PYTHON) tests/check_verify.py $(VERBOSE) -j $(J) -O $(call q,$(O)/check-verify) \
 		$(call q,$(KDIR))
 
@@ -191,7 +200,7 @@ check-html: deps
 	$(PYTHON) tests/check_html.py $(VERBOSE)
 
 BENCH ?= all
-bench: $(KDIR_DEPS)
+bench: $(KDIR_DEPS) $(COCCI_DEPS)
 	$(PYTHON) tests/bench.py --only $(BENCH) -j $(J) -O $(call q,$(O)) $(call q,$(KDIR))
 
 clean:

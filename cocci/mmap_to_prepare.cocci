@@ -22,8 +22,7 @@
 //# has (-D v1, -D mainline or -D desc_vm_flags force it): v1, mmap_prepare
 //# with desc->vm_flags and mmap_context, or mainline, where prepare records
 //# the population in desc->action.  docs/api.md describes both and
-//# docs/conversion.md the contract; the comments below call them API.md
-//# and CONVERSION.md.
+//# docs/conversion.md the contract.
 //
 // Confidence: High
 // Copyright: (C) 2026 The mmap-convert authors. GPL-2.0-only
@@ -44,10 +43,70 @@ virtual desc_vm_flags
 
 @initialize:python@
 @@
+import collections
 import os
 import re
 
-# API.md, "Legacy populate calls": these need mmap_complete.
+# The status codes of a report line, one per handler (docs/statuses.md):
+# family -> when.  A status is the family, or family(ARGUMENT) for the
+# families that name what stands in the way; scripts/mmapconv/statuses.py
+# holds the same table (a unit test compares them).
+STATUS = {
+	'converted:prepare': 'only checks and configures the VMA',
+	'converted:generic': 'generic_file_mmap swapped for its prepare twin',
+	'converted:complete': 'split into prepare and complete',
+	'converted:abort': 'split, with a context object and an abort hook',
+	'converted:action': 'mainline: prepare records the population as an action',
+	'already': 'the initializer has mmap_prepare already',
+	'needs-complete': 'populates page tables: split_prefault.cocci splits it',
+	'blocked:order': 'a mechanical split would change what the handler does',
+	'blocked:needs-abort': 'takes what vm_ops->close gives back',
+	'blocked:delegates': 'hands the VMA to a subsystem helper or mmap',
+	'blocked:dma': 'maps memory with dma_mmap_*',
+	'blocked:stacked': 'maps another file',
+	'blocked:keeps-vma': 'stores the VMA pointer',
+	'blocked:unknown-vma-use': 'uses the VMA in a way a desc cannot express',
+	'blocked:called-elsewhere': 'also called or referenced by other code',
+	'blocked:external': 'defined elsewhere, or procfs has no prepare hook',
+	'error:parse': 'spatch could not parse the handler',
+}
+# blocked:order(PROBLEM): which order problem stands in the way.
+ORDER_PROBLEMS = {
+	'lock-spans': 'a lock held from the checks across the populate call',
+	'vma-write-after': 'a VMA write after the populate call',
+	'flags-read-after': 'a vm_flags read after the populate call',
+	'conditional': 'population on some paths only',
+	'several-remaps': 'several remaps, or several populate calls (mainline)',
+	'remap-loop': 'a remap in a loop',
+	'goto': 'a jump back into the checks, or to a missing label',
+	'shared-error-path': 'an error path of the checks that also populates',
+	'not-last': 'mainline: the populate call is not the last step',
+	'error-code': 'mainline: a failure mapped to what error_override cannot hold',
+	'close': 'mainline: vm_ops with a close, which a failed action calls',
+	'ifdef-variants': 'one definition or macro per preprocessor branch',
+	'preprocessor': 'preprocessor lines in the body',
+	'forward-declaration': 'a forward declaration of the handler',
+	'name-taken': 'a name the split writes is taken',
+	'empty-body': 'an empty body',
+	'no-final-return': 'a body that does not end with a return',
+	'unreadable': 'a body the split cannot read',
+}
+
+
+def order(problem):
+	"""The status of a handler refused for an order problem."""
+	return 'blocked:order(%s)' % problem
+
+
+# One definition of a function that takes the VMA: its VMA and file
+# parameters (filep None unless it has the .mmap signature), the index of
+# the VMA parameter, and where its name is.
+Definition = collections.namedtuple('Definition', 'vma index filep is_handler pos')
+# A call that passes the VMA: the function, the index of the VMA among its
+# arguments, where the call is.
+CallArg = collections.namedtuple('CallArg', 'callee index call')
+
+# docs/api.md, "Legacy populate calls": these need mmap_complete.
 POPULATE = {
 	'remap_pfn_range', 'io_remap_pfn_range', 'vm_iomap_memory',
 	'vm_insert_page', 'vm_insert_pages', 'vm_map_pages',
@@ -264,12 +323,12 @@ class FileFacts:
 		self.path = None
 		self.hooks = {}		# handler -> [(kind, fops, pos)]
 		self.already = {}	# handler -> [(fops, pos)]
-		self.defs = {}		# function -> [(vma, index, filep, is_handler, pos)]
+		self.defs = {}		# function -> [Definition]
 		self.vma_uses = []	# (function, name, key)
 		self.file_uses = []	# (function, name, key)
 		self.allowed = set()	# keys of VMA uses the translation handles
 		self.forbidden = {}	# key -> why: writes the desc cannot take
-		self.call_args = {}	# key -> (callee, index, call key)
+		self.call_args = {}	# key -> CallArg
 		self.indirect = {}	# key -> (function pointer, index)
 		self.fields = {}	# key -> field name read through the VMA
 		self.stores = set()	# keys of the VMA stored somewhere
@@ -318,7 +377,7 @@ def facts(p):
 
 def vma_param(ff, fn):
 	"""VMA parameter names of every definition of fn (one per #ifdef variant)."""
-	return {d[0] for d in ff.defs.get(fn, [])}
+	return {d.vma for d in ff.defs.get(fn, [])}
 
 
 def use_blocker(ff, fn, name, k, seen):
@@ -334,7 +393,7 @@ def use_blocker(ff, fn, name, k, seen):
 		return None
 	if k in ff.generic:
 		filek = ff.generic[k]
-		fileps = {d[2] for d in ff.defs.get(fn, [])}
+		fileps = {d.filep for d in ff.defs.get(fn, [])}
 		if not any(w == fn and n in fileps and fk == filek
 			   for (w, n, fk) in ff.file_uses):
 			return ('blocked:stacked',
@@ -368,7 +427,7 @@ def use_blocker(ff, fn, name, k, seen):
 		return ('blocked:unknown-vma-use(%s)' % name,
 			'%s uses the VMA itself at line %d, not one of its fields; '
 			'a desc cannot stand in for it' % (fn, k[0]))
-	callee, index, _ = ff.call_args[k]
+	callee, index = ff.call_args[k].callee, ff.call_args[k].index
 	if callee in POPULATE and is_mainline(ff):
 		return action_blocker(ff, fn, name, callee, k)
 	if callee in POPULATE:
@@ -383,8 +442,8 @@ def use_blocker(ff, fn, name, k, seen):
 		return ('blocked:stacked',
 			'%s maps another file with %s(); nested filesystems need '
 			'their own conversion' % (fn, callee))
-	helper = [d for d in ff.defs.get(callee, []) if not d[3]]
-	if helper and all(d[1] == index for d in helper):
+	helper = [d for d in ff.defs.get(callee, []) if not d.is_handler]
+	if helper and all(d.index == index for d in helper):
 		return blocked_use(ff, callee, seen)
 	if callee in DELEGATES or (callee not in ff.defs and 'mmap' in callee):
 		return ('blocked:delegates(%s)' % callee,
@@ -516,7 +575,7 @@ def partial_remap(ff, fn):
 	for (w, v, k) in ff.vma_uses:
 		if w != fn or v not in names or k not in ff.call_args:
 			continue
-		callee, _, call = ff.call_args[k]
+		callee, call = ff.call_args[k].callee, ff.call_args[k].call
 		if call in ff.remaps:
 			start, size = ff.remaps[call]
 			if c_text(start) != '%s->vm_start' % v or not is_whole_size(ff, fn, v, size):
@@ -549,15 +608,15 @@ def action_blocker(ff, fn, v, callee, k):
 	names = vma_param(ff, fn)
 	calls = [kk for (w, n, kk) in ff.vma_uses
 		 if w == fn and n in names and kk in ff.call_args
-		 and ff.call_args[kk][0] in POPULATE]
-	call = ff.call_args[k][2]
+		 and ff.call_args[kk].callee in POPULATE]
+	call = ff.call_args[k].call
 	if fn not in ff.hooks:
 		return ('blocked:unknown-vma-use(%s)' % fn,
 			'%s() populates page tables with %s(); mainline records the '
 			'population as an mmap_action of the handler itself: move the '
 			'call into the handler, then rerun' % (fn, callee))
 	if len(calls) > 1:
-		return ('blocked:order',
+		return (order('several-remaps'),
 			'%s populates page tables in %d calls; mainline takes one '
 			'mmap_action per mapping: convert by hand' % (fn, len(calls)))
 	if callee not in ACTIONS:
@@ -567,24 +626,24 @@ def action_blocker(ff, fn, v, callee, k):
 				callee, 'an action maps one PFN range or one page array')))
 	shape = ff.shapes.get(call)
 	if shape is None:
-		return ('blocked:order',
+		return (order('not-last'),
 			'%s() is not the last step of %s, with its result returned or '
 			'mapped to one error code; an mmap_action runs after prepare '
 			'returns, so what follows it would run first: convert by hand'
 			% (callee, fn))
 	if re.search(r'\b(scoped_)?guard\s*\(', function_text(ff, fn)):
-		return ('blocked:order',
+		return (order('lock-spans'),
 			'%s holds a guard() lock over %s(); an mmap_action runs after '
 			'prepare returns, without the lock: convert by hand' % (fn, callee))
 	closer = ops_with_close(ff, fn)
 	if closer:
-		return ('blocked:order',
+		return (order('close'),
 			'%s sets vm_ops %s, which has a close; if the mmap_action fails, '
 			'the core unmaps the new VMA and calls that close, where the '
 			'original failed before any close: convert by hand' % (fn, closer))
 	error = re.sub(r'^- ', '-', c_text(shape['error']))
 	if error and not re.match(r'^-E[A-Z0-9]+$', error):
-		return ('blocked:order',
+		return (order('error-code'),
 			'%s maps a failure of %s() to %s, which error_override cannot '
 			'hold: convert by hand' % (fn, callee, error))
 	if callee == 'vm_iomap_memory':
@@ -677,9 +736,9 @@ def helpers_of(ff, fn, out):
 	names = vma_param(ff, fn)
 	for (where, name, k) in ff.vma_uses:
 		if where == fn and name in names and k in ff.call_args:
-			callee = ff.call_args[k][0]
+			callee = ff.call_args[k].callee
 			if callee in ff.defs and callee not in out and \
-			   not any(d[3] for d in ff.defs[callee]):
+			   not any(d.is_handler for d in ff.defs[callee]):
 				out.add(callee)
 				helpers_of(ff, callee, out)
 	return out
@@ -744,7 +803,7 @@ def decide(ff):
 				     'proc_ops of mainline has no proc_mmap_prepare yet: '
 				     'procfs must gain it first' % h)
 			continue
-		if not all(d[3] for d in defs):
+		if not all(d.is_handler for d in defs):
 			status[h] = ('blocked:external',
 				     '%s does not have the .mmap signature in this file' % h)
 			continue
@@ -757,7 +816,7 @@ def decide(ff):
 				       '%s is also used at line %s; convert those users '
 				       'together with it' % (h, ', '.join(str(k[0]) for k in others)))
 		if why is None and ff.aliases.get(h, 'NULL') not in ('NULL',) + tuple(GENERIC):
-			why = ('blocked:order',
+			why = (order('ifdef-variants'),
 			       '%s is also a macro, #define %s %s, in another preprocessor '
 			       'branch; convert that variant by hand' % (h, h, ff.aliases[h]))
 		if why is None:
@@ -809,22 +868,23 @@ def primitives(ff, fn, seen=None):
 	for (where, name, k) in ff.vma_uses:
 		if where != fn or name not in names or k not in ff.call_args:
 			continue
-		callee = ff.call_args[k][0]
+		callee = ff.call_args[k].callee
 		if callee in POPULATE or callee.startswith('dma_mmap_'):
 			found.add(callee)
-		elif any(not d[3] for d in ff.defs.get(callee, [])):
+		elif any(not d.is_handler for d in ff.defs.get(callee, [])):
 			found |= primitives(ff, callee, seen)
 	return found
 
 
-def report_handler(ff, h, p, emit):
+def report_handler(ff, h, p, emit, decision=decide):
 	"""One line per handler: where it is defined (else installed), the
 	initializers installing it, the populate calls it makes, its status
-	code and what to do about it."""
+	code and what to do about it; decision: the semantic patch deciding
+	(split_prefault.cocci has its own)."""
 	if h in ff.reported or h not in ff.hooks:
 		return
 	ff.reported.add(h)
-	status, reason = decide(ff)[0][h]
+	status, reason = decision(ff)[0][h]
 	fops = sorted({f for (_, f, _) in ff.hooks[h]})
 	prims = sorted(primitives(ff, h))
 	emit(ff.def_pos.get(h, p)[0], '%s (%s)%s: %s: %s'
@@ -864,12 +924,17 @@ def wrap_list(parts, sep, align, end):
 def flags_operand(flags, p, op, negate=False):
 	"""Right-hand side of desc->vm_flags OP, wrapped like kernel code:
 	continuation lines line up with the first flag."""
+	# kernel code is indented with tabs
+	return flags_operand_at(flags, 8 * int(p[0].column), op, negate)
+
+
+def flags_operand_at(flags, indent, op, negate=False):
+	"""flags_operand() for a statement starting at column indent."""
 	flags = ' '.join(flags.split())
 	opening, closing = '', ''
 	if negate:
 		opening = '~' if re.match(r'^\w+$', flags) else '~('
 		closing = '' if opening == '~' else ')'
-	indent = 8 * int(p[0].column)	# kernel code is indented with tabs
 	align = indent + len('desc->vm_flags ' + op + opening)
 	return opening + wrap_list(flags.split(' | '), ' | ', align, closing + ';') + closing
 
@@ -884,7 +949,7 @@ def flags_to_clear(flags, p):
 
 def uses_file(ff, fn):
 	"""Does fn still use its file parameter once generic_file_mmap() is gone?"""
-	fileps = {d[2] for d in ff.defs.get(fn, [])}
+	fileps = {d.filep for d in ff.defs.get(fn, [])}
 	gone = set(ff.generic.values())
 	return any(w == fn and n in fileps and k not in gone
 		   for (w, n, k) in ff.file_uses)
@@ -1006,7 +1071,7 @@ p << vma_fn.p;
 fp << handler_shape.fp = "";
 @@
 ff = facts(p)
-ff.defs.setdefault(fn, []).append((v, int(n), fp or None, bool(fp), key(p)))
+ff.defs.setdefault(fn, []).append(Definition(v, int(n), fp or None, bool(fp), key(p)))
 ff.def_pos.setdefault(fn, p)
 
 @vma_use depends on has_hooks@
@@ -1033,7 +1098,7 @@ p << file_use.p;
 @@
 facts(p).file_uses.append((p[0].current_element, f, key(p)))
 
-// Every VMA use that has a desc translation (CONVERSION.md section 2).
+// Every VMA use that has a desc translation (docs/conversion.md, "The prepare half").
 @vma_translatable depends on has_hooks@
 idexpression struct vm_area_struct *v;
 expression E;
@@ -1184,7 +1249,7 @@ n << vma_passed.n;
 p << vma_passed.p;
 pc << vma_passed.pc;
 @@
-facts(p).call_args[key(p)] = (callee, int(n), key(pc))
+facts(p).call_args[key(p)] = CallArg(callee, int(n), key(pc))
 
 @vma_passed_indirect depends on has_hooks@
 idexpression struct vm_area_struct *v;
@@ -1512,19 +1577,19 @@ report_already(facts(p), h, p, coccilib.report.print_report)
 h << fops_mmap.handler;
 p << fops_mmap.p;
 @@
-report_handler(facts(p), h, p, coccilib.org.print_todo)
+report_handler(facts(p), h, p, coccilib.org.print_safe_todo)
 
 @script:python depends on org && has_hooks@
 h << fops_array_mmap.handler;
 p << fops_array_mmap.p;
 @@
-report_handler(facts(p), h, p, coccilib.org.print_todo)
+report_handler(facts(p), h, p, coccilib.org.print_safe_todo)
 
 @script:python depends on org && has_hooks@
 h << proc_ops_mmap.handler;
 p << proc_ops_mmap.p;
 @@
-report_handler(facts(p), h, p, coccilib.org.print_todo)
+report_handler(facts(p), h, p, coccilib.org.print_safe_todo)
 
 // These scripts never discard a match: a discarded binding would also drop
 // the functions other rules inherit. A function that is not to be rewritten

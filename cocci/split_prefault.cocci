@@ -42,10 +42,70 @@ virtual desc_vm_flags
 
 @initialize:python@
 @@
+import collections
 import os
 import re
 
-# API.md, "Legacy populate calls": these need mmap_complete.
+# The status codes of a report line, one per handler (docs/statuses.md):
+# family -> when.  A status is the family, or family(ARGUMENT) for the
+# families that name what stands in the way; scripts/mmapconv/statuses.py
+# holds the same table (a unit test compares them).
+STATUS = {
+	'converted:prepare': 'only checks and configures the VMA',
+	'converted:generic': 'generic_file_mmap swapped for its prepare twin',
+	'converted:complete': 'split into prepare and complete',
+	'converted:abort': 'split, with a context object and an abort hook',
+	'converted:action': 'mainline: prepare records the population as an action',
+	'already': 'the initializer has mmap_prepare already',
+	'needs-complete': 'populates page tables: split_prefault.cocci splits it',
+	'blocked:order': 'a mechanical split would change what the handler does',
+	'blocked:needs-abort': 'takes what vm_ops->close gives back',
+	'blocked:delegates': 'hands the VMA to a subsystem helper or mmap',
+	'blocked:dma': 'maps memory with dma_mmap_*',
+	'blocked:stacked': 'maps another file',
+	'blocked:keeps-vma': 'stores the VMA pointer',
+	'blocked:unknown-vma-use': 'uses the VMA in a way a desc cannot express',
+	'blocked:called-elsewhere': 'also called or referenced by other code',
+	'blocked:external': 'defined elsewhere, or procfs has no prepare hook',
+	'error:parse': 'spatch could not parse the handler',
+}
+# blocked:order(PROBLEM): which order problem stands in the way.
+ORDER_PROBLEMS = {
+	'lock-spans': 'a lock held from the checks across the populate call',
+	'vma-write-after': 'a VMA write after the populate call',
+	'flags-read-after': 'a vm_flags read after the populate call',
+	'conditional': 'population on some paths only',
+	'several-remaps': 'several remaps, or several populate calls (mainline)',
+	'remap-loop': 'a remap in a loop',
+	'goto': 'a jump back into the checks, or to a missing label',
+	'shared-error-path': 'an error path of the checks that also populates',
+	'not-last': 'mainline: the populate call is not the last step',
+	'error-code': 'mainline: a failure mapped to what error_override cannot hold',
+	'close': 'mainline: vm_ops with a close, which a failed action calls',
+	'ifdef-variants': 'one definition or macro per preprocessor branch',
+	'preprocessor': 'preprocessor lines in the body',
+	'forward-declaration': 'a forward declaration of the handler',
+	'name-taken': 'a name the split writes is taken',
+	'empty-body': 'an empty body',
+	'no-final-return': 'a body that does not end with a return',
+	'unreadable': 'a body the split cannot read',
+}
+
+
+def order(problem):
+	"""The status of a handler refused for an order problem."""
+	return 'blocked:order(%s)' % problem
+
+
+# One definition of a function that takes the VMA: its VMA and file
+# parameters (filep None unless it has the .mmap signature), the index of
+# the VMA parameter, and where its name is.
+Definition = collections.namedtuple('Definition', 'vma index filep is_handler pos')
+# A call that passes the VMA: the function, the index of the VMA among its
+# arguments, where the call is.
+CallArg = collections.namedtuple('CallArg', 'callee index call')
+
+# docs/api.md, "Legacy populate calls": these need mmap_complete.
 POPULATE = {
 	'remap_pfn_range', 'io_remap_pfn_range', 'vm_iomap_memory',
 	'vm_insert_page', 'vm_insert_pages', 'vm_map_pages',
@@ -262,12 +322,12 @@ class FileFacts:
 		self.path = None
 		self.hooks = {}		# handler -> [(kind, fops, pos)]
 		self.already = {}	# handler -> [(fops, pos)]
-		self.defs = {}		# function -> [(vma, index, filep, is_handler, pos)]
+		self.defs = {}		# function -> [Definition]
 		self.vma_uses = []	# (function, name, key)
 		self.file_uses = []	# (function, name, key)
 		self.allowed = set()	# keys of VMA uses the translation handles
 		self.forbidden = {}	# key -> why: writes the desc cannot take
-		self.call_args = {}	# key -> (callee, index, call key)
+		self.call_args = {}	# key -> CallArg
 		self.indirect = {}	# key -> (function pointer, index)
 		self.fields = {}	# key -> field name read through the VMA
 		self.stores = set()	# keys of the VMA stored somewhere
@@ -316,7 +376,7 @@ def facts(p):
 
 def vma_param(ff, fn):
 	"""VMA parameter names of every definition of fn (one per #ifdef variant)."""
-	return {d[0] for d in ff.defs.get(fn, [])}
+	return {d.vma for d in ff.defs.get(fn, [])}
 
 
 def use_blocker(ff, fn, name, k, seen):
@@ -332,7 +392,7 @@ def use_blocker(ff, fn, name, k, seen):
 		return None
 	if k in ff.generic:
 		filek = ff.generic[k]
-		fileps = {d[2] for d in ff.defs.get(fn, [])}
+		fileps = {d.filep for d in ff.defs.get(fn, [])}
 		if not any(w == fn and n in fileps and fk == filek
 			   for (w, n, fk) in ff.file_uses):
 			return ('blocked:stacked',
@@ -366,7 +426,7 @@ def use_blocker(ff, fn, name, k, seen):
 		return ('blocked:unknown-vma-use(%s)' % name,
 			'%s uses the VMA itself at line %d, not one of its fields; '
 			'a desc cannot stand in for it' % (fn, k[0]))
-	callee, index, _ = ff.call_args[k]
+	callee, index = ff.call_args[k].callee, ff.call_args[k].index
 	if callee in POPULATE and is_mainline(ff):
 		return action_blocker(ff, fn, name, callee, k)
 	if callee in POPULATE:
@@ -381,8 +441,8 @@ def use_blocker(ff, fn, name, k, seen):
 		return ('blocked:stacked',
 			'%s maps another file with %s(); nested filesystems need '
 			'their own conversion' % (fn, callee))
-	helper = [d for d in ff.defs.get(callee, []) if not d[3]]
-	if helper and all(d[1] == index for d in helper):
+	helper = [d for d in ff.defs.get(callee, []) if not d.is_handler]
+	if helper and all(d.index == index for d in helper):
 		return blocked_use(ff, callee, seen)
 	if callee in DELEGATES or (callee not in ff.defs and 'mmap' in callee):
 		return ('blocked:delegates(%s)' % callee,
@@ -514,7 +574,7 @@ def partial_remap(ff, fn):
 	for (w, v, k) in ff.vma_uses:
 		if w != fn or v not in names or k not in ff.call_args:
 			continue
-		callee, _, call = ff.call_args[k]
+		callee, call = ff.call_args[k].callee, ff.call_args[k].call
 		if call in ff.remaps:
 			start, size = ff.remaps[call]
 			if c_text(start) != '%s->vm_start' % v or not is_whole_size(ff, fn, v, size):
@@ -547,15 +607,15 @@ def action_blocker(ff, fn, v, callee, k):
 	names = vma_param(ff, fn)
 	calls = [kk for (w, n, kk) in ff.vma_uses
 		 if w == fn and n in names and kk in ff.call_args
-		 and ff.call_args[kk][0] in POPULATE]
-	call = ff.call_args[k][2]
+		 and ff.call_args[kk].callee in POPULATE]
+	call = ff.call_args[k].call
 	if fn not in ff.hooks:
 		return ('blocked:unknown-vma-use(%s)' % fn,
 			'%s() populates page tables with %s(); mainline records the '
 			'population as an mmap_action of the handler itself: move the '
 			'call into the handler, then rerun' % (fn, callee))
 	if len(calls) > 1:
-		return ('blocked:order',
+		return (order('several-remaps'),
 			'%s populates page tables in %d calls; mainline takes one '
 			'mmap_action per mapping: convert by hand' % (fn, len(calls)))
 	if callee not in ACTIONS:
@@ -565,24 +625,24 @@ def action_blocker(ff, fn, v, callee, k):
 				callee, 'an action maps one PFN range or one page array')))
 	shape = ff.shapes.get(call)
 	if shape is None:
-		return ('blocked:order',
+		return (order('not-last'),
 			'%s() is not the last step of %s, with its result returned or '
 			'mapped to one error code; an mmap_action runs after prepare '
 			'returns, so what follows it would run first: convert by hand'
 			% (callee, fn))
 	if re.search(r'\b(scoped_)?guard\s*\(', function_text(ff, fn)):
-		return ('blocked:order',
+		return (order('lock-spans'),
 			'%s holds a guard() lock over %s(); an mmap_action runs after '
 			'prepare returns, without the lock: convert by hand' % (fn, callee))
 	closer = ops_with_close(ff, fn)
 	if closer:
-		return ('blocked:order',
+		return (order('close'),
 			'%s sets vm_ops %s, which has a close; if the mmap_action fails, '
 			'the core unmaps the new VMA and calls that close, where the '
 			'original failed before any close: convert by hand' % (fn, closer))
 	error = re.sub(r'^- ', '-', c_text(shape['error']))
 	if error and not re.match(r'^-E[A-Z0-9]+$', error):
-		return ('blocked:order',
+		return (order('error-code'),
 			'%s maps a failure of %s() to %s, which error_override cannot '
 			'hold: convert by hand' % (fn, callee, error))
 	if callee == 'vm_iomap_memory':
@@ -675,9 +735,9 @@ def helpers_of(ff, fn, out):
 	names = vma_param(ff, fn)
 	for (where, name, k) in ff.vma_uses:
 		if where == fn and name in names and k in ff.call_args:
-			callee = ff.call_args[k][0]
+			callee = ff.call_args[k].callee
 			if callee in ff.defs and callee not in out and \
-			   not any(d[3] for d in ff.defs[callee]):
+			   not any(d.is_handler for d in ff.defs[callee]):
 				out.add(callee)
 				helpers_of(ff, callee, out)
 	return out
@@ -742,7 +802,7 @@ def decide(ff):
 				     'proc_ops of mainline has no proc_mmap_prepare yet: '
 				     'procfs must gain it first' % h)
 			continue
-		if not all(d[3] for d in defs):
+		if not all(d.is_handler for d in defs):
 			status[h] = ('blocked:external',
 				     '%s does not have the .mmap signature in this file' % h)
 			continue
@@ -755,7 +815,7 @@ def decide(ff):
 				       '%s is also used at line %s; convert those users '
 				       'together with it' % (h, ', '.join(str(k[0]) for k in others)))
 		if why is None and ff.aliases.get(h, 'NULL') not in ('NULL',) + tuple(GENERIC):
-			why = ('blocked:order',
+			why = (order('ifdef-variants'),
 			       '%s is also a macro, #define %s %s, in another preprocessor '
 			       'branch; convert that variant by hand' % (h, h, ff.aliases[h]))
 		if why is None:
@@ -807,22 +867,23 @@ def primitives(ff, fn, seen=None):
 	for (where, name, k) in ff.vma_uses:
 		if where != fn or name not in names or k not in ff.call_args:
 			continue
-		callee = ff.call_args[k][0]
+		callee = ff.call_args[k].callee
 		if callee in POPULATE or callee.startswith('dma_mmap_'):
 			found.add(callee)
-		elif any(not d[3] for d in ff.defs.get(callee, [])):
+		elif any(not d.is_handler for d in ff.defs.get(callee, [])):
 			found |= primitives(ff, callee, seen)
 	return found
 
 
-def report_handler(ff, h, p, emit):
+def report_handler(ff, h, p, emit, decision=decide):
 	"""One line per handler: where it is defined (else installed), the
 	initializers installing it, the populate calls it makes, its status
-	code and what to do about it."""
+	code and what to do about it; decision: the semantic patch deciding
+	(split_prefault.cocci has its own)."""
 	if h in ff.reported or h not in ff.hooks:
 		return
 	ff.reported.add(h)
-	status, reason = decide(ff)[0][h]
+	status, reason = decision(ff)[0][h]
 	fops = sorted({f for (_, f, _) in ff.hooks[h]})
 	prims = sorted(primitives(ff, h))
 	emit(ff.def_pos.get(h, p)[0], '%s (%s)%s: %s: %s'
@@ -862,12 +923,17 @@ def wrap_list(parts, sep, align, end):
 def flags_operand(flags, p, op, negate=False):
 	"""Right-hand side of desc->vm_flags OP, wrapped like kernel code:
 	continuation lines line up with the first flag."""
+	# kernel code is indented with tabs
+	return flags_operand_at(flags, 8 * int(p[0].column), op, negate)
+
+
+def flags_operand_at(flags, indent, op, negate=False):
+	"""flags_operand() for a statement starting at column indent."""
 	flags = ' '.join(flags.split())
 	opening, closing = '', ''
 	if negate:
 		opening = '~' if re.match(r'^\w+$', flags) else '~('
 		closing = '' if opening == '~' else ')'
-	indent = 8 * int(p[0].column)	# kernel code is indented with tabs
 	align = indent + len('desc->vm_flags ' + op + opening)
 	return opening + wrap_list(flags.split(' | '), ' | ', align, closing + ';') + closing
 
@@ -882,7 +948,7 @@ def flags_to_clear(flags, p):
 
 def uses_file(ff, fn):
 	"""Does fn still use its file parameter once generic_file_mmap() is gone?"""
-	fileps = {d[2] for d in ff.defs.get(fn, [])}
+	fileps = {d.filep for d in ff.defs.get(fn, [])}
 	gone = set(ff.generic.values())
 	return any(w == fn and n in fileps and k not in gone
 		   for (w, n, k) in ff.file_uses)
@@ -1004,7 +1070,7 @@ p << vma_fn.p;
 fp << handler_shape.fp = "";
 @@
 ff = facts(p)
-ff.defs.setdefault(fn, []).append((v, int(n), fp or None, bool(fp), key(p)))
+ff.defs.setdefault(fn, []).append(Definition(v, int(n), fp or None, bool(fp), key(p)))
 ff.def_pos.setdefault(fn, p)
 
 @vma_use depends on has_hooks@
@@ -1031,7 +1097,7 @@ p << file_use.p;
 @@
 facts(p).file_uses.append((p[0].current_element, f, key(p)))
 
-// Every VMA use that has a desc translation (CONVERSION.md section 2).
+// Every VMA use that has a desc translation (docs/conversion.md, "The prepare half").
 @vma_translatable depends on has_hooks@
 idexpression struct vm_area_struct *v;
 expression E;
@@ -1182,7 +1248,7 @@ n << vma_passed.n;
 p << vma_passed.p;
 pc << vma_passed.pc;
 @@
-facts(p).call_args[key(p)] = (callee, int(n), key(pc))
+facts(p).call_args[key(p)] = CallArg(callee, int(n), key(pc))
 
 @vma_passed_indirect depends on has_hooks@
 idexpression struct vm_area_struct *v;
@@ -1483,10 +1549,13 @@ hook_name_seen(fn, p)
 @initialize:python@
 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# The text side of split_prefault.cocci: from the source of an f_op->mmap
+# The Python of split_prefault.cocci: from the source of an f_op->mmap
 # handler that populates page tables, write mmap_prepare and mmap_complete
-# (and mmap_abort).  scripts/gen_cocci.py embeds this file into
-# cocci/split_prefault.cocci, so that the semantic patch stays one
+# (and mmap_abort).  In order: tokens and statements; split_handler() and
+# its phases over a Handler record (cut, one check per refusal, value
+# classification, rendering of each hook); split_decide() and what the
+# rules of split_prefault.cocci.in ask.  scripts/gen_cocci.py embeds this
+# file into cocci/split_prefault.cocci, so that the semantic patch stays one
 # self-contained file for make coccicheck; tests/unit imports it directly.
 # Inside the .cocci, spatch strips C++-style comments even from Python code,
 # so this file never uses a double slash (integer division is divmod()).
@@ -1494,10 +1563,35 @@ hook_name_seen(fn, p)
 # pairs with the next single quote and can hide the end of the block. If
 # make check-fixtures reports a parse error of split_prefault.cocci after an
 # edit here, look at the quotes of that edit first.
+#
+# In the .cocci, this code runs after the Python of the shared part of
+# mmap_to_prepare.cocci (decide(), report_handler(), wrap_list(), ...) and
+# uses it; imported on its own, it reads that part from the file.
 
+import dataclasses
+import os
 import re
 
-# API.md, "Legacy populate calls".
+
+def shared_python(path):
+    """The Python of the shared part of the semantic patch at path: its
+    initialize rule, up to the next rule or comment at column 0."""
+    with open(path) as src:
+        text = src.read()
+    # chr(64): spatch reads an at sign in embedded Python as a rule header
+    at = chr(64)
+    header = text.index(at + 'initialize:python' + at)
+    start = text.index('\n', text.index('\n' + at + at, header) + 1) + 1
+    end = re.compile(r'^(?:[/][/]|%s)' % at, re.M).search(text, start).start()
+    return text[start:end]
+
+
+if 'decide' not in globals():
+    SHARED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                          'mmap_to_prepare.cocci')
+    exec(compile(shared_python(SHARED), SHARED, 'exec'), globals())
+
+# docs/api.md, "Legacy populate calls".
 REMAPS = {'remap_pfn_range', 'io_remap_pfn_range'}
 MIXEDMAP_CALLS = {'vm_insert_page', 'vm_insert_pages', 'vm_map_pages',
                   'vm_map_pages_zero'}
@@ -1542,7 +1636,7 @@ POINTER_SIZED = {
     'unsigned short', 'short', 'char', 'unsigned char',
 }
 
-# VMA fields a desc mirrors (CONVERSION.md section 2).
+# VMA fields a desc mirrors (docs/conversion.md, "The prepare half").
 DESC_FIELD = {
     'vm_start': 'start', 'vm_end': 'end', 'vm_pgoff': 'pgoff',
     'vm_flags': 'vm_flags', 'vm_page_prot': 'page_prot', 'vm_ops': 'vm_ops',
@@ -1605,10 +1699,10 @@ def tokenize(text, start, end):
     while pos < end:
         m = TOKEN.match(text, pos)
         if not m:
-            raise Blocked('blocked:order', 'cannot read the source at offset %d' % pos)
+            raise Blocked(order('unreadable'), 'cannot read the source at offset %d' % pos)
         kind = m.lastgroup
         if kind == 'pp':
-            raise Blocked('blocked:order', 'the handler has preprocessor lines (line %d) '
+            raise Blocked(order('preprocessor'), 'the handler has preprocessor lines (line %d) '
                           'in its body; split it by hand'
                           % (text.count('\n', 0, m.start()) + 1))
         if kind not in ('ws', 'comment'):
@@ -1629,7 +1723,7 @@ def match_close(toks, i):
             depth -= 1
             if depth == 0:
                 return j
-    raise Blocked('blocked:order', 'unbalanced brackets in the handler')
+    raise Blocked(order('unreadable'), 'unbalanced brackets in the handler')
 
 
 def statement_end(toks, i):
@@ -1658,7 +1752,7 @@ def statement_end(toks, i):
         if toks[j].text == ';':
             return j + 1
         j += 1
-    raise Blocked('blocked:order', 'a statement of the handler has no end')
+    raise Blocked(order('unreadable'), 'a statement of the handler has no end')
 
 
 class Stmt:
@@ -1756,7 +1850,7 @@ def find_function(text, name, line):
         offset = text.index('\n', offset) + 1
     m = re.compile(r'\b%s\s*\(' % re.escape(name)).search(text, offset)
     if not m:
-        raise Blocked('blocked:order', 'cannot find the definition of %s' % name)
+        raise Blocked(order('unreadable'), 'cannot find the definition of %s' % name)
     depth = 0
     brace = None
     for tm in TOKEN.finditer(text, m.end() - 1):
@@ -1782,7 +1876,7 @@ def find_function(text, name, line):
                 if not text[head:m.start()].strip():
                     head = text.rfind('\n', 0, head - 1) + 1
                 return head, m.start(), brace, tm.start()
-    raise Blocked('blocked:order', 'cannot find the end of %s' % name)
+    raise Blocked(order('unreadable'), 'cannot find the end of %s' % name)
 
 
 def column(text, offset):
@@ -1821,31 +1915,9 @@ class Edits:
         return ''.join(out)
 
 
-def normalized(text, toks):
-    """Source text of toks on one line, single spaces kept as written."""
-    return ' '.join(text[toks[0].start:toks[-1].end].split())
-
-
 def wrap_flags(flags, col, op):
     """'desc->vm_flags OP FLAGS;' wrapped at 80 columns like kernel code."""
-    lead = 'desc->vm_flags ' + op + ' '
-    opening, closing = '', ''
-    if op == '&=':
-        simple = re.match(r'^\w+$', flags)
-        opening, closing = ('~', '') if simple else ('~(', ')')
-    align = col + len(lead + opening)
-    lines, line = [], ''
-    parts = flags.split(' | ')
-    for i, part in enumerate(parts):
-        cand = part if not line else line + ' | ' + part
-        tail = 2 if i < len(parts) - 1 else len(closing) + 1
-        if line and align + len(cand) + tail > 80:
-            lines.append(line + ' |')
-            line = part
-        else:
-            line = cand
-    lines.append(line)
-    return lead + opening + ('\n' + indent_to(align)).join(lines) + closing + ';'
+    return 'desc->vm_flags %s %s;' % (op, flags_operand_at(flags, col, op + ' ', op == '&='))
 
 
 def wrap_assignment(var, expr, col):
@@ -1865,20 +1937,8 @@ def wrap_call(name, args, col, suffix=';', reserve=0):
     """'name(args...)suffix' starting at col, wrapped at 80 columns with the
     continuation lines aligned to the opening parenthesis; reserve: what
     follows on the last line."""
-    align = col + len(name) + 1
-    lines, line = [], ''
-    for i, arg in enumerate(args):
-        last = i == len(args) - 1
-        piece = arg + ('' if last else ',')
-        end = len(suffix) + 1 + reserve if last else 0
-        cand = piece if not line else line + ' ' + piece
-        if line and align + len(cand) + end > 80:
-            lines.append(line)
-            line = piece
-        else:
-            line = cand
-    lines.append(line)
-    return name + '(' + ('\n' + indent_to(align)).join(lines) + ')' + suffix
+    end = ')' + suffix + ' ' * reserve
+    return name + '(' + wrap_list(args, ', ', col + len(name) + 1, end) + ')' + suffix
 
 
 def call_args(toks, i):
@@ -1936,71 +1996,166 @@ def is_pure(toks, i, j, ok_ident):
     return True
 
 
+@dataclasses.dataclass
+class Handler:
+    """One definition being split: what each phase of split_handler() finds,
+    for the phases after it."""
+    text: str                   # the whole file
+    name: str
+    vma: str                    # name of the VMA parameter
+    filep: str                  # name of the file parameter
+    # cut: the body, and where it is cut in two
+    head: int = 0               # start of the header line
+    name_at: int = 0
+    lbrace: int = 0
+    rbrace: int = 0
+    toks: list = None
+    stmts: list = None          # top-level statements of the body
+    prep: list = None           # before the cut: prepare
+    tail_all: list = None       # from the cut on
+    tail: list = None           # from the cut on, as control reaches it: complete
+    label_block: list = None    # error paths the checks jump to, copied into prepare
+    pop_line: int = 0           # line of the first populate statement
+    locals: dict = None         # name -> (Declarator, index of its statement)
+    prims: list = None          # (callee, statement, token index) of each populate call
+    # what prepare does in place of each populate call
+    effects: list = None        # (function or 'flags', arguments or flags, statement)
+    remap_pfns: set = None
+    pfn_is_pgoff: bool = True
+    prep_text: str = ''
+    # value classification: how complete gets each local it reads
+    pgoff_stable: bool = False  # complete may read vma->vm_pgoff again
+    prot_written: bool = False
+    lock_depth: list = None     # locks held after each prepare statement
+    definitions: dict = None    # local -> prepare statements assigning it
+    recompute: dict = None      # local -> 'init' or 'assign': computed again
+    carried: list = None        # locals (or pgoff_name, pfn_name) in mmap_context
+    bare: set = None            # declared without a value: complete sets them
+    assign_stmts: list = None   # prepare statements complete runs again
+    assign_stmts_of: dict = None
+    seen: set = None
+    pgoff_name: str = None      # the original pgoff, when complete needs it
+    pfn_name: str = None        # the pfn of the one remap, when it travels
+    remap: tuple = None         # (statement, first, last token of the pfn)
+    ctx_fields: list = None     # fields of the context object, [] for none
+    ctx_name: str = 'ctx'
+
+    def line_of(self, tok):
+        return self.text.count('\n', 0, tok.start) + 1
+
+    def calls_in(self, st, names):
+        """Token indexes of the calls of names that take the VMA first."""
+        return [k for k, t in enumerate(st.toks)
+                if t.text in names and k + 2 < len(st.toks) and st.toks[k + 1].text == '('
+                and st.toks[k + 2].text == self.vma
+                and (k == 0 or st.toks[k - 1].text not in ('->', '.'))]
+
+    def tok_text(self, w, a, b):
+        return self.text[w[a].start:w[b].end]
+
+
 def split_handler(text, name, line, vma, filep, kind='mmap'):
     """Split the definition of handler name (its name on line) into
     mmap_prepare + mmap_complete.  Returns a Split, raises Blocked."""
-    head, name_at, lbrace, rbrace = find_function(text, name, line)
-    toks = tokenize(text, lbrace + 1, rbrace)
-    if not toks:
-        raise Blocked('blocked:order', '%s has an empty body' % name)
-    for suffix in ('_prepare', '_complete', '_abort', '_context'):
-        if re.search(r'\b%s%s\b' % (re.escape(name), suffix), text):
-            raise Blocked('blocked:order', '%s%s already exists in this file; rename '
-                          'it, then rerun' % (name, suffix))
-    def line_of(tok):
-        return text.count('\n', 0, tok.start) + 1
+    h = Handler(text, name, vma, filep)
+    read_body(h, line)
+    check_body_not_empty(h)
+    check_hook_names_free(h)
+    check_no_forward_declaration(h)
+    cut(h)
+    find_populate_calls(h)
+    check_no_scoped_lock(h)
+    check_no_lock_held(h)
+    follow_jumps(h)
+    prepare_effects(h)
+    check_one_remap(h)
+    check_populates_always(h)
+    classify_values(h)
+    carry_pfn(h)
+    choose_context(h)
+    return render_split(h, render_prepare(h), render_complete(h))
 
-    proto = re.search(r'^[^\n;{}()]*\b%s\s*\([^;{}]*\)\s*;' % re.escape(name), text, re.M)
+
+# --- cut -------------------------------------------------------------------
+
+def read_body(h, line):
+    h.head, h.name_at, h.lbrace, h.rbrace = find_function(h.text, h.name, line)
+    h.toks = tokenize(h.text, h.lbrace + 1, h.rbrace)
+
+
+def cut(h):
+    """The top-level statements, cut before the first populate call (and
+    the lock taken right before it, which goes to complete with it)."""
+    h.stmts = []
+    i = 0
+    while i < len(h.toks):
+        j = statement_end(h.toks, i)
+        st = Stmt(h.toks, i, j)
+        st.decl = parse_declaration(h.text, st.toks)
+        h.stmts.append(st)
+        i = j
+    split_at = next((n for n, st in enumerate(h.stmts)
+                     if h.calls_in(st, SPLIT_POPULATE)), None)
+    if split_at is None:
+        refuse_populates_elsewhere(h)
+    while split_at > 0 and lock_taken(h.stmts[split_at - 1]):
+        split_at -= 1
+    h.prep, h.tail = h.stmts[:split_at], h.stmts[split_at:]
+    h.pop_line = h.text.count('\n', 0, h.tail[0].start) + 1
+    h.locals = {}
+    for n, st in enumerate(h.stmts):
+        for d in st.decl or []:
+            h.locals[d.name] = (d, n)
+
+
+def refuse_populates_elsewhere(h):
+    iomap = [st for st in h.stmts if h.calls_in(st, {'vm_iomap_memory'})]
+    if iomap:
+        raise Blocked('blocked:unknown-vma-use(vm_iomap_memory)',
+                      '%s maps with vm_iomap_memory() (line %d), which checks the '
+                      'range and derives its pfn from vm_pgoff itself and has no '
+                      'prepare form: in prepare, compute pfn = (phys >> PAGE_SHIFT) '
+                      '+ desc->pgoff and call io_remap_pfn_range_prepare(desc, pfn, '
+                      'vma_desc_size(desc)); in complete, io_remap_pfn_range_complete()'
+                      % (h.name, h.line_of(iomap[0].toks[0])))
+    helper = vma_callee(h.toks, h.vma)
+    raise Blocked('blocked:unknown-vma-use(%s)' % helper,
+                  '%s populates page tables inside %s(), which takes the VMA; split '
+                  '%s() by hand into a part on the desc and a part on the VMA, then '
+                  'rerun' % (h.name, helper, helper))
+
+
+# --- one check per refusal ---------------------------------------------------
+
+def check_body_not_empty(h):
+    if not h.toks:
+        raise Blocked(order('empty-body'), '%s has an empty body' % h.name)
+
+
+def check_hook_names_free(h):
+    for suffix in ('_prepare', '_complete', '_abort', '_context'):
+        if re.search(r'\b%s%s\b' % (re.escape(h.name), suffix), h.text):
+            raise Blocked(order('name-taken'), '%s%s already exists in this file; rename '
+                          'it, then rerun' % (h.name, suffix))
+
+
+def check_no_forward_declaration(h):
+    proto = re.search(r'^[^\n;{}()]*\b%s\s*\([^;{}]*\)\s*;' % re.escape(h.name), h.text,
+                      re.M)
     if proto:
         # three prototypes cannot take the place of one in spatch
-        raise Blocked('blocked:order', '%s has a forward declaration (line %d); move the '
+        raise Blocked(order('forward-declaration'),
+                      '%s has a forward declaration (line %d); move the '
                       'definition above its first use, then rerun'
-                      % (name, text.count('\n', 0, proto.start()) + 1))
-    stmts = []
-    i = 0
-    while i < len(toks):
-        j = statement_end(toks, i)
-        st = Stmt(toks, i, j)
-        st.decl = parse_declaration(text, st.toks)
-        stmts.append(st)
-        i = j
+                      % (h.name, h.text.count('\n', 0, proto.start()) + 1))
 
-    def calls_in(st, names):
-        return [k for k, t in enumerate(st.toks)
-                if t.text in names and k + 2 < len(st.toks) and st.toks[k + 1].text == '('
-                and st.toks[k + 2].text == vma and (k == 0 or st.toks[k - 1].text not in ('->', '.'))]
 
-    split_at = next((n for n, st in enumerate(stmts)
-                     if calls_in(st, SPLIT_POPULATE)), None)
-    if split_at is None:
-        iomap = [st for st in stmts if calls_in(st, {'vm_iomap_memory'})]
-        if iomap:
-            raise Blocked('blocked:unknown-vma-use(vm_iomap_memory)',
-                          '%s maps with vm_iomap_memory() (line %d), which checks the '
-                          'range and derives its pfn from vm_pgoff itself and has no '
-                          'prepare form: in prepare, compute pfn = (phys >> PAGE_SHIFT) '
-                          '+ desc->pgoff and call io_remap_pfn_range_prepare(desc, pfn, '
-                          'vma_desc_size(desc)); in complete, io_remap_pfn_range_complete()'
-                          % (name, line_of(iomap[0].toks[0])))
-        helper = vma_callee(toks, vma)
-        raise Blocked('blocked:unknown-vma-use(%s)' % helper,
-                      '%s populates page tables inside %s(), which takes the VMA; split '
-                      '%s() by hand into a part on the desc and a part on the VMA, then '
-                      'rerun' % (name, helper, helper))
-    # a lock taken right before the population goes to complete with it
-    while split_at > 0 and lock_taken(stmts[split_at - 1]):
-        split_at -= 1
-    prep, tail = stmts[:split_at], stmts[split_at:]
-    pop_line = text.count('\n', 0, tail[0].start) + 1
-
-    locals_ = {}
-    for n, st in enumerate(stmts):
-        for d in st.decl or []:
-            locals_[d.name] = (d, n)
-
-    # --- what the tail does to the VMA
-    prims = []
-    for st in tail:
+def find_populate_calls(h):
+    """The populate calls after the cut, in h.prims; any other use of the
+    VMA there is refused: complete may only populate."""
+    h.prims = []
+    vma = h.vma
+    for st in h.tail:
         w = st.toks
         for k, t in enumerate(w):
             if t.text != vma or t.kind != 'ident':
@@ -2013,372 +2168,407 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
                 after = w[k + 3].text if k + 3 < len(w) else ''
                 if after in ASSIGN_OPS or after in ('++', '--') or \
                    (k > 0 and w[k - 1].text in ('++', '--', '&')):
-                    raise Blocked('blocked:order',
+                    raise Blocked(order('vma-write-after'),
                                   '%s writes vma->%s (line %d) after it starts populating '
                                   'page tables (line %d); move that write before the '
                                   'populate call by hand, then rerun'
-                                  % (name, fld, line_of(t), pop_line))
+                                  % (h.name, fld, h.line_of(t), h.pop_line))
                 if fld == 'vm_flags':
-                    raise Blocked('blocked:order',
+                    raise Blocked(order('flags-read-after'),
                                   '%s reads vma->vm_flags (line %d) after it starts populating '
                                   '(line %d); prepare adds flags to the desc, so complete '
-                                  'would read other flags' % (name, line_of(t), pop_line))
+                                  'would read other flags' % (h.name, h.line_of(t), h.pop_line))
                 continue
             callee = w[k - 2].text if k >= 2 and w[k - 1].text == '(' else None
             if callee == 'vma_pages':
                 continue
             if callee in SPLIT_POPULATE:
-                prims.append((callee, st, k - 2))
+                h.prims.append((callee, st, k - 2))
                 continue
             if callee in VMA_WRITERS:
-                raise Blocked('blocked:order',
+                raise Blocked(order('vma-write-after'),
                               '%s calls %s() (line %d) after it starts populating page '
                               'tables (line %d); move it before the populate call by '
-                              'hand, then rerun' % (name, callee, line_of(t), pop_line))
+                              'hand, then rerun' % (h.name, callee, h.line_of(t), h.pop_line))
             raise Blocked('blocked:unknown-vma-use(%s)' % (callee or vma),
                           '%s passes the VMA to %s (line %d) after it starts populating; '
-                          'complete may only populate' % (name, callee or 'an expression',
-                                                          line_of(t)))
-    for st in prep:
+                          'complete may only populate' % (h.name, callee or 'an expression',
+                                                          h.line_of(t)))
+
+
+def check_no_scoped_lock(h):
+    for st in h.prep:
         for k, t in enumerate(st.toks):
             if t.text in SCOPED_LOCKS and k + 1 < len(st.toks) and st.toks[k + 1].text == '(':
-                raise Blocked('blocked:order',
+                raise Blocked(order('lock-spans'),
                               '%s holds a scoped lock (%s, line %d) across the populate '
                               'call (line %d); split the locking by hand'
-                              % (name, t.text, line_of(t), pop_line))
+                              % (h.name, t.text, h.line_of(t), h.pop_line))
 
-    # --- locks held where the population starts
+
+def check_no_lock_held(h):
     held = {}
-    for st in prep:
-        call = lock_call(text, st)
+    for st in h.prep:
+        call = lock_call(h.text, st)
         if call and call[0] in LOCKS:
             held[(LOCKS[call[0]], call[1])] = st
         elif call and call[0] in LOCKS.values():
             held.pop(call, None)
     if held:
         (unlock, what), st = next(iter(held.items()))
-        raise Blocked('blocked:order',
+        raise Blocked(order('lock-spans'),
                       '%s holds %s from line %d across the populate call (line %d); '
                       'prepare would have to drop it before complete takes it again, '
                       'which changes what it protects: split the handler by hand'
-                      % (name, what or unlock, line_of(st.toks[0]), pop_line))
+                      % (h.name, what or unlock, h.line_of(st.toks[0]), h.pop_line))
 
-    # --- gotos and labels
-    def gotos(sts):
-        return {st.toks[k + 1].text for st in sts for k, t in enumerate(st.toks)
-                if t.text == 'goto' and k + 1 < len(st.toks)}
-    prep_labels = {st.label for st in prep if st.label}
-    if gotos(tail) & prep_labels:
-        raise Blocked('blocked:order', '%s jumps back from the populate part to a label of '
-                      'its checks; split it by hand' % name)
-    prep_targets = gotos(prep) - prep_labels
-    if prep_targets - {st.label for st in tail}:
-        raise Blocked('blocked:order', '%s jumps to a label it does not define' % name)
-    # the error paths the checks jump to are copied into prepare; complete
-    # keeps what it reaches itself
-    label_block = reachable(tail, prep_targets, dead=True) if prep_targets else []
-    if any(calls_in(st, SPLIT_POPULATE) for st in label_block):
-        raise Blocked('blocked:order', 'an error path of %s that its checks jump to also '
-                      'populates page tables; split it by hand' % name)
-    tail_all = tail
-    tail = reachable(tail, set())
 
-    # --- the prepare-side effect of each populate call
-    def tok_text(w, a, b):
-        return text[w[a].start:w[b].end]
+def gotos(sts):
+    return {st.toks[k + 1].text for st in sts for k, t in enumerate(st.toks)
+            if t.text == 'goto' and k + 1 < len(st.toks)}
 
-    effects = []
-    remap_pfns = set()
-    pfn_is_pgoff = True
-    prep_text = text[prep[0].start:prep[-1].end] if prep else ''
-    tail_defined = set()
-    for callee, st, k in prims:
+
+def follow_jumps(h):
+    """The error paths the checks jump to are copied into prepare
+    (h.label_block); complete keeps what it reaches itself (h.tail)."""
+    prep_labels = {st.label for st in h.prep if st.label}
+    if gotos(h.tail) & prep_labels:
+        raise Blocked(order('goto'), '%s jumps back from the populate part to a label of '
+                      'its checks; split it by hand' % h.name)
+    prep_targets = gotos(h.prep) - prep_labels
+    if prep_targets - {st.label for st in h.tail}:
+        raise Blocked(order('goto'), '%s jumps to a label it does not define' % h.name)
+    h.label_block = reachable(h.tail, prep_targets, dead=True) if prep_targets else []
+    if any(h.calls_in(st, SPLIT_POPULATE) for st in h.label_block):
+        raise Blocked(order('shared-error-path'),
+                      'an error path of %s that its checks jump to also '
+                      'populates page tables; split it by hand' % h.name)
+    h.tail_all = h.tail
+    h.tail = reachable(h.tail, set())
+
+
+def prepare_effects(h):
+    """What prepare does in place of each populate call: the prepare side
+    of a remap, or the flags the populate call implies."""
+    h.effects = []
+    h.remap_pfns = set()
+    h.pfn_is_pgoff = True
+    h.prep_text = h.text[h.prep[0].start:h.prep[-1].end] if h.prep else ''
+    for callee, st, k in h.prims:
         args, close = call_args(st.toks, k)
         if callee in REMAPS:
             if st.toks[0].text in ('for', 'while', 'do'):
-                raise Blocked('blocked:order', '%s calls %s() in a loop; '
+                raise Blocked(order('remap-loop'), '%s calls %s() in a loop; '
                               'remap_pfn_range_prepare() describes one remap of the whole '
-                              'mapping: split it by hand' % (name, callee))
+                              'mapping: split it by hand' % (h.name, callee))
             pfn = args[2]
-            pfn_text = ' '.join(tok_text(st.toks, *pfn).split())
-            remap_pfns.add(pfn_text)
-            if pfn_text != '%s->vm_pgoff' % vma:
-                pfn_is_pgoff = False
+            pfn_text = ' '.join(h.tok_text(st.toks, *pfn).split())
+            h.remap_pfns.add(pfn_text)
+            if pfn_text != '%s->vm_pgoff' % h.vma:
+                h.pfn_is_pgoff = False
             if callee == 'remap_pfn_range':
-                effects.append(('remap_pfn_range_prepare', [pfn], st))
+                h.effects.append(('remap_pfn_range_prepare', [pfn], st))
             else:
-                effects.append(('io_remap_pfn_range_prepare', [pfn, args[3]], st))
+                h.effects.append(('io_remap_pfn_range_prepare', [pfn, args[3]], st))
         elif callee in MIXEDMAP_CALLS:
-            effects.append(('flags', 'VM_MIXEDMAP', st))
+            h.effects.append(('flags', 'VM_MIXEDMAP', st))
         elif callee in VMALLOC_CALLS:
-            effects.append(('flags', 'VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP', st))
-        else:
-            if 'VM_PFNMAP' not in prep_text and 'VM_MIXEDMAP' not in prep_text:
-                effects.append(('flags', FAULT_CALLS[callee], st))
-    if len(remap_pfns) > 1 or sum(1 for e in effects if e[0] != 'flags') > 1:
-        raise Blocked('blocked:order', '%s remaps more than once; '
+            h.effects.append(('flags', 'VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP', st))
+        elif 'VM_PFNMAP' not in h.prep_text and 'VM_MIXEDMAP' not in h.prep_text:
+            h.effects.append(('flags', FAULT_CALLS[callee], st))
+
+
+def check_one_remap(h):
+    if len(h.remap_pfns) > 1 or sum(1 for e in h.effects if e[0] != 'flags') > 1:
+        raise Blocked(order('several-remaps'), '%s remaps more than once; '
                       'remap_pfn_range_prepare() describes one remap of the whole '
-                      'mapping: split it by hand' % name)
-    conditional = [st for (_, st, k) in prims if not unconditional(st, k)]
+                      'mapping: split it by hand' % h.name)
+
+
+def check_populates_always(h):
+    conditional = [st for (_, st, k) in h.prims if not unconditional(st, k)]
     if conditional:
-        raise Blocked('blocked:order', '%s populates page tables only on some paths '
+        raise Blocked(order('conditional'), '%s populates page tables only on some paths '
                       '(line %d); prepare cannot tell which flags the mapping needs: '
-                      'split it by hand' % (name, line_of(conditional[0].toks[0])))
+                      'split it by hand' % (h.name, h.line_of(conditional[0].toks[0])))
 
-    # --- values complete needs
+
+# --- value classification: the dataflow --------------------------------------
+
+def writes(st, x):
+    """Does st assign x anywhere, take its address or step it?"""
+    w = st.toks
+    for k, t in enumerate(w):
+        if t.text != x or t.kind != 'ident' or (k and w[k - 1].text in ('->', '.')):
+            continue
+        nxt = w[k + 1].text if k + 1 < len(w) else ''
+        prev = w[k - 1].text if k else ''
+        if nxt in ASSIGN_OPS or nxt in ('++', '--') or prev in ('++', '--'):
+            return True
+        if prev == '&' and nxt not in ('->', '.', '['):
+            return True
+    return False
+
+
+def top_assignment(st, x):
+    w = st.toks
+    return len(w) > 2 and w[0].text == x and w[1].text == '=' and w[-1].text == ';'
+
+
+def uses(sts, x):
+    return any(t.text == x and t.kind == 'ident' and
+               (k == 0 or st.toks[k - 1].text not in ('->', '.'))
+               for st in sts for k, t in enumerate(st.toks))
+
+
+def defined_in_tail(h, x):
+    """Does every path through the tail set x before reading it?"""
+    first_goto = next((n for n, st in enumerate(h.tail) if 'goto' in st.words), len(h.tail))
+    for n, st in enumerate(h.tail):
+        if uses([st], x):
+            how = n <= first_goto and assigned_first(st.toks, x)
+            return how == 'top' or how == 'loop' and not uses(h.tail[n + 1:], x)
+    return False
+
+
+def vma_field_ok(h, w, k):
+    """May complete read the VMA use at w[k] again, with the same value?"""
+    if k + 2 >= len(w) or w[k + 1].text != '->':
+        return k >= 2 and w[k - 2].text == 'vma_pages' and w[k - 1].text == '('
+    fld = w[k + 2].text
+    if fld in ('vm_start', 'vm_end', 'vm_file', 'vm_mm'):
+        return True
+    if fld == 'vm_page_prot':
+        return not h.prot_written
+    if fld == 'vm_pgoff':
+        return h.pgoff_stable
+    return False
+
+
+def value_of(h, x):
+    """How complete gets x: 'init', 'assign', 'bare' or 'carry'."""
+    if x in h.seen:
+        return h.recompute.get(x) or ('carry' if x in h.carried else 'bare')
+    h.seen.add(x)
+    d, n = h.locals[x]
+    defs = h.definitions[x]
+    if d.suffix:
+        how = 'carry'
+    elif not defs and d.init is None:
+        how = 'bare'
+    elif not defs:
+        how = 'init' if pure(h, d.init, 0, len(d.init)) else 'carry'
+    elif len(defs) == 1 and top_assignment(h.prep[defs[0]], x) and \
+            h.lock_depth[defs[0]] == 0 and \
+            (d.init is None or pure(h, d.init, 0, len(d.init))) and \
+            pure(h, h.prep[defs[0]].toks, 2, len(h.prep[defs[0]].toks) - 1):
+        # the value of the declaration, then the one assignment, as before
+        how = 'assign'
+        h.assign_stmts.append(defs[0])
+        h.assign_stmts_of[x] = defs[0]
+    else:
+        how = 'carry'
+    if how == 'carry':
+        h.carried.append(x)
+    elif how == 'bare':
+        h.bare.add(x)
+    else:
+        h.recompute[x] = how
+    return how
+
+
+def pure(h, w, i, j):
+    """Can complete compute w[i:j] again?  The locals it reads are
+    classified too."""
+    needed = []
+
+    def ok(k):
+        t = w[k].text
+        if t == h.vma:
+            return vma_field_ok(h, w, k)
+        if t in h.locals:
+            needed.append(t)
+        return True
+    if not is_pure(w, i, j, ok):
+        return False
+    for y in needed:
+        value_of(h, y)
+    return True
+
+
+def value_source(h, x):
+    """The tokens complete computes x from again."""
+    return h.locals[x][0].init if h.recompute[x] == 'init' else \
+        h.prep[h.definitions[x][0]].toks[2:-1]
+
+
+def classify_values(h):
+    """How complete gets each local it reads: computed again, declared bare,
+    or carried in mmap_context."""
+    vma = h.vma
     pgoff_written = re.search(r'\b%s\s*->\s*vm_pgoff\s*(?:[-+|&^]?=[^=]|\+\+|--)' % vma,
-                              prep_text) is not None
-    pgoff_stable = not pgoff_written and (pfn_is_pgoff or not remap_pfns)
-    prot_written = re.search(r'\b%s\s*->\s*vm_page_prot\s*=[^=]|&\s*%s\s*->\s*vm_page_prot'
-                             % (vma, vma), prep_text) is not None
-
-    lock_depth = []
+                              h.prep_text) is not None
+    h.pgoff_stable = not pgoff_written and (h.pfn_is_pgoff or not h.remap_pfns)
+    h.prot_written = re.search(r'\b%s\s*->\s*vm_page_prot\s*=[^=]|&\s*%s\s*->\s*vm_page_prot'
+                               % (vma, vma), h.prep_text) is not None
+    h.lock_depth = []
     depth = 0
-    for st in prep:
+    for st in h.prep:
         w = st.words
         if len(w) > 2 and w[1] == '(' and w[0] in LOCKS:
             depth += 1
         elif len(w) > 2 and w[1] == '(' and w[0] in LOCKS.values():
             depth -= 1
-        lock_depth.append(depth)
-
-    def writes(st, x):
-        """Does st assign x anywhere, take its address or step it?"""
-        w = st.toks
-        for k, t in enumerate(w):
-            if t.text != x or t.kind != 'ident' or (k and w[k - 1].text in ('->', '.')):
-                continue
-            nxt = w[k + 1].text if k + 1 < len(w) else ''
-            prev = w[k - 1].text if k else ''
-            if nxt in ASSIGN_OPS or nxt in ('++', '--') or prev in ('++', '--'):
-                return True
-            if prev == '&' and nxt not in ('->', '.', '['):
-                return True
-        return False
-
-    def top_assignment(st, x):
-        w = st.toks
-        return len(w) > 2 and w[0].text == x and w[1].text == '=' and w[-1].text == ';'
-
-    def uses(sts, x):
-        return any(t.text == x and t.kind == 'ident' and
-                   (k == 0 or st.toks[k - 1].text not in ('->', '.'))
-                   for st in sts for k, t in enumerate(st.toks))
-
+        h.lock_depth.append(depth)
     # where each local gets its value before the tail
-    definitions = {}
-    for x in locals_:
-        defs = [n for n, st in enumerate(prep) if not st.decl and writes(st, x)]
-        definitions[x] = defs
-
-    def defined_in_tail(x):
-        """Does every path through the tail set x before reading it?"""
-        first_goto = next((n for n, st in enumerate(tail) if 'goto' in st.words), len(tail))
-        for n, st in enumerate(tail):
-            if uses([st], x):
-                how = n <= first_goto and assigned_first(st.toks, x)
-                return how == 'top' or how == 'loop' and not uses(tail[n + 1:], x)
-        return False
-
-    recompute, carried, bare, assign_stmts = {}, [], set(), []
-    assign_stmts_of = {}
-    seen = set()
-
-    def vma_field_ok(w, k):
-        if k + 2 >= len(w) or w[k + 1].text != '->':
-            return k >= 2 and w[k - 2].text == 'vma_pages' and w[k - 1].text == '('
-        fld = w[k + 2].text
-        if fld in ('vm_start', 'vm_end', 'vm_file', 'vm_mm'):
-            return True
-        if fld == 'vm_page_prot':
-            return not prot_written
-        if fld == 'vm_pgoff':
-            return pgoff_stable
-        return False
-
-    def value_of(x):
-        """How complete gets x: 'init', 'assign', 'bare' or 'carry'."""
-        if x in seen:
-            return recompute.get(x) or ('carry' if x in carried else 'bare')
-        seen.add(x)
-        d, n = locals_[x]
-        defs = definitions[x]
-        if d.suffix:
-            how = 'carry'
-        elif not defs and d.init is None:
-            how = 'bare'
-        elif not defs:
-            how = 'init' if pure(d.init, 0, len(d.init)) else 'carry'
-        elif len(defs) == 1 and top_assignment(prep[defs[0]], x) and \
-                lock_depth[defs[0]] == 0 and \
-                (d.init is None or pure(d.init, 0, len(d.init))) and \
-                pure(prep[defs[0]].toks, 2, len(prep[defs[0]].toks) - 1):
-            # the value of the declaration, then the one assignment, as before
-            how = 'assign'
-            assign_stmts.append(defs[0])
-            assign_stmts_of[x] = defs[0]
-        else:
-            how = 'carry'
-        if how == 'carry':
-            carried.append(x)
-        elif how == 'bare':
-            bare.add(x)
-        else:
-            recompute[x] = how
-        return how
-
-    def pure(w, i, j):
-        needed = []
-
-        def ok(k):
-            t = w[k].text
-            if t == vma:
-                return vma_field_ok(w, k)
-            if t in locals_:
-                needed.append(t)
-            return True
-        if not is_pure(w, i, j, ok):
-            return False
-        # the locals the value reads are classified too
-        for y in needed:
-            value_of(y)
-        return True
-
-    declared_in_tail = {d.name for st in tail for d in st.decl or []}
-    for x in sorted(locals_, key=lambda x: locals_[x][1]):
+    h.definitions = {x: [n for n, st in enumerate(h.prep) if not st.decl and writes(st, x)]
+                     for x in h.locals}
+    h.recompute, h.carried, h.bare, h.assign_stmts = {}, [], set(), []
+    h.assign_stmts_of, h.seen = {}, set()
+    declared_in_tail = {d.name for st in h.tail for d in st.decl or []}
+    for x in sorted(h.locals, key=lambda x: h.locals[x][1]):
         if x in declared_in_tail:
             continue
-        if uses(tail, x) and not defined_in_tail(x):
-            value_of(x)
-        elif uses(tail, x):
-            bare.add(x)
+        if uses(h.tail, x) and not defined_in_tail(h, x):
+            value_of(h, x)
+        elif uses(h.tail, x):
+            h.bare.add(x)
     # a recomputed value may need other locals: declare them too
     changed = True
     while changed:
         changed = False
-        for x in list(recompute):
-            d, n = locals_[x]
-            src = d.init if recompute[x] == 'init' else prep[definitions[x][0]].toks[2:-1]
-            for t in src:
-                if t.text in locals_ and t.text not in seen:
-                    value_of(t.text)
+        for x in list(h.recompute):
+            for t in value_source(h, x):
+                if t.text in h.locals and t.text not in h.seen:
+                    value_of(h, t.text)
                     changed = True
-    pgoff_name = None
-    if not pgoff_stable and re.search(r'\b%s\s*->\s*vm_pgoff\b' % vma,
-                                      text[tail[0].start:tail[-1].end]):
-        pgoff_name = 'pgoff' if 'pgoff' not in locals_ else 'orig_pgoff'
-        carried.append(pgoff_name)
+    if not h.pgoff_stable and re.search(r'\b%s\s*->\s*vm_pgoff\b' % vma,
+                                        h.text[h.tail[0].start:h.tail[-1].end]):
+        h.pgoff_name = 'pgoff' if 'pgoff' not in h.locals else 'orig_pgoff'
+        h.carried.append(h.pgoff_name)
 
-    # When what travels only serves to compute the pfn of the one remap,
-    # the pfn itself travels: prepare computes it once, as the remap did.
-    pfn_name = None
-    remaps = [(c, st, k) for (c, st, k) in prims if c in REMAPS]
-    if carried and len(remaps) == 1:
-        _, rst, rk = remaps[0]
-        (pa, pb) = call_args(rst.toks, rk)[0][2]
 
-        def outside_pfn(x):
-            for st in tail:
-                w = st.toks
-                for j, t in enumerate(w):
-                    hit = (t.text == x and t.kind == 'ident' and
-                           (j == 0 or w[j - 1].text not in ('->', '.'))) or \
-                        (x == pgoff_name and t.text == vma and j + 2 < len(w) and
-                         w[j + 2].text == 'vm_pgoff')
-                    if hit and (st is not rst or not pa <= j <= pb):
-                        return True
-            for y, how in recompute.items():
-                src = locals_[y][0].init if how == 'init' else \
-                    prep[definitions[y][0]].toks[2:-1]
-                if x in variables(src):
-                    return True
-            return False
-        single = len(carried) == 1 and carried[0] != pgoff_name and \
-            (locals_[carried[0]][0].stars or
-             ' '.join(locals_[carried[0]][0].type_text.split()) in POINTER_SIZED)
-        if not single and not any(outside_pfn(x) for x in carried):
-            body_text = text[lbrace:rbrace]
-            pfn_name = next(n for n in ('pfn', 'mmap_pfn', 'remap_pfn')
-                            if not re.search(r'\b%s\b' % n, body_text))
-            carried = [pfn_name]
-            pgoff_name = None
-            # locals that only served the pfn are not needed in complete
-            changed = True
-            while changed:
-                changed = False
-                for y in list(recompute) + sorted(bare):
-                    others = {z: h for z, h in recompute.items() if z != y}
-                    saved = recompute
-                    recompute = others
-                    needed = outside_pfn(y)
-                    recompute = saved
-                    if not needed:
-                        recompute.pop(y, None)
-                        bare.discard(y)
-                        if y in assign_stmts_of:
-                            assign_stmts.remove(assign_stmts_of[y])
-                        changed = True
+def used_outside_pfn(h, x):
+    """Does complete read x anywhere but in the pfn of the one remap?"""
+    rst, pa, pb = h.remap
+    for st in h.tail:
+        w = st.toks
+        for j, t in enumerate(w):
+            hit = (t.text == x and t.kind == 'ident' and
+                   (j == 0 or w[j - 1].text not in ('->', '.'))) or \
+                (x == h.pgoff_name and t.text == h.vma and j + 2 < len(w) and
+                 w[j + 2].text == 'vm_pgoff')
+            if hit and (st is not rst or not pa <= j <= pb):
+                return True
+    for y in h.recompute:
+        if x in variables(value_source(h, y)):
+            return True
+    return False
 
-    split = Split()
-    split.primitives = sorted({c for (c, _, _) in prims})
-    # the context: one value as the pointer itself, else an object
-    ctx_fields = []
-    if len(carried) == 1:
-        x = carried[0]
-        if x == pgoff_name:
-            ctx_type = 'pgoff_t'
-            stars = ''
-        elif x == pfn_name:
-            ctx_type = 'unsigned long'
-            stars = ''
+
+def carry_pfn(h):
+    """When what travels only serves to compute the pfn of the one remap,
+    the pfn itself travels: prepare computes it once, as the remap did."""
+    remaps = [(c, st, k) for (c, st, k) in h.prims if c in REMAPS]
+    if not h.carried or len(remaps) != 1:
+        return
+    _, rst, rk = remaps[0]
+    (pa, pb) = call_args(rst.toks, rk)[0][2]
+    h.remap = (rst, pa, pb)
+    first = h.carried[0]
+    single = len(h.carried) == 1 and first != h.pgoff_name and \
+        (h.locals[first][0].stars or
+         ' '.join(h.locals[first][0].type_text.split()) in POINTER_SIZED)
+    if single or any(used_outside_pfn(h, x) for x in h.carried):
+        return
+    body_text = h.text[h.lbrace:h.rbrace]
+    h.pfn_name = next(n for n in ('pfn', 'mmap_pfn', 'remap_pfn')
+                      if not re.search(r'\b%s\b' % n, body_text))
+    h.carried = [h.pfn_name]
+    h.pgoff_name = None
+    # locals that only served the pfn are not needed in complete
+    changed = True
+    while changed:
+        changed = False
+        for y in list(h.recompute) + sorted(h.bare):
+            saved = h.recompute
+            h.recompute = {z: how for z, how in saved.items() if z != y}
+            needed = used_outside_pfn(h, y)
+            h.recompute = saved
+            if not needed:
+                h.recompute.pop(y, None)
+                h.bare.discard(y)
+                if y in h.assign_stmts_of:
+                    h.assign_stmts.remove(h.assign_stmts_of[y])
+                changed = True
+
+
+def choose_context(h):
+    """One value travels as the mmap_context pointer itself, several (or
+    one wider than a pointer) in an object: h.ctx_fields."""
+    h.ctx_fields = []
+    if len(h.carried) == 1:
+        x = h.carried[0]
+        if x == h.pgoff_name:
+            ctx_type, stars = 'pgoff_t', ''
+        elif x == h.pfn_name:
+            ctx_type, stars = 'unsigned long', ''
         else:
-            d = locals_[x][0]
+            d = h.locals[x][0]
             ctx_type, stars = d.type_text, d.stars
         if not stars and ' '.join(ctx_type.split()) not in POINTER_SIZED:
-            ctx_fields = carried
-    elif len(carried) > 1:
-        ctx_fields = carried
-    split.carried = carried
-    if any(x in ('ctx', 'desc') for x in locals_) and ctx_fields:
-        raise Blocked('blocked:order', '%s already has a local named ctx; rename it, '
-                      'then rerun' % name)
+            h.ctx_fields = h.carried
+    elif len(h.carried) > 1:
+        h.ctx_fields = h.carried
+    if any(x in ('ctx', 'desc') for x in h.locals) and h.ctx_fields:
+        raise Blocked(order('name-taken'), '%s already has a local named ctx; rename it, '
+                      'then rerun' % h.name)
 
-    # --- prepare
-    edits = Edits(text)
-    translate_prepare(text, edits, prep + label_block, vma, filep, name)
-    used_in_prepare = set()
+
+# --- rendering ----------------------------------------------------------------
+
+def prepare_locals_used(h, edits):
+    """The locals prepare still reads; the assignments that go to complete
+    are cut from it (in edits)."""
+    text, prep = h.text, h.prep
+    used = set()
     for n, st in enumerate(prep):
         if st.decl:
             continue
-        if n in assign_stmts and not any(
+        if n in h.assign_stmts and not any(
                 uses([s2], st.words[0]) for m, s2 in enumerate(prep) if m != n and not s2.decl) \
-                and st.words[0] not in carried:
+                and st.words[0] not in h.carried:
             # with the comment above it: it goes to complete
             edits.replace(comment_start(text, prep, n), line_end(text, st.end) + 1, '')
             continue
-        used_in_prepare.update(variables(st.toks))
-    for st in label_block:
-        used_in_prepare.update(variables(st.toks))
-    used_in_prepare.update(x for x in carried if x != pgoff_name)
-    for (fn, args, st) in effects:
+        used.update(variables(st.toks))
+    for st in h.label_block:
+        used.update(variables(st.toks))
+    used.update(x for x in h.carried if x != h.pgoff_name)
+    for (fn, args, st) in h.effects:
         if fn != 'flags':
             for (a, b) in args:
-                used_in_prepare.update(variables(st.toks[a:b + 1]))
-    # declarations whose variables prepare no longer uses go, with what
-    # only their initializers used
+                used.update(variables(st.toks[a:b + 1]))
+    # and what the initializers of those read
     changed = True
     while changed:
         changed = False
         for st in prep:
             for d in st.decl or []:
-                if d.init and d.name in used_in_prepare and \
-                   not variables(d.init) <= used_in_prepare:
-                    used_in_prepare |= variables(d.init)
+                if d.init and d.name in used and not variables(d.init) <= used:
+                    used |= variables(d.init)
                     changed = True
-    for st in prep:
+    return used
+
+
+def drop_unused_declarations(h, edits, used):
+    """Declarations whose variables prepare no longer uses go, unless their
+    initializer does something."""
+    text = h.text
+    for st in h.prep:
         if not st.decl:
             continue
-        keep = [d for d in st.decl if d.name in used_in_prepare or
+        keep = [d for d in st.decl if d.name in used or
                 (d.init and not is_pure(d.init, 0, len(d.init), lambda k: True))]
         if len(keep) == len(st.decl):
             continue
@@ -2387,50 +2577,65 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
         else:
             edits.replace(st.start, st.end, '%s;' % ', '.join(
                 render_declarator(edits, d, i) for i, d in enumerate(keep)))
-    ctx_name = 'ctx'
-    body = edits.render(line_start(text, prep[0].start),
-                        line_end(text, prep[-1].end) + 1).rstrip('\n') if prep else ''
-    # the tail's effects, in the prepare
+
+
+def prepare_ending(h, edits):
+    """The lines prepare ends with: the context handed over, the prepare
+    side of each populate call, return 0, the copied error paths."""
+    text, vma, name, ctx_name = h.text, h.vma, h.name, h.ctx_name
     out = []
-    if carried:
-        if ctx_fields:
+    if h.carried:
+        if h.ctx_fields:
             out += ['\t%s = kmalloc(sizeof(*%s), GFP_KERNEL);' % (ctx_name, ctx_name),
                     '\tif (!%s)' % ctx_name, '\t\treturn -ENOMEM;']
-            for x in carried:
+            for x in h.carried:
                 out.append('\t%s->%s = %s;' % (ctx_name, x,
-                                               'desc->pgoff' if x == pgoff_name else x))
+                                               'desc->pgoff' if x == h.pgoff_name else x))
             out.append('\tdesc->mmap_context = %s;' % ctx_name)
         else:
-            x = carried[0]
-            if x == pfn_name:
-                out.append('\t' + wrap_assignment(pfn_name, translate_expr(
+            x = h.carried[0]
+            if x == h.pfn_name:
+                rst, pa, pb = h.remap
+                out.append('\t' + wrap_assignment(h.pfn_name, translate_expr(
                     text, rst.toks, pa, pb, vma, name), 8))
-                out.append('\tdesc->mmap_context = (void *)%s;' % pfn_name)
-            elif x == pgoff_name:
+                out.append('\tdesc->mmap_context = (void *)%s;' % h.pfn_name)
+            elif x == h.pgoff_name:
                 out.append('\tdesc->mmap_context = (void *)desc->pgoff;')
-            elif locals_[x][0].stars and 'const' not in locals_[x][0].type_text:
+            elif h.locals[x][0].stars and 'const' not in h.locals[x][0].type_text:
                 out.append('\tdesc->mmap_context = %s;' % x)
             else:
                 out.append('\tdesc->mmap_context = (void *)%s;' % x)
     done = set()
-    for (fn, args, st) in effects:
+    for (fn, args, st) in h.effects:
         if fn == 'flags':
             line = '\t' + wrap_flags(args, 8, '|=')
         else:
             texts = [translate_expr(text, st.toks, a, b, vma, name) for (a, b) in args]
-            if pfn_name:
-                texts[0] = pfn_name
+            if h.pfn_name:
+                texts[0] = h.pfn_name
             line = '\t' + wrap_call(fn, ['desc'] + texts, 8)
         if line not in done:
             done.add(line)
             out.append(line)
     out.append('\treturn 0;')
-    if label_block:
-        out.append(render(text, edits, label_block))
+    if h.label_block:
+        out.append(render(text, edits, h.label_block))
+    return out
+
+
+def render_prepare(h):
+    """The body of NAME_prepare: the checks on the desc, then the ending."""
+    text, prep = h.text, h.prep
+    edits = Edits(text)
+    translate_prepare(text, edits, prep + h.label_block, h.vma, h.filep, h.name)
+    drop_unused_declarations(h, edits, prepare_locals_used(h, edits))
+    body = edits.render(line_start(text, prep[0].start),
+                        line_end(text, prep[-1].end) + 1).rstrip('\n') if prep else ''
+    out = prepare_ending(h, edits)
     decls = [st for st in prep if st.decl]
-    if ctx_fields or pfn_name:
-        decl_line = '\t%s *%s;\n' % ('struct %s_context' % name, ctx_name) if ctx_fields \
-            else '\tunsigned long %s;\n' % pfn_name
+    if h.ctx_fields or h.pfn_name:
+        decl_line = '\t%s *%s;\n' % ('struct %s_context' % h.name, h.ctx_name) \
+            if h.ctx_fields else '\tunsigned long %s;\n' % h.pfn_name
         if decls:
             k = len(edits.render(line_start(text, prep[0].start),
                                  line_end(text, decls[-1].end) + 1))
@@ -2438,117 +2643,147 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
                 body + '\n' + decl_line.rstrip('\n')
         else:
             body = decl_line + '\n' + body
-    written = body
-    written += '\n'.join(out)
-    if filep and re.search(r'\b%s\b' % re.escape(filep), re.sub(
+    written = body + '\n'.join(out)
+    if h.filep and re.search(r'\b%s\b' % re.escape(h.filep), re.sub(
             r'/\*.*?\*/|"(?:\\.|[^"\\])*"', '', written, flags=re.S)):
-        body = '\tstruct file *%s = desc->file;\n' % filep + \
-            ('' if decls or ctx_fields or pfn_name else '\n') + body
+        body = '\tstruct file *%s = desc->file;\n' % h.filep + \
+            ('' if decls or h.ctx_fields or h.pfn_name else '\n') + body
     if prep:
         # as far apart from the checks as the populate call was
-        gap = text[prep[-1].end:line_start(text, tail_all[0].start)]
+        gap = text[prep[-1].end:line_start(text, h.tail_all[0].start)]
         body = body.rstrip('\n') + ('\n\n' if prep[-1].decl or '\n\n' in gap or
                                     not gap.strip('\n') == '' else '\n')
-    prepare_text = re.sub(r'\n{3,}', '\n\n', body.lstrip('\n') + '\n'.join(out))
-    split.prepare = prepare_text
+    return re.sub(r'\n{3,}', '\n\n', body.lstrip('\n') + '\n'.join(out))
 
-    # --- complete
-    tedits = Edits(text)
-    if pgoff_name:
-        for st in tail:
-            w = st.toks
-            for k, t in enumerate(w):
-                if t.text == vma and k + 2 < len(w) and w[k + 1].text == '->' and \
-                   w[k + 2].text == 'vm_pgoff':
-                    tedits.replace(t.start, w[k + 2].end, pgoff_name)
-    if pfn_name:
-        tedits.replace(rst.toks[pa].start, rst.toks[pb].end, pfn_name)
-    for callee, st, k in prims:
-        if callee in REMAPS:
-            tedits_call_rename(text, tedits, st, k, callee + '_complete')
+
+def complete_locals(h):
+    """The declarations complete opens with, in the order of the original."""
+    ctx_name = h.ctx_name
     lines = []
-    if ctx_fields:
-        lines.append('\tconst struct %s_context *%s = context;' % (name, ctx_name))
-    for x in sorted(set(carried) | set(recompute) | bare,
-                    key=lambda x: (locals_[x][1], list(locals_).index(x)) if x in locals_
+    if h.ctx_fields:
+        lines.append('\tconst struct %s_context *%s = context;' % (h.name, ctx_name))
+    order_of = list(h.locals)
+    for x in sorted(set(h.carried) | set(h.recompute) | h.bare,
+                    key=lambda x: (h.locals[x][1], order_of.index(x)) if x in h.locals
                     else (-1, 0)):
-        if x == pgoff_name:
-            lines.append('\tpgoff_t %s = %s;' % (x, '%s->%s' % (ctx_name, x) if ctx_fields
+        if x == h.pgoff_name:
+            lines.append('\tpgoff_t %s = %s;' % (x, '%s->%s' % (ctx_name, x) if h.ctx_fields
                                                  else '(pgoff_t)context'))
             continue
-        if x == pfn_name:
+        if x == h.pfn_name:
             lines.append('\tunsigned long %s = (unsigned long)context;' % x)
             continue
-        d = locals_[x][0]
-        if x in carried:
-            if ctx_fields:
+        d = h.locals[x][0]
+        if x in h.carried:
+            if h.ctx_fields:
                 value = '%s->%s' % (ctx_name, x)
             elif d.stars:
                 value = 'context' if 'const' in d.type_text else '(void *)context'
             else:
                 value = '(%s)context' % ' '.join(d.type_text.split())
             lines.append('\t%s;' % d.text(init_text=value))
-        elif recompute.get(x) in ('init', 'assign') and d.init is not None:
+        elif h.recompute.get(x) in ('init', 'assign') and d.init is not None:
             lines.append('\t%s;' % d.text())
         else:
             lines.append('\t%s;' % d.text(with_init=False))
+    return lines
+
+
+def render_complete(h):
+    """The body of NAME_complete: the values it needs, then the population
+    with its error handling, the remaps renamed to their _complete form."""
+    text = h.text
+    tedits = Edits(text)
+    if h.pgoff_name:
+        for st in h.tail:
+            w = st.toks
+            for k, t in enumerate(w):
+                if t.text == h.vma and k + 2 < len(w) and w[k + 1].text == '->' and \
+                   w[k + 2].text == 'vm_pgoff':
+                    tedits.replace(t.start, w[k + 2].end, h.pgoff_name)
+    if h.pfn_name:
+        rst, pa, pb = h.remap
+        tedits.replace(rst.toks[pa].start, rst.toks[pb].end, h.pfn_name)
+    for callee, st, k in h.prims:
+        if callee in REMAPS:
+            tedits_call_rename(text, tedits, st, k, callee + '_complete')
+    lines = complete_locals(h)
     start = []
-    if ctx_fields:
-        start.append('\tkfree(%s);' % ctx_name)
-    for n in sorted(assign_stmts):
-        start.append(text[comment_start(text, prep, n):prep[n].end])
-    tail_text = render(text, tedits, tail)
-    gap = '\n' if tail[0].decl and not start else '\n\n'
-    complete = '\n'.join(lines) + (gap if lines else '') + \
+    if h.ctx_fields:
+        start.append('\tkfree(%s);' % h.ctx_name)
+    for n in sorted(h.assign_stmts):
+        start.append(text[comment_start(text, h.prep, n):h.prep[n].end])
+    tail_text = render(text, tedits, h.tail)
+    gap = '\n' if h.tail[0].decl and not start else '\n\n'
+    return '\n'.join(lines) + (gap if lines else '') + \
         ('\n'.join(start) + '\n' if start else '') + tail_text
-    split.complete = complete
-    split.context_struct = None
-    if ctx_fields:
-        fields = []
-        for x in carried:
-            if x == pgoff_name:
-                fields.append('\tpgoff_t %s;' % x)
-            else:
-                d = locals_[x][0]
-                fields.append('\t%s;' % d.text(with_init=False))
-        split.context_struct = '%s_context {\n%s\n}' % (name, '\n'.join(fields))
-        split.abort = True
-    prefix = text[head:name_at]
-    params = '(struct file *%s, struct vm_area_struct *%s,' % (filep or 'file', vma)
+
+
+def context_struct(h):
+    fields = []
+    for x in h.carried:
+        if x == h.pgoff_name:
+            fields.append('\tpgoff_t %s;' % x)
+        else:
+            fields.append('\t%s;' % h.locals[x][0].text(with_init=False))
+    return '%s_context {\n%s\n}' % (h.name, '\n'.join(fields))
+
+
+def hook_headers(h):
+    """The headers of NAME_complete and NAME_abort, as the original header
+    is written."""
+    name, prefix = h.name, h.text[h.head:h.name_at]
+    filep = h.filep or 'file'
+    params = '(struct file *%s, struct vm_area_struct *%s,' % (filep, h.vma)
     col = column(prefix + name + '_complete', len(prefix + name + '_complete'))
-    complete_header = '%s%s_complete%s\n%sconst void *context)' % (
+    complete = '%s%s_complete%s\n%sconst void *context)' % (
         prefix, name, params, indent_to(col + 1))
     if col + 1 + len(params) > 80:
-        complete_header = '%s%s_complete(struct file *%s,\n%sstruct vm_area_struct *%s,' \
-            '\n%sconst void *context)' % (prefix, name, filep or 'file', indent_to(col + 1),
-                                         vma, indent_to(col + 1))
-    text_out = split.prepare + '\n}\n\n' + complete_header + '\n{\n' + split.complete
+        complete = '%s%s_complete(struct file *%s,\n%sstruct vm_area_struct *%s,' \
+            '\n%sconst void *context)' % (prefix, name, filep, indent_to(col + 1),
+                                         h.vma, indent_to(col + 1))
+    abort_prefix = prefix.replace('int', 'void', 1)
+    acol = column(abort_prefix + name + '_abort', len(abort_prefix + name + '_abort'))
+    params = ['const struct file *file,', 'const void *vm_private_data,',
+              'const void *context)']
+    if acol + 1 + len(' '.join(params[:2])) <= 80:
+        params = [' '.join(params[:2]), params[2]]
+    abort = '%s%s_abort(%s' % (abort_prefix, name, ('\n' + indent_to(acol + 1)).join(params))
+    return complete, abort
+
+
+def render_split(h, prepare, complete):
+    """The hooks, as the text that replaces the body of the handler (from
+    the body of NAME_prepare to that of the last hook, without its
+    closing semicolon), and what the report says."""
+    split = Split()
+    split.primitives = sorted({c for (c, _, _) in h.prims})
+    split.carried = h.carried
+    split.prepare, split.complete = prepare, complete
+    if h.ctx_fields:
+        split.context_struct = context_struct(h)
+        split.abort = True
+    complete_header, abort_header = hook_headers(h)
+    text_out = prepare + '\n}\n\n' + complete_header + '\n{\n' + complete
     if split.abort:
-        abort_prefix = prefix.replace('int', 'void', 1)
-        acol = column(abort_prefix + name + '_abort', len(abort_prefix + name + '_abort'))
-        params = ['const struct file *file,', 'const void *vm_private_data,',
-                  'const void *context)']
-        if acol + 1 + len(' '.join(params[:2])) <= 80:
-            params = [' '.join(params[:2]), params[2]]
-        text_out += '\n}\n\n%s%s_abort(%s\n{\n\tkfree(context);' % (
-            abort_prefix, name, ('\n' + indent_to(acol + 1)).join(params))
+        text_out += '\n}\n\n%s\n{\n\tkfree(context);' % abort_header
     text_out = text_out.lstrip('\t')
     if not text_out.endswith(';'):
-        raise Blocked('blocked:order', '%s does not end with a return statement; split it '
-                      'by hand' % name)
+        raise Blocked(order('no-final-return'), '%s does not end with a return statement; '
+                      'split it by hand' % h.name)
     split.body = text_out[:-1]
     # where spatch finds each top-level statement and declaration it removes
-    split.remove = {(text.count('\n', 0, st.start) + 1, st.start - line_start(text, st.start))
-                    for st in stmts}
+    split.remove = {(h.text.count('\n', 0, st.start) + 1,
+                     st.start - line_start(h.text, st.start)) for st in h.stmts}
     what = ', '.join('%s()' % p for p in split.primitives)
     split.reason = '%s becomes %s_prepare (checks and VMA setup) and %s_complete (%s)' % (
-        name, name, name, what)
-    if carried:
+        h.name, h.name, h.name, what)
+    if h.carried:
         split.reason += '; %s travel%s in mmap_context' % (
-            ', '.join('the original pgoff' if x == pgoff_name else x for x in carried),
-            '' if len(carried) > 1 else 's')
+            ', '.join('the original pgoff' if x == h.pgoff_name else x for x in h.carried),
+            '' if len(h.carried) > 1 else 's')
     if split.abort:
-        split.reason += ', allocated by prepare and freed by complete or %s_abort' % name
+        split.reason += ', allocated by prepare and freed by complete or %s_abort' % h.name
     return split
 
 
@@ -2786,7 +3021,7 @@ SIZE_NEXT = {')', ',', ';', '<', '>', '<=', '>=', '==', '!=', '&&', '||', '+', '
 
 
 def translate_tokens(text, edits, w, vma, name):
-    """Rewrite the VMA uses of w (CONVERSION.md section 2)."""
+    """Rewrite the VMA uses of w (docs/conversion.md, "The prepare half")."""
     k = 0
     n = len(w)
 
@@ -2843,85 +3078,83 @@ def translate_tokens(text, edits, w, vma, name):
                           'cannot stand in for it' % (name, line))
         k += 1
 
+
+# ---------------------------------------------------------------------------
+# The decision of split_prefault.cocci, and what its rules ask
+# ---------------------------------------------------------------------------
+
 SPLIT_BY = 'mmap_to_prepare.cocci converts it'
 
 
 def split_decide(ff):
-	"""Status of every handler for this semantic patch, and the split of
-	every definition to rewrite (by position of its name)."""
-	if getattr(ff, 'split_decision', None) is not None:
-		return ff.split_decision
-	status, _ = decide(ff)
-	out, splits = {}, {}
-	hook_keys = {pos for uses in ff.hooks.values() for (_, _, pos) in uses}
-	for h, (code, reason) in status.items():
-		if code == 'converted:prepare':
-			out[h] = (code, reason + '; ' + SPLIT_BY)
-			continue
-		if not code.startswith('needs-complete'):
-			out[h] = (code, reason)
-			continue
-		others = [k for (where, k) in ff.refs.get(h, []) if k not in hook_keys]
-		if others:
-			out[h] = ('blocked:called-elsewhere',
-				  '%s is also used at line %s; convert those users together '
-				  'with it' % (h, ', '.join(str(k[0]) for k in others)))
-			continue
-		if len(ff.defs[h]) > 1:
-			out[h] = ('blocked:order', '%s has %d definitions (one per preprocessor branch); '
-				  'split each by hand' % (h, len(ff.defs[h])))
-			continue
-		try:
-			done = []
-			for (v, _, fp, _, pos) in ff.defs[h]:
-				done.append((pos, split_handler(source(ff), h, pos[0], v, fp)))
-		except Blocked as why:
-			out[h] = (why.code, why.reason)
-			continue
-		partial = partial_remap(ff, h)
-		if partial:
-			out[h] = ('blocked:unknown-vma-use(%s)' % partial[0],
-				  '%s calls %s() (line %d) over what may be part of the '
-				  'mapping; %s_prepare() assumes the whole mapping (for a '
-				  'private one it sets the page offset to the pfn), so the '
-				  'split could fail or succeed where the original did not: '
-				  'convert by hand' % (h, partial[0], partial[1], partial[0]))
-			continue
-		abort = any(sp.abort for (_, sp) in done)
-		out[h] = ('converted:abort' if abort else 'converted:complete', done[0][1].reason)
-		for pos, sp in done:
-			splits[pos] = sp
-	ff.split_decision = (out, splits)
-	return ff.split_decision
+    """Status of every handler for this semantic patch, and the split of
+    every definition to rewrite (by position of its name)."""
+    if getattr(ff, 'split_decision', None) is not None:
+        return ff.split_decision
+    status, _ = decide(ff)
+    out, splits = {}, {}
+    hook_keys = {pos for uses in ff.hooks.values() for (_, _, pos) in uses}
+    for h, (code, reason) in status.items():
+        if code == 'converted:prepare':
+            out[h] = (code, reason + '; ' + SPLIT_BY)
+            continue
+        if not code.startswith('needs-complete'):
+            out[h] = (code, reason)
+            continue
+        others = [k for (where, k) in ff.refs.get(h, []) if k not in hook_keys]
+        if others:
+            out[h] = ('blocked:called-elsewhere',
+                      '%s is also used at line %s; convert those users together '
+                      'with it' % (h, ', '.join(str(k[0]) for k in others)))
+            continue
+        if len(ff.defs[h]) > 1:
+            out[h] = (order('ifdef-variants'),
+                      '%s has %d definitions (one per preprocessor branch); '
+                      'split each by hand' % (h, len(ff.defs[h])))
+            continue
+        try:
+            done = []
+            for (v, _, fp, _, pos) in ff.defs[h]:
+                done.append((pos, split_handler(source(ff), h, pos[0], v, fp)))
+        except Blocked as why:
+            out[h] = (why.code, why.reason)
+            continue
+        partial = partial_remap(ff, h)
+        if partial:
+            out[h] = ('blocked:unknown-vma-use(%s)' % partial[0],
+                      '%s calls %s() (line %d) over what may be part of the '
+                      'mapping; %s_prepare() assumes the whole mapping (for a '
+                      'private one it sets the page offset to the pfn), so the '
+                      'split could fail or succeed where the original did not: '
+                      'convert by hand' % (h, partial[0], partial[1], partial[0]))
+            continue
+        abort = any(sp.abort for (_, sp) in done)
+        out[h] = ('converted:abort' if abort else 'converted:complete', done[0][1].reason)
+        for pos, sp in done:
+            splits[pos] = sp
+    ff.split_decision = (out, splits)
+    return ff.split_decision
 
 
 def report_split(ff, h, p, emit):
-	if h in ff.reported or h not in ff.hooks:
-		return
-	ff.reported.add(h)
-	status, reason = split_decide(ff)[0][h]
-	fops = sorted({f for (_, f, _) in ff.hooks[h]})
-	prims = sorted(primitives(ff, h))
-	emit(ff.def_pos.get(h, p)[0], '%s (%s)%s: %s: %s'
-	     % (h, ', '.join(fops), ' [%s]' % ','.join(prims) if prims else '',
-		status, reason))
+    report_handler(ff, h, p, emit, split_decide)
 
 
 def split_removes(p):
-	"""Is p a top-level statement or declaration of a handler to split?
-	Whole bodies cannot be matched with '...' or a statement list when they
-	hold loops, so each top-level statement is removed on its own."""
-	ff = facts(p)
-	where = (int(p[0].line), int(p[0].column))
-	return any(where in sp.remove for sp in split_decide(ff)[1].values())
+    """Is p a top-level statement or declaration of a handler to split?
+    Whole bodies cannot be matched with ... or a statement list when they
+    hold loops, so each top-level statement is removed on its own."""
+    ff = facts(p)
+    where = (int(p[0].line), int(p[0].column))
+    return any(where in sp.remove for sp in split_decide(ff)[1].values())
 
 
 def split_of(ff, fn, p):
-	return split_decide(ff)[1].get(key(p))
+    return split_decide(ff)[1].get(key(p))
 
 
 def split_status(ff, fn):
-	return split_decide(ff)[0].get(fn, ('', ''))[0]
+    return split_decide(ff)[0].get(fn, ('', ''))[0]
 
 @script:python depends on report && has_hooks@
 h << fops_mmap.handler;
@@ -2951,19 +3184,19 @@ report_already(facts(p), h, p, coccilib.report.print_report)
 h << fops_mmap.handler;
 p << fops_mmap.p;
 @@
-report_split(facts(p), h, p, coccilib.org.print_todo)
+report_split(facts(p), h, p, coccilib.org.print_safe_todo)
 
 @script:python depends on org && has_hooks@
 h << fops_array_mmap.handler;
 p << fops_array_mmap.p;
 @@
-report_split(facts(p), h, p, coccilib.org.print_todo)
+report_split(facts(p), h, p, coccilib.org.print_safe_todo)
 
 @script:python depends on org && has_hooks@
 h << proc_ops_mmap.handler;
 p << proc_ops_mmap.p;
 @@
-report_split(facts(p), h, p, coccilib.org.print_todo)
+report_split(facts(p), h, p, coccilib.org.print_safe_todo)
 
 // As in mmap_to_prepare.cocci, these scripts never discard a match; what
 // is not rewritten is bound to SKIP.

@@ -138,7 +138,7 @@ HANDLERS = [
             ['dma_mmap_coherent']),
     handler('fs/foo/file.c', 60, 'generic_file_mmap', ['foo_file_operations'],
             'converted:generic'),
-    handler('sound/a.c', 70, 'a_mmap', ['a_fops'], 'needs-abort(kref_get)',
+    handler('sound/a.c', 70, 'a_mmap', ['a_fops'], 'blocked:needs-abort(kref_get)',
             ['vm_insert_page']),
     handler('drivers/misc/qcom_c.c', 80, 'c_mmap', ['c_fops'], 'converted:complete',
             ['io_remap_pfn_range', 'remap_pfn_range']),

@@ -39,7 +39,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(TOP, 'scripts'))
 
-from mmapconv import UserError, tools  # noqa: E402
+from mmapconv import UserError, statuses, tools  # noqa: E402
 from mmapconv import convert as conv  # noqa: E402
 from mmapconv import spatch as sp  # noqa: E402
 
@@ -53,12 +53,9 @@ COCCICHECK_FOLDERS = [(PREPARE_COCCI, 'drivers/char'), (PREPARE_COCCI, 'fs/9p'),
                       (PREPARE_COCCI, 'arch/x86/kernel/cpu/sgx'),
                       (PREPARE_COCCI, 'drivers/vhost'),
                       (SPLIT_COCCI, 'drivers/soc/qcom'), (SPLIT_COCCI, 'drivers/xen/xenfs')]
-# The codes of docs/statuses.md
-VOCABULARY = {'converted:prepare', 'converted:complete', 'converted:abort',
-              'converted:generic', 'already', 'blocked:delegates', 'blocked:dma',
-              'blocked:stacked', 'blocked:keeps-vma', 'blocked:order',
-              'blocked:unknown-vma-use', 'blocked:called-elsewhere', 'blocked:external',
-              'blocked:needs-abort', 'error:parse'}
+# the status families of the vocabulary (docs/statuses.md) that a v1
+# conversion with both semantic patches gives
+VOCABULARY = set(statuses.STATUS) - {statuses.ACTION, statuses.NEEDS_COMPLETE}
 POPULATE_ONLY = re.compile(r'\b(remap_pfn_range|io_remap_pfn_range|vm_iomap_memory|'
                            r'vm_insert_pages?|vm_map_pages(_zero)?|remap_vmalloc_range\w*|'
                            r'vmf_insert_\w+)\s*\(')

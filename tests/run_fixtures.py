@@ -4,9 +4,11 @@
 
 For each NAME.c: the converted file must equal NAME.res (no NAME.res: the file
 must stay unchanged), and when NAME.stdout exists, the report lines must be
-exactly its lines.  That is the v1 target; a fixture with NAME.mainline.res
-or NAME.mainline.stdout is also converted for the mainline target
-(docs/api.md) and checked against those, as NAME.mainline; a fixture with only
+exactly its lines; when NAME.org exists, it holds what MODE=org prints for
+the original file, each semantic patch in turn.  That is the v1 target; a
+fixture with NAME.mainline.res or NAME.mainline.stdout is also converted for
+the mainline target (docs/api.md) and checked against those, as
+NAME.mainline; a fixture with only
 NAME.mainline.* files is about the mainline target alone.  Both semantic patches must give the same result in either
 order, and a second run must change nothing.  EXPECTED_FAILURES names the
 fixtures that document a known gap, as Coccinelle's own tests do; such a
@@ -123,6 +125,19 @@ def order_differences(work, names, jobs, modes):
                 read(os.path.join(other, n + '.c'))}
 
 
+def org_output(name, jobs, modes):
+    """What MODE=org prints for the original fixture, each semantic patch
+    in turn: org links are where a message with [brackets] would break."""
+    lines = []
+    with tempfile.TemporaryDirectory(prefix='mmap-fixtures-') as work:
+        shutil.copy(os.path.join(FIXTURES, name + '.c'), work)
+        for cocci in conv.semantic_patches():
+            result = sp.run_spatch(work, cocci, [name + '.c'], ['org'] + modes, jobs=jobs,
+                                   label='fixtures')
+            lines += result.diff
+    return ''.join(lines)
+
+
 def has_expectations(name, suffix):
     return any(os.path.exists(os.path.join(FIXTURES, name + suffix + ext))
                for ext in ('.res', '.stdout'))
@@ -149,6 +164,13 @@ def compare(name, work, reports, suffix=''):
                 name + '.stdout', 'report')))
     else:
         problems += [l + '\n' for l in lines if l.startswith('ERROR')]
+    org = os.path.join(FIXTURES, name + suffix + '.org')
+    if os.path.exists(org):
+        got = org_output(name, 1, [m for s, m in TARGETS if s == suffix][0])
+        if got != read(org):
+            problems.append(''.join(difflib.unified_diff(
+                read(org).splitlines(True), got.splitlines(True), name + suffix + '.org',
+                'MODE=org')))
     return ''.join(problems)
 
 

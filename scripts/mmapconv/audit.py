@@ -19,14 +19,14 @@ from . import TOP, VERSION, UserError
 from . import consumers
 from . import convert as conv
 from . import maintainers
+from . import statuses
 from . import target as tgt
 from . import tools
 from . import tree
 
-# Status families whose handlers populate page tables (mmap_complete in v1,
-# an mmap_action in mainline): the primitives table counts these.
-POPULATING = ('converted:complete', 'converted:abort', 'converted:action', 'needs-complete',
-              'needs-abort')
+# Status families whose handlers populate page tables: the primitives
+# table counts these.
+POPULATING = statuses.POPULATING
 # Build results of `convert.py verify`, per touched file.
 BUILD_STATES = ('built', 'failed', 'not built', 'pre-existing failure')
 F_OPS = ('file_operations', 'proc_ops')
@@ -49,7 +49,7 @@ class Entry:
 
     @property
     def family(self):
-        return self.status.split('(', 1)[0]
+        return statuses.family(self.status)
 
     def to_json(self):
         out = dataclasses.asdict(self)
@@ -59,17 +59,13 @@ class Entry:
         return out
 
 
-def status_argument(status):
-    m = re.match(r'^[^(]*\((.*)\)$', status)
-    return m.group(1) if m else None
-
-
 def blocker(h):
     """What stands in the way, for blocked:* statuses: the helper of
-    delegates(X), the function of unknown-vma-use(X), the dma_mmap_* call."""
-    if not h.status.startswith('blocked:'):
+    delegates(X), the function of unknown-vma-use(X), the dma_mmap_* call
+    (not the order problem of blocked:order(X): no function)."""
+    if not h.status.startswith('blocked:') or h.family in statuses.PROBLEM_ARGUMENT:
         return None
-    arg = status_argument(h.status)
+    arg = statuses.argument(h.status)
     if arg:
         return arg
     dma = [p for p in h.primitives if p.startswith('dma_mmap_')]
@@ -83,9 +79,7 @@ def entry(h):
                  blocker=blocker(h), reason=h.reason)
 
 
-def remaining(family):
-    """Does a handler of this status still need work?"""
-    return not (family.startswith('converted:') or family == 'already')
+remaining = statuses.remaining
 
 
 # --- census -----------------------------------------------------------------
@@ -207,7 +201,7 @@ def account(members, entries, errors):
     for path, why in sorted(errors.items()):
         mine = [m for m in members if m.file == path and m.struct in F_OPS and
                 not m.assignment and m.value not in ('NULL', '0')]
-        status = 'error:timeout' if 'timed out' in why else 'error:spatch'
+        status = statuses.TIMEOUT if 'timed out' in why else statuses.SPATCH_ERROR
         for m in mine:
             name = (m.identifiers() or ['?'])[-1]
             if name in by_file[path]:
@@ -301,13 +295,13 @@ def summarize(entries, verify=None):
     by_primitive.sort(key=lambda r: (-r['handlers'], r['primitive']))
     helpers = collections.defaultdict(list)
     for e in entries:
-        if e.family == 'blocked:delegates':
+        if e.family == statuses.DELEGATES:
             helpers[e.blocker or '?'].append(e)
     by_helper = [{'helper': h, 'handlers': len(mine),
                   'subsystems': sorted({e.subsystem or '(none)' for e in mine})}
                  for h, mine in helpers.items()]
     by_helper.sort(key=lambda r: (-r['handlers'], r['helper']))
-    converted = sum(e.family.startswith('converted:') for e in entries)
+    converted = sum(statuses.converted(e.family) for e in entries)
     out = {
         'handlers': len(entries),
         'converted': converted,
@@ -388,7 +382,7 @@ def read_verify(path):
 
 def apply_verify(entries, verify):
     for e in entries:
-        if e.family.startswith('converted:'):
+        if statuses.converted(e.family):
             state = verify['files'].get(e.file)
             e.build = state if state in BUILD_STATES else 'not built'
 

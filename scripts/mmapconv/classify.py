@@ -4,6 +4,8 @@ import collections
 import dataclasses
 import re
 
+from . import statuses
+
 
 @dataclasses.dataclass
 class Handler:
@@ -18,12 +20,11 @@ class Handler:
 
     @property
     def converted(self):
-        return self.status.startswith('converted:')
+        return statuses.converted(self.status)
 
     @property
     def family(self):
-        """The status code without its argument: blocked:delegates(x) -> blocked:delegates."""
-        return self.status.split('(', 1)[0]
+        return statuses.family(self.status)
 
 
 def from_report(match):
@@ -45,7 +46,7 @@ def combine(reports):
         for h in report:
             key = (h.file, h.handler)
             renamed = (h.file, h.handler[:-len('_prepare')])
-            if h.status == 'already' and h.handler.endswith('_prepare') and \
+            if h.status == statuses.ALREADY and h.handler.endswith('_prepare') and \
                renamed in winner and reports[winner[renamed][0]][winner[renamed][1]].converted:
                 winner[key] = (-1, 0)       # an earlier patch's own result
                 continue

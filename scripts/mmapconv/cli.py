@@ -13,6 +13,7 @@ from . import guard
 from . import report
 from . import series as ser
 from . import spatch as sp
+from . import statuses
 from . import target as tgt
 from . import tools
 from . import tree
@@ -43,7 +44,7 @@ def cmd_convert(args):
     if errors:
         line += '; not analysed: ' + ', '.join('%s (%s)' % (path, why.split(':')[0])
                                                for path, why in sorted(errors.items()))
-    line += unparsed(h.file for h in handlers if h.status == 'error:parse')
+    line += unparsed(h.file for h in handlers if h.status == statuses.PARSE_ERROR)
     where = ('applied to ' + args.kdir if args.in_place else
              'diff in ' + args.output if args.output else '')
     tools.log('convert: target %s: %s' % (target.describe(), target.why))
@@ -140,7 +141,7 @@ def cmd_audit(args):
         census['members'], census['accounts'].get('handler', 0))
     if data['errors']:
         line += '; not analysed: ' + ', '.join(sorted(data['errors']))
-    line += unparsed(h['file'] for h in data['handlers'] if h['status'] == 'error:parse')
+    line += unparsed(h['file'] for h in data['handlers'] if h['status'] == statuses.PARSE_ERROR)
     if 'compare' in data:
         c = data['compare']
         line += '; against %s: %d changed, %d appeared, %d disappeared' % (

@@ -11,6 +11,7 @@ from . import comments
 from . import guard
 from . import layout
 from . import spatch as sp
+from . import statuses
 from . import target as tgt
 from . import tools
 from . import tree
@@ -57,7 +58,7 @@ def check_global_handlers(kdir, handlers, diffs):
     break the build.  Such a file is left alone and the handler reported."""
     for h in handlers:
         # a generic_file_mmap swap renames nothing of the file's own
-        if not h.converted or h.status == 'converted:generic' or h.file not in diffs:
+        if not h.converted or h.status == statuses.GENERIC or h.file not in diffs:
             continue
         with open(os.path.join(kdir, h.file), errors='replace') as src:
             if classify.is_static(src.read(), h.handler):
@@ -66,12 +67,12 @@ def check_global_handlers(kdir, handlers, diffs):
         if not users:
             continue
         del diffs[h.file]
-        h.status = 'blocked:called-elsewhere'
+        h.status = statuses.CALLED_ELSEWHERE
         h.reason = ('%s is not static and is used in %s; convert those users '
                     'together with it' % (h.handler, ', '.join(users[:3])))
         for other in handlers:
             if other.file == h.file and other.converted and other is not h:
-                other.status = 'blocked:called-elsewhere'
+                other.status = statuses.CALLED_ELSEWHERE
                 other.reason = ('left alone with %s, in the same file, which is '
                                 'used from other files' % h.handler)
 
@@ -187,7 +188,7 @@ def convert_staged(kdir, files, jobs, timeout, cache, target_modes):
     reports = [[classify.from_report(m) for m in result.reports]]
     diffs = split_diff(result.diff)
     errors = dict(result.errors)
-    populating = sorted({h.file for h in reports[0] if h.family == 'needs-complete'}
+    populating = sorted({h.file for h in reports[0] if h.family == statuses.NEEDS_COMPLETE}
                         - set(errors))
     if populating:
         with tempfile.TemporaryDirectory(prefix='mmap-convert-') as work:

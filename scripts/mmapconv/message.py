@@ -12,6 +12,8 @@ import os
 import re
 import textwrap
 
+from . import statuses
+
 WIDTH = 72
 
 # Subjects that say nothing about the file's usual prefix.
@@ -185,15 +187,15 @@ def handlers_from_diff(path, diff, make_handler):
     out = []
     for old, names in found.items():
         if old.startswith('generic_file_'):
-            status = 'converted:generic'
+            status = statuses.GENERIC
         elif any(n.startswith(old) for n in hooks.get('mmap_abort', [])):
-            status = 'converted:abort'
+            status = statuses.ABORT
         elif any(n.startswith(old) for n in hooks.get('mmap_complete', [])):
-            status = 'converted:complete'
+            status = statuses.COMPLETE
         elif re.search(r'^\+\s*mmap_action_\w+\(', diff, re.M) and len(found) == 1:
-            status = 'converted:action'
+            status = statuses.ACTION
         else:
-            status = 'converted:prepare'
+            status = statuses.PREPARE
         h = make_handler(path, old, status)
         h.fops = names
         out.append(h)
@@ -409,19 +411,19 @@ def commit_message(subject, path, handlers, diff, source, cocci, signoff, others
     paragraphs = [WHY]
     if hooks.get('mmap_complete'):
         paragraphs.append(WHY_COMPLETE)
-    if any(h.status == 'converted:action' for h in handlers):
+    if any(h.status == statuses.ACTION for h in handlers):
         paragraphs.append(WHY_ACTION)
-    generic = [h for h in handlers if h.status == 'converted:generic']
+    generic = [h for h in handlers if h.status == statuses.GENERIC]
     split = False
     alike = collections.OrderedDict()
     for h in handlers:
-        if h.status == 'converted:generic':
+        if h.status == statuses.GENERIC:
             continue
         names = {kind: next((n for n in hooks.get(kind, []) if n.startswith(h.handler)),
                             None) for kind in ('mmap_prepare', 'mmap_complete', 'mmap_abort')}
         prepare = names['mmap_prepare'] or h.handler + '_prepare'
         pbody = Body(function_body(source, prepare))
-        if h.status == 'converted:action':
+        if h.status == statuses.ACTION:
             split = True
             paragraphs.append(describe_action(h, prepare, pbody,
                                               list(getattr(h, 'primitives', []) or [])))

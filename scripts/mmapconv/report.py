@@ -6,6 +6,8 @@ JSON file written earlier renders the same.
 
 import html
 
+from . import statuses
+
 TOP_SUBSYSTEMS = 30
 # Status families grouped for the bar chart, in the order they stack.
 GROUPS = [
@@ -27,7 +29,7 @@ CENSUS_ACCOUNTS = [
 
 
 def group(family):
-    if family.startswith('converted:'):
+    if statuses.converted(family):
         return 'converted'
     if family.startswith('needs-'):
         return 'needs'

@@ -28,6 +28,7 @@ import time
 from . import UserError, VERSION
 from . import classify
 from . import convert as conv
+from . import statuses
 from . import guard
 from . import message
 from . import target as tgt
@@ -206,7 +207,7 @@ def normalise_diff(text):
 def cocci_for(handlers):
     """The semantic patches that made a file's conversion."""
     names = ['cocci/mmap_to_prepare.cocci']
-    if any(h.status in ('converted:complete', 'converted:abort') for h in handlers):
+    if any(h.status in (statuses.COMPLETE, statuses.ABORT) for h in handlers):
         names.append('cocci/split_prefault.cocci')
     return names
 
@@ -521,7 +522,7 @@ def needs(patches):
 def handler_words(patch, h):
     """'foo_mmap: mmap_prepare + mmap_complete', 'ext2_file_operations:
     generic_file_mmap_prepare' for the cover letter's table."""
-    if h.status == 'converted:generic':
+    if h.status == statuses.GENERIC:
         return '%s: %s_prepare' % (', '.join(h.fops) or 'fops', h.handler)
     hooks = message.hooks_added(patch.diff)
     kinds = [k for k in ('mmap_prepare', 'mmap_complete', 'mmap_abort')
@@ -605,7 +606,7 @@ def cover_letter(series, ctx):
         paras.append(routing(series.patches))
     if any('mmap_complete' in hooks_words(p) for p in series.patches):
         paras.append(message.WHY_COMPLETE)
-    if any(h.status == 'converted:action' for p in series.patches for h in p.handlers):
+    if any(h.status == statuses.ACTION for p in series.patches for h in p.handlers):
         paras.append(message.WHY_ACTION)
     body = '\n\n'.join(message.wrap(p) for p in paras)
     rows = []

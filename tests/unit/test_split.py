@@ -61,14 +61,31 @@ class Split(unittest.TestCase):
                   '\t\treturn -ENODEV;\n'
                   '\tret = remap_pfn_range(vma, vma->vm_start, 1, PAGE_SIZE, vma->vm_page_prot);\n'
                   '\tmutex_unlock(&foo_lock);\n\treturn ret;\n')
-        self.assertEqual(cm.exception.code, 'blocked:order')
+        self.assertEqual(cm.exception.code, 'blocked:order(lock-spans)')
         self.assertIn('&foo_lock', cm.exception.reason)
 
     def test_write_after_populate_is_blocked(self):
         with self.assertRaises(sp.Blocked) as cm:
             split('\tint ret = vm_insert_page(vma, vma->vm_start, foo_page);\n\n'
                   '\tif (ret)\n\t\treturn ret;\n\tvma->vm_ops = &foo_ops;\n\treturn 0;\n')
-        self.assertEqual(cm.exception.code, 'blocked:order')
+        self.assertEqual(cm.exception.code, 'blocked:order(vma-write-after)')
+
+    def test_each_refusal_names_its_order_problem(self):
+        cases = {
+            'empty-body': '',
+            'remap-loop': '\tint i;\n\n\tfor (i = 0; i < 2; i++)\n'
+                          '\t\tremap_pfn_range(vma, vma->vm_start, i, PAGE_SIZE, '
+                          'vma->vm_page_prot);\n\treturn 0;\n',
+            'conditional': '\tif (foo)\n\t\treturn vm_insert_page(vma, vma->vm_start, p);\n'
+                           '\treturn 0;\n',
+            'flags-read-after': '\tint ret = vm_insert_page(vma, vma->vm_start, p);\n\n'
+                                '\tif (vma->vm_flags & VM_WRITE)\n\t\treturn ret;\n'
+                                '\treturn 0;\n',
+        }
+        for problem, body in cases.items():
+            with self.assertRaises(sp.Blocked, msg=problem) as cm:
+                split(body)
+            self.assertEqual(cm.exception.code, 'blocked:order(%s)' % problem)
 
     def test_statements_to_remove_are_the_top_level_ones(self):
         s = split('\tint i;\n\n\tfor (i = 0; i < 2; i++) {\n\t\tfoo(i);\n\t}\n'
