@@ -790,6 +790,11 @@ def decide(ff):
 				     'alone; spatch --parse-c %s shows why'
 				     % (h, unparsed, ff.path))
 			continue
+		if not defs and h in DELEGATES:
+			status[h] = ('blocked:delegates(%s)' % h,
+				     '%s is a subsystem helper that other drivers install too: '
+				     'give it a prepare form first' % h)
+			continue
 		if not defs:
 			status[h] = ('blocked:external',
 				     '%s is defined in another file; convert it there, '

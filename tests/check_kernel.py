@@ -40,6 +40,7 @@ TOP = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(TOP, 'scripts'))
 
 from mmapconv import UserError, statuses, tools  # noqa: E402
+from mmapconv import comments  # noqa: E402
 from mmapconv import convert as conv  # noqa: E402
 from mmapconv import spatch as sp  # noqa: E402
 
@@ -161,17 +162,23 @@ class Checker:
         by_file = {}
         for h in handlers:
             by_file.setdefault(h.file, []).append(h)
+        # files converted with a handler defined elsewhere (crossfile)
+        with_other = {}
+        for h in handlers:
+            for other in h.together if h.converted else ():
+                with_other.setdefault(other, set()).add(h.handler + '_prepare')
         for path, diff in sorted(diffs.items()):
             mine = by_file.get(path, [])
-            self.check(any(h.converted for h in mine),
-                       '%s: touched, and holds a converted handler' % path)
+            self.check(any(h.converted for h in mine) or path in with_other,
+                       '%s: touched, and holds a converted handler or names one '
+                       'converted with it' % path)
             with open(os.path.join(self.kdir, path), errors='replace') as src:
                 before = src.read()
             with open(os.path.join(scratch, path), errors='replace') as src:
                 after = src.read()
             # helpers the patch converts: functions whose VMA parameter became a desc
-            helpers = re.findall(r'^\+.*\b(\w+)\([^)]*struct vm_area_desc \*desc', diff, re.M)
-            helpers = [n for n in helpers if not n.endswith('_prepare')]
+            # (by their old names: a helper is renamed for the desc)
+            helpers = [r.old for r in comments.renames(diff)]
             for h in mine:
                 if h.status == 'converted:generic':
                     continue
@@ -194,9 +201,11 @@ class Checker:
                            '%s: %s_prepare exists and no longer mentions the VMA'
                            % (path, h.handler))
             for name in re.findall(r'\.(?:proc_)?mmap_prepare\s*=\s*(\w+)', after):
-                self.check(name.startswith('generic_file_') or
+                elsewhere = name in with_other.get(path, ())
+                self.check(name.startswith('generic_file_') or elsewhere or
                            function_body(after, name)[1] is not None,
-                           '%s: initializer points at %s, defined in the file' % (path, name))
+                           '%s: initializer points at %s, defined in the file or '
+                           'converted with it' % (path, name))
 
     def check_audit(self, handlers, text):
         with tempfile.TemporaryDirectory(prefix='mmap-audit-') as tmp:
@@ -217,10 +226,14 @@ class Checker:
         audit = json.loads(outputs[0])
         said = {(h['file'], h['handler']) for h in audit['handlers']
                 if h['status'].startswith('converted:')}
+        # an initializer in a file converted with a handler defined elsewhere
+        # counts for the handler's own file
+        defined_in = {(path, h['handler']): h['file'] for h in audit['handlers']
+                      for path in h.get('together', [])}
         rewritten = set()
         for path, diff in conv.split_diff(text.splitlines(True)).items():
             for name in re.findall(r'^-\s*\.(?:proc_)?mmap\s*=\s*(\w+)', diff, re.M):
-                rewritten.add((path, name))
+                rewritten.add((defined_in.get((path, name), path), name))
         self.check(said == rewritten and said,
                    'the audit calls converted exactly the %d handlers whose initializers '
                    'the diff rewrites (audit only: %s; diff only: %s)'

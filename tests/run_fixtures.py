@@ -13,6 +13,8 @@ NAME.mainline.* files is about the mainline target alone.  Both semantic patches
 order, and a second run must change nothing.  EXPECTED_FAILURES names the
 fixtures that document a known gap, as Coccinelle's own tests do; such a
 fixture that starts passing is an error too, so that the list stays true.
+A folder under fixtures/trees/ is a fixture of several files, a small
+kernel tree converted as convert.py converts a tree (run_tree).
 The converted file is what convert.py writes: spatch's output finished as
 conv.finish() does (comments, initializer columns).
 The last line is 'N passed, N failed'.
@@ -30,6 +32,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'scripts'))
 
 from mmapconv import UserError, classify, tools  # noqa: E402
 from mmapconv import convert as conv  # noqa: E402
+from mmapconv import target as tgt  # noqa: E402
 from mmapconv import spatch as sp  # noqa: E402
 
 FIXTURES = os.path.join(HERE, 'fixtures')
@@ -174,6 +177,48 @@ def compare(name, work, reports, suffix=''):
     return ''.join(problems)
 
 
+TREES = os.path.join(FIXTURES, 'trees')
+
+
+def tree_fixtures():
+    return sorted(d for d in os.listdir(TREES) if os.path.isdir(os.path.join(TREES, d)))
+
+
+def run_tree(name, suffix, forced, jobs):
+    """A fixture of several files (trees/NAME/before, a small kernel tree):
+    convert.py's conversion of it, which sees the whole tree, against
+    after[SUFFIX]/ (the files that change) and report[SUFFIX] (FILE:
+    HANDLER: STATUS lines).  Problems as text."""
+    top = os.path.join(TREES, name)
+    before, after = os.path.join(top, 'before'), os.path.join(top, 'after' + suffix)
+    target = tgt.detect(before, forced)
+    handlers, diffs, errors, _ = conv.convert(before, jobs=jobs, target=target)
+    problems = ['ERROR: %s: %s\n' % kv for kv in sorted(errors.items())]
+    new = {path: text.decode('utf-8', 'surrogateescape')
+           for path, text in conv.new_contents(before, ''.join(diffs.values())).items()} \
+        if diffs else {}
+    expected = {}
+    for folder, _, files in os.walk(after):
+        for f in files:
+            path = os.path.relpath(os.path.join(folder, f), after)
+            expected[path] = read(os.path.join(folder, f))
+    for path in sorted(set(new) | set(expected)):
+        want = expected.get(path, read(os.path.join(before, path)))
+        got = new.get(path, read(os.path.join(before, path)))
+        if got != want:
+            problems.append(''.join(difflib.unified_diff(
+                want.splitlines(True), got.splitlines(True), 'after%s/%s' % (suffix, path),
+                'converted')))
+    lines = sorted('%s: %s: %s' % (h.file, h.handler, h.status) for h in handlers)
+    wanted = sorted(l for l in read(os.path.join(top, 'report' + suffix)).splitlines()
+                    if l.strip())
+    if lines != wanted:
+        problems.append(''.join(difflib.unified_diff(
+            [l + '\n' for l in wanted], [l + '\n' for l in lines],
+            'report' + suffix, 'convert')))
+    return ''.join(problems)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('names', nargs='*', help='fixtures to run (default: all)')
@@ -181,7 +226,9 @@ def main():
     ap.add_argument('-v', '--verbose', action='store_true')
     args = ap.parse_args()
     tools.VERBOSE = args.verbose
-    names = args.names or sorted(f[:-2] for f in os.listdir(FIXTURES) if f.endswith('.c'))
+    names = sorted(f[:-2] for f in os.listdir(FIXTURES) if f.endswith('.c'))
+    if args.names:
+        names = [n for n in names if n in args.names]
     xfail = expected_failures()
     passed = failed = 0
     try:
@@ -218,6 +265,19 @@ def main():
                         passed += 1
                         if args.verbose:
                             print('PASS %s' % label)
+        for name in [n for n in tree_fixtures() if not args.names or n in args.names]:
+            for suffix, forced in (('', 'v1'), ('.mainline', 'mainline')):
+                if not os.path.exists(os.path.join(TREES, name, 'report' + suffix)):
+                    continue
+                label = 'trees/%s%s' % (name, suffix)
+                problems = run_tree(name, suffix, forced, args.jobs)
+                if problems:
+                    failed += 1
+                    print('FAIL %s\n%s' % (label, problems))
+                else:
+                    passed += 1
+                    if args.verbose:
+                        print('PASS %s' % label)
     except UserError as err:
         print('run_fixtures.py: error: %s' % err, file=sys.stderr)
         return 2

@@ -46,6 +46,8 @@ class Entry:
     blocker: str
     reason: str
     build: str = None
+    # the files converted with a handler other files name (crossfile)
+    together: list = dataclasses.field(default_factory=list)
 
     @property
     def family(self):
@@ -56,6 +58,8 @@ class Entry:
         out['family'] = self.family
         if self.build is None:
             del out['build']
+        if not self.together:
+            del out['together']
         return out
 
 
@@ -76,7 +80,7 @@ def entry(h):
     """The audit's record of a classify.Handler; the subsystem comes later."""
     return Entry(file=h.file, line=h.line, handler=h.handler, fops=sorted(h.fops),
                  status=h.status, subsystem=None, primitives=sorted(h.primitives),
-                 blocker=blocker(h), reason=h.reason)
+                 blocker=blocker(h), reason=h.reason, together=list(h.together))
 
 
 remaining = statuses.remaining

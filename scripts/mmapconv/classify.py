@@ -17,6 +17,8 @@ class Handler:
     reason: str
     # populate and dma_mmap_* calls the handler makes on its VMA
     primitives: list = dataclasses.field(default_factory=list)
+    # the files converted with it, for a handler other files name (crossfile)
+    together: list = dataclasses.field(default_factory=list)
 
     @property
     def converted(self):

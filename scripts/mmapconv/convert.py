@@ -8,6 +8,7 @@ import tempfile
 from . import COCCI_DIR, UserError
 from . import classify
 from . import comments
+from . import crossfile
 from . import guard
 from . import layout
 from . import spatch as sp
@@ -52,13 +53,15 @@ def used_elsewhere(kdir, handler, path):
     return [f for f in tree.files_matching(kdir, re.escape(handler), word=True) if f != path]
 
 
-def check_global_handlers(kdir, handlers, diffs):
+def check_global_handlers(kdir, handlers, diffs, together=()):
     """The semantic patch sees one file at a time; a converted handler that
     is not static may be used from another file, and renaming it there would
-    break the build.  Such a file is left alone and the handler reported."""
+    break the build.  Such a file is left alone and the handler reported,
+    unless crossfile converted its users with it (together)."""
     for h in handlers:
         # a generic_file_mmap swap renames nothing of the file's own
-        if not h.converted or h.status == statuses.GENERIC or h.file not in diffs:
+        if not h.converted or h.status == statuses.GENERIC or h.file not in diffs \
+           or h.handler in together:
             continue
         with open(os.path.join(kdir, h.file), errors='replace') as src:
             if classify.is_static(src.read(), h.handler):
@@ -100,7 +103,12 @@ def convert(kdir, paths=(), jobs=2, timeout=120, cache_dir=None, target=None):
                                                         cache, target.modes())
     handlers, diffs, spatch_errors = unstage(names, handlers, diffs, spatch_errors)
     errors.update(spatch_errors)
-    check_global_handlers(kdir, handlers, diffs)
+
+    def run(folder, names):
+        return convert_staged(folder, names, jobs, timeout, cache, target.modes())
+    together = crossfile.convert_all(kdir, handlers, diffs, run,
+                                     lambda path, text: text_diff(kdir, path, text))
+    check_global_handlers(kdir, handlers, diffs, together)
     for path in errors:
         diffs.pop(path, None)
     return handlers, finish(kdir, diffs), errors, len(files)
@@ -123,16 +131,18 @@ def finish(kdir, diffs):
 def with_comments(kdir, path, diff, found):
     new = new_contents(kdir, diff)[path].decode('utf-8', 'surrogateescape')
     fixed = comments.follow_renames(new, found)
-    if fixed == new:
-        return diff
+    return diff if fixed == new else text_diff(kdir, path, fixed)
+
+
+def text_diff(kdir, path, text):
+    """diff -u -p of KDIR/path to text, with make coccicheck's headers."""
     with tempfile.TemporaryDirectory(prefix='mmap-convert-') as work:
         name = guard.staged_name(path)
-        for side, text in (('a', None), ('b', fixed)):
+        for side in ('a', 'b'):
             guard.stage(kdir, [path], os.path.join(work, side))
-            if text is not None:
-                with open(os.path.join(work, side, name), 'w', encoding='utf-8',
-                          errors='surrogateescape') as out:
-                    out.write(text)
+        with open(os.path.join(work, 'b', name), 'w', encoding='utf-8',
+                  errors='surrogateescape') as out:
+            out.write(text)
         proc = tools.run(['diff', '-u', '-p', '--label', 'a/' + path, '--label', 'b/' + path,
                           os.path.join(work, 'a', name), os.path.join(work, 'b', name)],
                          check=False)

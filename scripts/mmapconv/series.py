@@ -354,10 +354,44 @@ def merge(patches):
                  cocci=sorted(union(p.cocci for p in patches)))
 
 
+def bundle(patches):
+    """The files of a handler converted across files (crossfile: its
+    definition, its prototype, the initializers of other files) make one
+    patch whatever their maintainers: apart, each would break the build."""
+    owner = {}
+    for p in patches:
+        for h in p.handlers:
+            for path in h.together:
+                owner.setdefault(path, set()).add(h.handler)
+    bundles, out = {}, []
+    for p in patches:
+        names = set().union(*(owner.get(path, set()) for path in p.paths))
+        if not names:
+            out.append(p)
+            continue
+        key = next((k for k in bundles if k & names), None)
+        if key is None:
+            bundles[frozenset(names)] = [p]
+            out.append(bundles[frozenset(names)])
+        else:
+            bundles[key].append(p)
+    merged = [merge(p) if isinstance(p, list) else p for p in out]
+    for p in merged:
+        # a user file's patch names the handler again, read from its diff
+        seen, mine = set(), []
+        for h in sorted(p.handlers, key=lambda h: not h.together):
+            if h.handler not in seen:
+                seen.add(h.handler)
+                mine.append(h)
+        p.handlers = mine
+    return merged
+
+
 def group(patches, how='subsystem', max_patches=15):
     """Series: patches with the same maintainers (To:) together, or each on its own."""
     if max_patches < 1:
         raise UserError('--max-patches must be at least 1')
+    patches = bundle(patches)
     if how == 'driver':
         groups = [[p] for p in patches]
     else:

@@ -196,6 +196,25 @@ class Grouping(unittest.TestCase):
                          'ramfs: convert mmap to mmap_prepare and mmap_complete')
         self.assertEqual(len(ser.group([a, b, c], 'driver')), 3)
 
+    def test_a_cross_file_handler_is_one_patch_even_with_other_maintainers(self):
+        files = ['fs/lowfs/file.c', 'fs/lowfs/lowfs4.c', 'include/linux/lowfs.h']
+        d = patch(files[0], ['L'], ['LOWFS'], 'lowfs:')
+        u = patch(files[1], ['L'], ['LOWFS'], 'lowfs:')
+        h = patch(files[2], ['H'], ['HEADERS'], 'lowfs.h:')
+        o = patch('fs/other/file.c', ['L'], ['LOWFS'], 'other:')
+        d.handlers = [handler('lowfs_mmap', path=files[0])]
+        d.handlers[0].together = files
+        u.handlers = [handler('lowfs_mmap', path=files[1])]
+        for p in (d, u, h, o):
+            p.diff = '+\t.mmap_prepare = x,\n'
+        for how in ('subsystem', 'driver'):
+            got = [p for s in ser.group([d, u, h, o], how) for p in s.patches]
+            self.assertEqual(sorted(p.paths for p in got),
+                             [files, ['fs/other/file.c']], how)
+            (bundled,) = [p for p in got if len(p.paths) == 3]
+            self.assertEqual([x.handler for x in bundled.handlers], ['lowfs_mmap'])
+            self.assertEqual(sorted(bundled.to), ['H', 'L'])
+
     def test_series_named_after_the_shared_section(self):
         a = patch('a.c', ['A'], ['SPU FILE SYSTEM', 'LINUX FOR POWERPC (32-BIT AND 64-BIT)'])
         b = patch('b.c', ['A'], ['KVM FOR POWERPC', 'LINUX FOR POWERPC (32-BIT AND 64-BIT)'])

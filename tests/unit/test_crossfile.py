@@ -1,0 +1,66 @@
+"""Handlers converted with the files that name them (crossfile.py)."""
+
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), 'scripts'))
+
+from mmapconv import classify, crossfile, statuses  # noqa: E402
+
+
+def external(name, path):
+    return classify.Handler(file=path, line=3, handler=name, fops=[path[:-2] + '_fops'],
+                            status=statuses.EXTERNAL,
+                            reason='%s is defined in another file; convert it there' % name)
+
+
+class Definitions(unittest.TestCase):
+    def tree(self, files):
+        top = tempfile.mkdtemp()
+        for path, text in files.items():
+            os.makedirs(os.path.dirname(os.path.join(top, path)), exist_ok=True)
+            with open(os.path.join(top, path), 'w') as out:
+                out.write(text)
+        return top
+
+    def test_return_type_on_the_line_above_and_static_ones(self):
+        top = self.tree({
+            'fs/a/file.c': 'int\nfoo_mmap(struct file *file, struct vm_area_struct *vma)\n{\n}\n',
+            'fs/a/other.c': 'static int\nfoo_mmap(struct file *f, struct vm_area_struct *v)\n{\n}\n',
+            'fs/a/proto.c': 'int foo_mmap(struct file *, struct vm_area_struct *);\n',
+        })
+        self.assertEqual(crossfile.definitions(top, 'foo_mmap'), ['fs/a/file.c'])
+
+    def test_a_helper_installed_from_many_folders_is_a_delegate(self):
+        g = crossfile.Group('gem_mmap', [external('gem_mmap', 'drivers/gpu/%s/drv.c' % d)
+                                         for d in 'abc'])
+        self.assertFalse(crossfile.plan('/nonexistent', g))
+        self.assertEqual({e.status for e in g.entries},
+                         {'%s(gem_mmap)' % statuses.DELEGATES})
+
+
+class StandIns(unittest.TestCase):
+    def test_cut_leaves_the_file_as_it_was(self):
+        text = 'int x;\n'
+        for stand_in in (crossfile.stand_in_initializer('foo_mmap', 'mmap'),
+                         crossfile.stand_in_definition('foo_mmap', 'proc_mmap')):
+            self.assertEqual(crossfile.cut_stand_ins(text + stand_in), text)
+        self.assertIn('.proc_mmap = foo_mmap',
+                      crossfile.stand_in_definition('foo_mmap', 'proc_mmap'))
+
+    def test_groups_sharing_a_file_convert_in_one_run(self):
+        a = crossfile.Group('a_mmap', [])
+        a.definition, a.users = 'fs/x/file.c', ['fs/x/x.h']
+        b = crossfile.Group('b_mmap', [])
+        b.definition, b.users = 'fs/x/dir.c', ['fs/x/x.h']
+        c = crossfile.Group('c_mmap', [])
+        c.definition, c.users = 'fs/y/file.c', ['fs/y/y.h']
+        got = sorted(sorted(g.name for g in cluster) for cluster in crossfile.clusters([a, b, c]))
+        self.assertEqual(got, [['a_mmap', 'b_mmap'], ['c_mmap']])
+
+
+if __name__ == '__main__':
+    unittest.main()
