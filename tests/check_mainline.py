@@ -111,6 +111,8 @@ class Checker(check_kernel.Checker):
 
     def check_mainline_coccicheck(self, folder, target):
         status, theirs = self.coccicheck(PREPARE_COCCI, folder)
+        # convert.py adds comments and whitespace spatch cannot write
+        theirs = conv.finish(self.kdir, theirs)
         _, diffs, _, _ = conv.convert(self.kdir, [folder], jobs=self.jobs, target=target)
         ours = conv.split_diff(''.join(diffs[p] for p in sorted(diffs)).splitlines(True))
         self.check(status == 0 and theirs == ours,
