@@ -424,6 +424,7 @@ class Split:
         self.carried = []         # names travelling in mmap_context
         self.reason = ''
         self.remove = set()       # (line, column) of the statements to remove
+        self.prototypes = None    # what replaces the name and parameters of a prototype
 
 
 def is_pure(toks, i, j, ok_ident):
@@ -489,6 +490,7 @@ class Handler:
     remap: tuple = None         # (statement, first, last token of the pfn)
     ctx_fields: list = None     # fields of the context object, [] for none
     ctx_name: str = 'ctx'
+    proto: bool = False         # the file declares the handler before its definition
 
     def line_of(self, tok):
         return self.text.count('\n', 0, tok.start) + 1
@@ -511,7 +513,7 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     read_body(h, line)
     check_body_not_empty(h)
     check_hook_names_free(h)
-    check_no_forward_declaration(h)
+    find_forward_declaration(h)
     cut(h)
     find_populate_calls(h)
     check_no_scoped_lock(h)
@@ -589,15 +591,24 @@ def check_hook_names_free(h):
                           'it, then rerun' % (h.name, suffix))
 
 
-def check_no_forward_declaration(h):
-    proto = re.search(r'^[^\n;{}()]*\b%s\s*\([^;{}]*\)\s*;' % re.escape(h.name), h.text,
-                      re.M)
-    if proto:
-        # three prototypes cannot take the place of one in spatch
+def find_forward_declaration(h):
+    """The prototype of the handler, if the file has one: the split puts
+    the prototypes of its hooks in its place, since the initializer that
+    names them comes before their definitions."""
+    protos = list(re.finditer(r'^[^\n;{}()#]*\b%s\s*\([^;{}]*\)\s*;' % re.escape(h.name),
+                              h.text, re.M))
+    if len(protos) > 1:
+        # each would be rewritten: the prototypes would be declared twice
         raise Blocked(order('forward-declaration'),
-                      '%s has a forward declaration (line %d); move the '
-                      'definition above its first use, then rerun'
-                      % (h.name, h.text.count('\n', 0, proto.start()) + 1))
+                      '%s has %d forward declarations (lines %s); keep one, then rerun'
+                      % (h.name, len(protos), ', '.join(
+                          str(h.text.count('\n', 0, m.start()) + 1) for m in protos)))
+    if protos and not protos[0].group().startswith('static int '):
+        raise Blocked(order('forward-declaration'),
+                      '%s has a forward declaration that is not static (line %d); '
+                      'move the definition above its first use, then rerun'
+                      % (h.name, h.text.count('\n', 0, protos[0].start()) + 1))
+    h.proto = bool(protos)
 
 
 def find_populate_calls(h):
@@ -1218,6 +1229,12 @@ def render_split(h, prepare, complete):
     if split.abort:
         text_out += '\n}\n\n%s\n{\n\tkfree(context);' % abort_header
     text_out = text_out.lstrip('\t')
+    if h.proto:
+        # the storage class and type of the first come from the prototype
+        split.prototypes = '%s_prepare(struct vm_area_desc *desc);\n%s' % (
+            h.name, complete_header)
+        if split.abort:
+            split.prototypes += ';\n' + abort_header
     if not text_out.endswith(';'):
         raise Blocked(order('no-final-return'), '%s does not end with a return statement; '
                       'split it by hand' % h.name)
