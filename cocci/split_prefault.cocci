@@ -19,7 +19,8 @@
 //# the checks across the populate call, VMA writes after it, population on
 //# some paths only, several remaps, population inside a helper, dma_mmap_*,
 //# and handlers that take references vm_ops->close gives back.
-//# vm_iomap_memory() has no prepare form, so its handlers are left alone.
+//# vm_iomap_memory() is split only as the last statement of a handler,
+//# its checks written out in prepare.
 //# Generated: edit cocci/src/ and mmap_to_prepare.cocci, then run
 //# scripts/gen_cocci.py.
 //
@@ -1979,6 +1980,7 @@ class Split:
         self.carried = []         # names travelling in mmap_context
         self.reason = ''
         self.remove = set()       # (line, column) of the statements to remove
+        self.prototypes = None    # what replaces the name and parameters of a prototype
 
 
 def is_pure(toks, i, j, ok_ident):
@@ -2044,6 +2046,8 @@ class Handler:
     remap: tuple = None         # (statement, first, last token of the pfn)
     ctx_fields: list = None     # fields of the context object, [] for none
     ctx_name: str = 'ctx'
+    proto: bool = False         # the file declares the handler before its definition
+    iomap: tuple = None         # (start, length) of a final return vm_iomap_memory()
 
     def line_of(self, tok):
         return self.text.count('\n', 0, tok.start) + 1
@@ -2066,8 +2070,10 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     read_body(h, line)
     check_body_not_empty(h)
     check_hook_names_free(h)
-    check_no_forward_declaration(h)
+    find_forward_declaration(h)
     cut(h)
+    if h.iomap:
+        return split_iomap(h)
     find_populate_calls(h)
     check_no_scoped_lock(h)
     check_no_lock_held(h)
@@ -2102,7 +2108,7 @@ def cut(h):
     split_at = next((n for n, st in enumerate(h.stmts)
                      if h.calls_in(st, SPLIT_POPULATE)), None)
     if split_at is None:
-        refuse_populates_elsewhere(h)
+        split_at = final_iomap(h)
     while split_at > 0 and lock_taken(h.stmts[split_at - 1]):
         split_at -= 1
     h.prep, h.tail = h.stmts[:split_at], h.stmts[split_at:]
@@ -2113,16 +2119,30 @@ def cut(h):
             h.locals[d.name] = (d, n)
 
 
-def refuse_populates_elsewhere(h):
+def final_iomap(h):
+    """The index of a last statement return vm_iomap_memory(vma, START,
+    LEN); (h.iomap: where START and LEN are); else refused."""
     iomap = [st for st in h.stmts if h.calls_in(st, {'vm_iomap_memory'})]
+    last = h.stmts[-1] if h.stmts else None
+    if iomap == [last] and last.words[:3] == ['return', 'vm_iomap_memory', '('] and \
+            h.calls_in(last, {'vm_iomap_memory'}) == [1]:
+        args, close = call_args(last.toks, 1)
+        if len(args) == 3 and close + 2 == len(last.toks) and \
+                sum(1 for t in last.toks if t.text == h.vma) == 1:
+            h.iomap = (args[1], args[2])
+            return len(h.stmts) - 1
+    refuse_populates_elsewhere(h, iomap)
+
+
+def refuse_populates_elsewhere(h, iomap):
     if iomap:
         raise Blocked('blocked:unknown-vma-use(vm_iomap_memory)',
-                      '%s maps with vm_iomap_memory() (line %d), which checks the '
-                      'range and derives its pfn from vm_pgoff itself and has no '
-                      'prepare form: in prepare, compute pfn = (phys >> PAGE_SHIFT) '
-                      '+ desc->pgoff and call io_remap_pfn_range_prepare(desc, pfn, '
-                      'vma_desc_size(desc)); in complete, io_remap_pfn_range_complete()'
-                      % (h.name, h.line_of(iomap[0].toks[0])))
+                      '%s maps with vm_iomap_memory() (line %d) other than in its '
+                      'last statement, return vm_iomap_memory(...): split it by hand, '
+                      'prepare keeping the checks of vm_iomap_memory() (start + len '
+                      'overflows, pgoff past the region, a mapping larger than what '
+                      'remains) before io_remap_pfn_range_prepare(), complete calling '
+                      'io_remap_pfn_range_complete()' % (h.name, h.line_of(iomap[0].toks[0])))
     helper = vma_callee(h.toks, h.vma)
     raise Blocked('blocked:unknown-vma-use(%s)' % helper,
                   '%s populates page tables inside %s(), which takes the VMA; split '
@@ -2144,15 +2164,24 @@ def check_hook_names_free(h):
                           'it, then rerun' % (h.name, suffix))
 
 
-def check_no_forward_declaration(h):
-    proto = re.search(r'^[^\n;{}()]*\b%s\s*\([^;{}]*\)\s*;' % re.escape(h.name), h.text,
-                      re.M)
-    if proto:
-        # three prototypes cannot take the place of one in spatch
+def find_forward_declaration(h):
+    """The prototype of the handler, if the file has one: the split puts
+    the prototypes of its hooks in its place, since the initializer that
+    names them comes before their definitions."""
+    protos = list(re.finditer(r'^[^\n;{}()#]*\b%s\s*\([^;{}]*\)\s*;' % re.escape(h.name),
+                              h.text, re.M))
+    if len(protos) > 1:
+        # each would be rewritten: the prototypes would be declared twice
         raise Blocked(order('forward-declaration'),
-                      '%s has a forward declaration (line %d); move the '
-                      'definition above its first use, then rerun'
-                      % (h.name, h.text.count('\n', 0, proto.start()) + 1))
+                      '%s has %d forward declarations (lines %s); keep one, then rerun'
+                      % (h.name, len(protos), ', '.join(
+                          str(h.text.count('\n', 0, m.start()) + 1) for m in protos)))
+    if protos and not protos[0].group().startswith('static int '):
+        raise Blocked(order('forward-declaration'),
+                      '%s has a forward declaration that is not static (line %d); '
+                      'move the definition above its first use, then rerun'
+                      % (h.name, h.text.count('\n', 0, protos[0].start()) + 1))
+    h.proto = bool(protos)
 
 
 def find_populate_calls(h):
@@ -2296,6 +2325,78 @@ def check_populates_always(h):
         raise Blocked(order('conditional'), '%s populates page tables only on some paths '
                       '(line %d); prepare cannot tell which flags the mapping needs: '
                       'split it by hand' % (h.name, h.line_of(conditional[0].toks[0])))
+
+
+# --- vm_iomap_memory(): its checks in prepare ---------------------------------
+
+# mm/memory.c of 6.12, vm_iomap_memory(), on the desc: the same checks and
+# the same pfn, which travels to complete (a private mapping gets the pfn
+# as its pgoff).
+IOMAP_CHECKS = [
+    '\t/* the checks and the pfn of vm_iomap_memory() */',
+    '\t%(start)s = %(START)s;',
+    '\t%(len)s = %(LEN)s;',
+    '\tif (%(start)s + %(len)s < %(start)s)',
+    '\t\treturn -EINVAL;',
+    '\t%(len)s += %(start)s & ~PAGE_MASK;',
+    '\t%(pfn)s = %(start)s >> PAGE_SHIFT;',
+    '\t%(pages)s = (%(len)s + ~PAGE_MASK) >> PAGE_SHIFT;',
+    '\tif (%(pfn)s + %(pages)s < %(pfn)s)',
+    '\t\treturn -EINVAL;',
+    '\tif (desc->pgoff > %(pages)s)',
+    '\t\treturn -EINVAL;',
+    '\t%(pfn)s += desc->pgoff;',
+    '\t%(pages)s -= desc->pgoff;',
+    '\tif (vma_desc_pages(desc) > %(pages)s)',
+    '\t\treturn -EINVAL;',
+    '\t',
+    '\tio_remap_pfn_range_prepare(desc, %(pfn)s, vma_desc_size(desc));',
+    '\tdesc->mmap_context = (void *)%(pfn)s;',
+    '\treturn 0;',
+]
+
+
+def split_iomap(h):
+    """return vm_iomap_memory(vma, START, LEN); as the last step: prepare
+    makes its checks and computes its pfn, complete remaps from it."""
+    check_no_scoped_lock(h)
+    check_no_lock_held(h)
+    if gotos(h.prep):
+        raise Blocked(order('goto'), '%s jumps to a label before vm_iomap_memory(); '
+                      'split it by hand' % h.name)
+    body_text = h.text[h.lbrace:h.rbrace]
+    names = {}
+    for x in ('start', 'len', 'pfn', 'pages'):
+        names[x] = next(n for n in (x, 'iomap_' + x, 'vm_iomap_' + x)
+                        if not re.search(r'\b%s\b' % n, body_text))
+    last = h.tail[0]
+    names['START'] = translate_expr(h.text, last.toks, *h.iomap[0], h.vma, h.name)
+    names['LEN'] = translate_expr(h.text, last.toks, *h.iomap[1], h.vma, h.name)
+    h.prims = [('vm_iomap_memory', last, 1)]
+    h.carried, h.ctx_fields, h.pfn_name = [names['pfn']], [], names['pfn']
+    edits = Edits(h.text)
+    translate_prepare(h.text, edits, h.prep, h.vma, h.filep, h.name)
+    decls = [st for st in h.prep if st.decl]
+    checks = [st for st in h.prep if not st.decl]
+    new_decls = '\tphys_addr_t %s;\n\tunsigned long %s, %s, %s;\n' % (
+        names['start'], names['len'], names['pfn'], names['pages'])
+    body = edits.render(line_start(h.text, decls[0].start),
+                        line_end(h.text, decls[-1].end) + 1) if decls else ''
+    body += new_decls
+    if checks:
+        body += '\n' + render(h.text, edits, checks) + '\n'
+    body += '\n' + '\n'.join(IOMAP_CHECKS).replace('\t\n', '\n') % names
+    if h.filep and any(t.text == h.filep and t.kind == 'ident'
+                       for st in h.prep + h.tail for t in st.toks):
+        body = '\tstruct file *%s = desc->file;\n' % h.filep + body
+    complete = '\treturn ' + wrap_call('io_remap_pfn_range_complete', [
+        h.vma, '%s->vm_start' % h.vma, '(unsigned long)context',
+        '%s->vm_end - %s->vm_start' % (h.vma, h.vma), '%s->vm_page_prot' % h.vma], 15)
+    split = render_split(h, body, complete)
+    split.reason = ('%s becomes %s_prepare (checks and VMA setup, then those of '
+                    'vm_iomap_memory()) and %s_complete (io_remap_pfn_range_complete()); '
+                    'the pfn travels in mmap_context' % (h.name, h.name, h.name))
+    return split
 
 
 # --- value classification: the dataflow --------------------------------------
@@ -2773,6 +2874,12 @@ def render_split(h, prepare, complete):
     if split.abort:
         text_out += '\n}\n\n%s\n{\n\tkfree(context);' % abort_header
     text_out = text_out.lstrip('\t')
+    if h.proto:
+        # the storage class and type of the first come from the prototype
+        split.prototypes = '%s_prepare(struct vm_area_desc *desc);\n%s' % (
+            h.name, complete_header)
+        if split.abort:
+            split.prototypes += ';\n' + abort_header
     if not text_out.endswith(';'):
         raise Blocked(order('no-final-return'), '%s does not end with a return statement; '
                       'split it by hand' % h.name)
@@ -3225,6 +3332,16 @@ sp = split_of(facts(p), fn, p)
 coccinelle.cfn = fn if sp and sp.context_struct else SKIP
 coccinelle.decl = sp.context_struct if sp and sp.context_struct else SKIP
 
+@script:python split_proto depends on has_hooks@
+fn << vma_fn.fn;
+p << vma_fn.p;
+pfn;
+protos;
+@@
+sp = split_of(facts(p), fn, p)
+coccinelle.pfn = fn if sp and sp.prototypes else SKIP
+coccinelle.protos = sp.prototypes if sp and sp.prototypes else SKIP
+
 @script:python split_hook depends on has_hooks@
 fn << vma_fn.fn;
 p << vma_fn.p;
@@ -3270,6 +3387,21 @@ type T;
 + struct decl;
 +
   T cfn(...) { ... }
+
+// The prototypes of the hooks take the place of the handler's (before
+// the definition is renamed, which spatch would carry over to it), as one
+// verbatim identifier.  Added in the rule that removes it, they would not
+// be bound, or leave a blank line.
+@split_prototypes depends on patch && has_hooks@
+identifier split_proto.pfn, split_proto.protos;
+@@
++ static int protos;
+  static int pfn(...);
+
+@split_old_prototype depends on patch && has_hooks@
+identifier split_proto.pfn;
+@@
+- static int pfn(...);
 
 @split_definition depends on patch && has_hooks@
 identifier split_fn.sfn, split_fn.body, f, v;
