@@ -216,6 +216,12 @@ unsigned int imajor(const struct inode *inode);
 int generic_file_mmap(struct file *file, struct vm_area_struct *vma);
 int generic_file_readonly_mmap(struct file *file, struct vm_area_struct *vma);
 
+/* Either hook makes a file mappable (include/linux/fs.h since 6.18). */
+static inline bool can_mmap_file(struct file *file)
+{
+	return file->f_op->mmap || file->f_op->mmap_prepare;
+}
+
 /* procfs */
 void *pde_data(const struct inode *inode);
 
