@@ -2152,6 +2152,22 @@ T
 - hfn(...);
 + fn_prepare(struct vm_area_desc *desc);
 
+// checkpatch --strict asks that a prototype it sees changed lose its extern,
+// as upstream's conversions did (cifs, ceph).
+@script:python handler_prepare_name depends on has_hooks@
+hfn << converted_handler.hfn;
+hp;
+@@
+coccinelle.hp = hfn + '_prepare' if hfn != SKIP else SKIP
+
+@prototype_extern depends on patch && has_hooks@
+identifier handler_prepare_name.hp;
+type T;
+parameter list ps;
+@@
+- extern
+  T hp(ps);
+
 @helper_header depends on patch && has_hooks@
 identifier converted_helper.hfn, converted_helper.hnew, v;
 type T;
