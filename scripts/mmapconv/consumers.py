@@ -36,7 +36,8 @@ class Consumer:
     kind: str           # 'test', 'call', or 'read' (a value: printed, stored)
     member: str         # 'mmap' or 'proc_mmap'
     text: str           # what was found, as written
-    handles_prepare: bool   # the function also looks at mmap_prepare
+    handles_prepare: str    # 'function' or 'file' when that also looks at
+                            # mmap_prepare (a core already adapted), else ''
     fixed_by: str = None    # 'conversion' or 'overlay' when this run fixes it
     reach: int = 0          # converted handlers of that member that reach it
 
@@ -93,7 +94,8 @@ def scan_text(name, text, direct_call_mmap=False):
         found.append(Consumer(
             file=name, line=text.count('\n', 0, pos) + 1, function=function,
             kind=kind, member=member, text=what,
-            handles_prepare='mmap_prepare' in body))
+            handles_prepare=('function' if 'mmap_prepare' in body else
+                             'file' if 'mmap_prepare' in text else '')))
 
     def kind_after(start, end):
         if re.match(r'\s*\(', text[end:]):

@@ -147,7 +147,7 @@ def consumer_state(c):
     if c['fixed_by'] == 'overlay':
         return 'mended by the API overlay'
     if c['handles_prepare']:
-        return 'looks at mmap_prepare too: review'
+        return 'its %s looks at mmap_prepare too: review' % c['handles_prepare']
     if not c['reach']:
         return 'nothing converted reaches it'
     if c['kind'] == 'read':
