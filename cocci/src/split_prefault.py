@@ -1464,10 +1464,30 @@ def translate_prepare(text, edits, stmts, vma, filep, name):
         translate_tokens(text, edits, st.toks, vma, name)
 
 
-SIZE_PREV = {'(', ',', '=', 'return', '?', ':', '<', '>', '<=', '>=', '==', '!=',
-             '&&', '||', '+', ';', '{', '}'}
+# Tokens around vm_end - vm_start that leave it one operand: what binds
+# less tightly than a subtraction (and + before it, which gives the same
+# value in unsigned arithmetic).
+SIZE_PREV = {'(', ',', 'return', '?', ':', '<', '>', '<=', '>=', '==', '!=',
+             '&&', '||', '+', ';', '{', '}', '[', '|', '^', '<<', '>>'} | ASSIGN_OPS
 SIZE_NEXT = {')', ',', ';', '<', '>', '<=', '>=', '==', '!=', '&&', '||', '+', '-',
-             '?', ':', '>>', '<<', ']'}
+             '?', ':', '>>', '<<', ']', '}', '|', '^', '&'}
+# Casts in front of vm_end that change no value of vm_end - vm_start, since
+# vm_end >= vm_start: unsigned and at least as wide as unsigned long.
+WIDENING_CASTS = {'u64', '__u64', 'uint64_t', 'unsigned long', 'unsigned long long',
+                  'size_t'}
+
+
+def widening_cast(w, k):
+    """Does a cast of WIDENING_CASTS end right before w[k], itself after
+    something that leaves the cast and what follows one operand?"""
+    if not k or w[k - 1].text != ')':
+        return False
+    i = k - 2
+    while i >= 0 and w[i].kind == 'ident':
+        i -= 1
+    words = ' '.join(t.text for t in w[i + 1:k - 1])
+    return i >= 0 and w[i].text == '(' and words in WIDENING_CASTS and \
+        (i == 0 or w[i - 1].text in SIZE_PREV)
 
 
 def translate_tokens(text, edits, w, vma, name):
@@ -1506,7 +1526,7 @@ def translate_tokens(text, edits, w, vma, name):
             k += 9
             continue
         if at(k, vma, '->', 'vm_end', '-', vma, '->', 'vm_start') and \
-           (k == 0 or w[k - 1].text in SIZE_PREV) and \
+           (k == 0 or w[k - 1].text in SIZE_PREV or widening_cast(w, k)) and \
            (k + 7 >= n or w[k + 7].text in SIZE_NEXT):
             edits.replace(t.start, w[k + 6].end, 'vma_desc_size(desc)')
             k += 7
