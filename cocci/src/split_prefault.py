@@ -1079,7 +1079,7 @@ def render_prepare(h):
     edits = Edits(text)
     translate_prepare(text, edits, prep + h.label_block, h.vma, h.filep, h.name)
     drop_unused_declarations(h, edits, prepare_locals_used(h, edits))
-    body = edits.render(line_start(text, prep[0].start),
+    body = edits.render(comment_above(text, line_start(text, prep[0].start)),
                         line_end(text, prep[-1].end) + 1).rstrip('\n') if prep else ''
     out = prepare_ending(h, edits)
     decls = [st for st in prep if st.decl]
@@ -1087,7 +1087,7 @@ def render_prepare(h):
         decl_line = '\t%s *%s;\n' % ('struct %s_context' % h.name, h.ctx_name) \
             if h.ctx_fields else '\tunsigned long %s;\n' % h.pfn_name
         if decls:
-            k = len(edits.render(line_start(text, prep[0].start),
+            k = len(edits.render(comment_above(text, line_start(text, prep[0].start)),
                                  line_end(text, decls[-1].end) + 1))
             body = body[:k] + decl_line + body[k:] if k <= len(body) else \
                 body + '\n' + decl_line.rstrip('\n')
@@ -1165,6 +1165,9 @@ def render_complete(h):
         start.append(text[comment_start(text, h.prep, n):h.prep[n].end])
     tail_text = render(text, tedits, h.tail)
     gap = '\n' if h.tail[0].decl and not start else '\n\n'
+    # a comment that opens the population stands apart from the values
+    if start and tail_text.lstrip().startswith(('/' + '*', '/' + '/')):
+        start.append('')
     return '\n'.join(lines) + (gap if lines else '') + \
         ('\n'.join(start) + '\n' if start else '') + tail_text
 
@@ -1245,6 +1248,22 @@ def comment_start(text, stmts, n):
     # [/][*] rather than the plain characters: the lexer of spatch reads those
     m = re.search(r'\n([ \t]*[/][*](?:(?![*][/]).)*[*][/][ \t]*\n)$', between, re.S)
     return start - len(m.group(1)) if m else start
+
+
+def comment_above(text, start):
+    """start moved up over the comments that stand on their own lines right
+    above it (blank lines between allowed): they go with the statement."""
+    while True:
+        before = text[:start].rstrip(' \t\n')
+        if before.endswith('*' + '/'):
+            opening = before.rfind('/' + '*')
+        else:
+            last = before[line_start(before, len(before)):]
+            opening = len(before) - len(last.lstrip()) if \
+                last.lstrip().startswith('/' + '/') else -1
+        if opening < 0 or text[line_start(text, opening):opening].strip():
+            return start
+        start = line_start(text, opening)
 
 
 def variables(w):
@@ -1368,7 +1387,7 @@ def render(text, edits, stmts):
     out = []
     prev = None
     for st in stmts:
-        start = line_start(text, st.start)
+        start = comment_above(text, line_start(text, st.start))
         if prev is not None and text[prev:start].strip('\n\t ') == '' or \
            prev is not None and only_comments(text[prev:start]):
             out.append(edits.render(prev, st.end))
