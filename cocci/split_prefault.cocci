@@ -2334,6 +2334,70 @@ def defined_in_tail(h, x):
     return False
 
 
+class _Unknown(Exception):
+    """assigned_before_read() cannot tell."""
+
+
+def assigned_before_read(sts, x):
+    """Does every path through the statements sts assign x before reading
+    it, so that complete needs no value for it (a ret whose initializer
+    only served the checks)?  Loops and jumps back answer no."""
+    def expr(w, i, j, state):
+        assigned = False
+        for k in range(i, j):
+            t = w[k]
+            if t.text != x or t.kind != 'ident' or (k and w[k - 1].text in ('->', '.')):
+                continue
+            if k + 1 < j and w[k + 1].text == '=' and \
+                    not any(u.text in ('&&', '||', '?') for u in w[i:k]):
+                assigned = True
+            elif not state:
+                raise _Unknown
+        return state or assigned
+
+    def flow(w, i, j, state, jumps):
+        """The state where w[i:j] falls through, None where it does not."""
+        while i < j and state is not None:
+            e = statement_end(w, i)
+            t = w[i].text
+            if w[i].kind == 'ident' and e == i + 2 and t not in KEYWORDS:
+                raise _Unknown                          # a label in a block
+            if t == OPEN_BRACE:
+                state = flow(w, i + 1, e - 1, state, jumps)
+            elif t == 'if':
+                close = match_close(w, 1 + i)
+                state = expr(w, i + 2, close, state)
+                then_end = statement_end(w, close + 1)
+                a = flow(w, close + 1, then_end, state, jumps)
+                b = flow(w, then_end + 1, e, state, jumps) if then_end < e else state
+                state = b if a is None else a if b is None else a and b
+            elif t == 'goto':
+                jumps.setdefault(w[i + 1].text, []).append(state)
+                state = None
+            elif t == 'return':
+                expr(w, i + 1, e, state)
+                state = None
+            elif t in ('for', 'while', 'do', 'switch', 'break', 'continue'):
+                if not state and uses([Stmt(w, i, e)], x) or 'goto' in [u.text for u in w[i:e]]:
+                    raise _Unknown
+            else:
+                state = expr(w, i, e, state)
+            i = e
+        return state
+
+    state, jumps = False, {}
+    try:
+        for st in sts:
+            if st.label:
+                came = jumps.pop(st.label, []) + ([] if state is None else [state])
+                state = all(came) if came else None
+            elif state is not None:
+                state = flow(st.toks, 0, len(st.toks), state, jumps)
+    except _Unknown:
+        return False
+    return not jumps
+
+
 def vma_field_ok(h, w, k):
     """May complete read the VMA use at w[k] again, with the same value?"""
     if k + 2 >= len(w) or w[k + 1].text != '->':
@@ -2503,7 +2567,8 @@ def classify_values(h):
     for x in sorted(h.locals, key=lambda x: h.locals[x][1]):
         if x in declared_in_tail:
             continue
-        if uses(h.tail, x) and not defined_in_tail(h, x):
+        if uses(h.tail, x) and not defined_in_tail(h, x) and \
+                not assigned_before_read(h.tail, x):
             value_of(h, x)
         elif uses(h.tail, x):
             h.bare.add(x)
