@@ -2502,8 +2502,10 @@ def proven_equal(h, x):
                 expr = (a + 1, op - 1)
             else:
                 continue
-            # under a lock, only what the VMA says: driver state may change
-            if h.lock_depth[n] and not variables(w[expr[0]:expr[1] + 1]) <= {h.vma}:
+            # complete declares x from E before it sets any other local,
+            # and under a lock only what the VMA says holds without it
+            names = variables(w[expr[0]:expr[1] + 1])
+            if names & set(h.locals) or h.lock_depth[n] and not names <= {h.vma}:
                 continue
             if pure(h, w, expr[0], expr[1] + 1):
                 return (w, expr[0], expr[1])

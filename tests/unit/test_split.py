@@ -63,6 +63,15 @@ class Split(unittest.TestCase):
         self.assertEqual(s.carried, [])
         self.assertIn('unsigned long size = vma->vm_end - vma->vm_start;', s.complete)
 
+    def test_equality_with_a_local_proves_nothing_for_complete(self):
+        # complete would declare len from size before it computes size
+        s = split('\tunsigned long size, len = foo_len();\n\n'
+                  '\tsize = vma->vm_end - vma->vm_start;\n'
+                  '\tif (len != size)\n\t\treturn -EINVAL;\n'
+                  '\treturn remap_pfn_range(vma, vma->vm_start, FOO_PFN, len,\n'
+                  '\t\t\t       vma->vm_page_prot);\n')
+        self.assertEqual(s.carried, ['len'])
+
     def test_size_only_bounded_by_a_check_travels(self):
         s = split('\tunsigned long size = foo_size();\n\n'
                   '\tif (vma->vm_end - vma->vm_start > size)\n\t\treturn -EINVAL;\n'
