@@ -1983,12 +1983,20 @@ expression F;
 type T;
 identifier gen = {generic_file_mmap, generic_file_readonly_mmap};
 fresh identifier gen_prepare = gen ## "_prepare";
+typedef u64;
 @@
 cfn(...) {
 <...
 (
 - (cv->vm_end - cv->vm_start)
 + vma_desc_size(desc)
+|
+// a cast as wide as unsigned long changes no value of the difference
+- (u64)cv->vm_end - cv->vm_start
++ (u64)vma_desc_size(desc)
+|
+- (unsigned long)cv->vm_end - cv->vm_start
++ (unsigned long)vma_desc_size(desc)
 |
 - cv->vm_end - cv->vm_start
 + vma_desc_size(desc)

@@ -1618,6 +1618,8 @@ PURE_CALLS = {
     'pgprot_noncached', 'pgprot_writecombine', 'pgprot_device',
     'pgprot_decrypted', 'pgprot_val', 'BIT', 'GENMASK', 'lower_32_bits',
     'upper_32_bits', 'ARRAY_SIZE', 'pfn_valid', 'is_vmalloc_addr', 'vma_pages',
+    # the caching a physical range needs: a lookup on every architecture
+    'phys_mem_access_prot',
 }
 
 # Lock calls whose lock is still held when they return; the unlock that
@@ -2039,7 +2041,8 @@ class Handler:
     carried: list = None        # locals (or pgoff_name, pfn_name) in mmap_context
     bare: set = None            # declared without a value: complete sets them
     assign_stmts: list = None   # prepare statements complete runs again
-    assign_stmts_of: dict = None
+    assign_stmts_of: dict = None    # local -> [its statements among them]
+    equal_to: dict = None       # local -> (tokens, first, last) of what a check proved it equals
     seen: set = None
     pgoff_name: str = None      # the original pgoff, when complete needs it
     pfn_name: str = None        # the pfn of the one remap, when it travels
@@ -2437,6 +2440,70 @@ def defined_in_tail(h, x):
     return False
 
 
+class _Unknown(Exception):
+    """assigned_before_read() cannot tell."""
+
+
+def assigned_before_read(sts, x):
+    """Does every path through the statements sts assign x before reading
+    it, so that complete needs no value for it (a ret whose initializer
+    only served the checks)?  Loops and jumps back answer no."""
+    def expr(w, i, j, state):
+        assigned = False
+        for k in range(i, j):
+            t = w[k]
+            if t.text != x or t.kind != 'ident' or (k and w[k - 1].text in ('->', '.')):
+                continue
+            if k + 1 < j and w[k + 1].text == '=' and \
+                    not any(u.text in ('&&', '||', '?') for u in w[i:k]):
+                assigned = True
+            elif not state:
+                raise _Unknown
+        return state or assigned
+
+    def flow(w, i, j, state, jumps):
+        """The state where w[i:j] falls through, None where it does not."""
+        while i < j and state is not None:
+            e = statement_end(w, i)
+            t = w[i].text
+            if w[i].kind == 'ident' and e == i + 2 and t not in KEYWORDS:
+                raise _Unknown                          # a label in a block
+            if t == OPEN_BRACE:
+                state = flow(w, i + 1, e - 1, state, jumps)
+            elif t == 'if':
+                close = match_close(w, 1 + i)
+                state = expr(w, i + 2, close, state)
+                then_end = statement_end(w, close + 1)
+                a = flow(w, close + 1, then_end, state, jumps)
+                b = flow(w, then_end + 1, e, state, jumps) if then_end < e else state
+                state = b if a is None else a if b is None else a and b
+            elif t == 'goto':
+                jumps.setdefault(w[i + 1].text, []).append(state)
+                state = None
+            elif t == 'return':
+                expr(w, i + 1, e, state)
+                state = None
+            elif t in ('for', 'while', 'do', 'switch', 'break', 'continue'):
+                if not state and uses([Stmt(w, i, e)], x) or 'goto' in [u.text for u in w[i:e]]:
+                    raise _Unknown
+            else:
+                state = expr(w, i, e, state)
+            i = e
+        return state
+
+    state, jumps = False, {}
+    try:
+        for st in sts:
+            if st.label:
+                came = jumps.pop(st.label, []) + ([] if state is None else [state])
+                state = all(came) if came else None
+            elif state is not None:
+                state = flow(st.toks, 0, len(st.toks), state, jumps)
+    except _Unknown:
+        return False
+    return not jumps
+
+
 def vma_field_ok(h, w, k):
     """May complete read the VMA use at w[k] again, with the same value?"""
     if k + 2 >= len(w) or w[k + 1].text != '->':
@@ -2464,16 +2531,17 @@ def value_of(h, x):
         how = 'bare'
     elif not defs:
         how = 'init' if pure(h, d.init, 0, len(d.init)) else 'carry'
-    elif len(defs) == 1 and top_assignment(h.prep[defs[0]], x) and \
-            h.lock_depth[defs[0]] == 0 and \
-            (d.init is None or pure(h, d.init, 0, len(d.init))) and \
-            pure(h, h.prep[defs[0]].toks, 2, len(h.prep[defs[0]].toks) - 1):
-        # the value of the declaration, then the one assignment, as before
+    elif (d.init is None or pure(h, d.init, 0, len(d.init))) and \
+            all(replayable(h, x, n) for n in defs):
+        # the value of the declaration, then each assignment, as before
         how = 'assign'
-        h.assign_stmts.append(defs[0])
-        h.assign_stmts_of[x] = defs[0]
+        h.assign_stmts.extend(defs)
+        h.assign_stmts_of[x] = list(defs)
     else:
         how = 'carry'
+    if how == 'carry' and not d.suffix:
+        h.equal_to[x] = proven_equal(h, x)
+        how = 'equal' if h.equal_to[x] else how
     if how == 'carry':
         h.carried.append(x)
     elif how == 'bare':
@@ -2481,6 +2549,73 @@ def value_of(h, x):
     else:
         h.recompute[x] = how
     return how
+
+
+def replayable(h, x, n):
+    """Can complete run prepare statement n, which assigns x, again?"""
+    w = h.prep[n].toks
+    return len(w) > 2 and w[0].text == x and w[1].text in ASSIGN_OPS and \
+        w[-1].text == ';' and h.lock_depth[n] == 0 and pure(h, w, 2, len(w) - 1)
+
+
+def depth0(w, i, j):
+    """Indexes of w[i:j] outside brackets."""
+    k = i
+    while k < j:
+        yield k
+        k = match_close(w, k) + 1 if w[k].text in ('(', '[', '{') else k + 1
+
+
+def exits(w, i, j):
+    """Does the statement w[i:j] always leave the function or jump?"""
+    if w[i].text == OPEN_BRACE:
+        last, k = None, i + 1
+        while k < j - 1:
+            last, k = k, statement_end(w, k)
+        return last is not None and w[last].text in ('return', 'goto')
+    return w[i].text in ('return', 'goto')
+
+
+def proven_equal(h, x):
+    """(tokens, first, last) of an expression complete can compute again
+    that a check of prepare proved x equal to, once x has its last value:
+    if (... || x != E || ...) return or goto.  None when there is none."""
+    if any(st.label for st in h.prep):
+        return None
+    after = max(h.definitions[x] + [h.locals[x][1]])
+    for n in range(after + 1, len(h.prep)):
+        w = h.prep[n].toks
+        if w[0].text != 'if' or writes(h.prep[n], x):
+            continue
+        close = match_close(w, 1)
+        if statement_end(w, close + 1) != len(w) or not exits(w, close + 1, len(w)):
+            continue
+        top = list(depth0(w, 2, close))
+        if any(w[k].text in ('&&', '?') for k in top):
+            continue
+        cuts = [1] + [k for k in top if w[k].text == '||'] + [close]
+        for a, b in zip(cuts, cuts[1:]):
+            term = [k for k in top if a < k < b]
+            ops = [k for k in term if w[k].text == '!=']
+            if len(ops) != 1 or any(w[k].text in ASSIGN_OPS or w[k].text in
+                                    ('==', '<', '>', '<=', '>=', '&', '|', '^')
+                                    for k in term):
+                continue
+            op = ops[0]
+            if op == a + 2 and w[a + 1].text == x:
+                expr = (op + 1, b - 1)
+            elif op == b - 2 and w[b - 1].text == x:
+                expr = (a + 1, op - 1)
+            else:
+                continue
+            # complete declares x from E before it sets any other local,
+            # and under a lock only what the VMA says holds without it
+            names = variables(w[expr[0]:expr[1] + 1])
+            if names & set(h.locals) or h.lock_depth[n] and not names <= {h.vma}:
+                continue
+            if pure(h, w, expr[0], expr[1] + 1):
+                return (w, expr[0], expr[1])
+    return None
 
 
 def pure(h, w, i, j):
@@ -2502,10 +2637,15 @@ def pure(h, w, i, j):
     return True
 
 
-def value_source(h, x):
-    """The tokens complete computes x from again."""
-    return h.locals[x][0].init if h.recompute[x] == 'init' else \
-        h.prep[h.definitions[x][0]].toks[2:-1]
+def value_sources(h, x):
+    """The token lists complete computes x from again."""
+    d = h.locals[x][0]
+    if h.recompute[x] == 'equal':
+        w, i, j = h.equal_to[x]
+        return [w[i:j + 1]]
+    return ([d.init] if d.init else []) + \
+        ([] if h.recompute[x] == 'init' else
+         [h.prep[n].toks[2:-1] for n in h.definitions[x]])
 
 
 def classify_values(h):
@@ -2530,12 +2670,13 @@ def classify_values(h):
     h.definitions = {x: [n for n, st in enumerate(h.prep) if not st.decl and writes(st, x)]
                      for x in h.locals}
     h.recompute, h.carried, h.bare, h.assign_stmts = {}, [], set(), []
-    h.assign_stmts_of, h.seen = {}, set()
+    h.assign_stmts_of, h.seen, h.equal_to = {}, set(), {}
     declared_in_tail = {d.name for st in h.tail for d in st.decl or []}
     for x in sorted(h.locals, key=lambda x: h.locals[x][1]):
         if x in declared_in_tail:
             continue
-        if uses(h.tail, x) and not defined_in_tail(h, x):
+        if uses(h.tail, x) and not defined_in_tail(h, x) and \
+                not assigned_before_read(h.tail, x):
             value_of(h, x)
         elif uses(h.tail, x):
             h.bare.add(x)
@@ -2544,7 +2685,7 @@ def classify_values(h):
     while changed:
         changed = False
         for x in list(h.recompute):
-            for t in value_source(h, x):
+            for t in [t for w in value_sources(h, x) for t in w]:
                 if t.text in h.locals and t.text not in h.seen:
                     value_of(h, t.text)
                     changed = True
@@ -2554,22 +2695,27 @@ def classify_values(h):
         h.carried.append(h.pgoff_name)
 
 
-def used_outside_pfn(h, x):
-    """Does complete read x anywhere but in the pfn of the one remap?"""
+def needed_outside_pfn(h):
+    """What complete reads other than in the pfn of the one remap, with
+    what the values it computes again for that read in turn."""
     rst, pa, pb = h.remap
+    needed = set()
     for st in h.tail:
         w = st.toks
         for j, t in enumerate(w):
-            hit = (t.text == x and t.kind == 'ident' and
-                   (j == 0 or w[j - 1].text not in ('->', '.'))) or \
-                (x == h.pgoff_name and t.text == h.vma and j + 2 < len(w) and
-                 w[j + 2].text == 'vm_pgoff')
-            if hit and (st is not rst or not pa <= j <= pb):
-                return True
-    for y in h.recompute:
-        if x in variables(value_source(h, y)):
-            return True
-    return False
+            if st is rst and pa <= j <= pb:
+                continue
+            if t.kind == 'ident' and (j == 0 or w[j - 1].text not in ('->', '.')):
+                needed.add(t.text)
+            if t.text == h.vma and j + 2 < len(w) and w[j + 2].text == 'vm_pgoff':
+                needed.add(h.pgoff_name)
+    todo = [y for y in needed if y in h.recompute]
+    while todo:
+        for z in variables([t for w in value_sources(h, todo.pop()) for t in w]):
+            if z not in needed:
+                needed.add(z)
+                todo += [z] if z in h.recompute else []
+    return needed
 
 
 def carry_pfn(h):
@@ -2585,7 +2731,8 @@ def carry_pfn(h):
     single = len(h.carried) == 1 and first != h.pgoff_name and \
         (h.locals[first][0].stars or
          ' '.join(h.locals[first][0].type_text.split()) in POINTER_SIZED)
-    if single or any(used_outside_pfn(h, x) for x in h.carried):
+    needed = needed_outside_pfn(h)
+    if single or any(x in needed for x in h.carried):
         return
     body_text = h.text[h.lbrace:h.rbrace]
     h.pfn_name = next(n for n in ('pfn', 'mmap_pfn', 'remap_pfn')
@@ -2593,20 +2740,12 @@ def carry_pfn(h):
     h.carried = [h.pfn_name]
     h.pgoff_name = None
     # locals that only served the pfn are not needed in complete
-    changed = True
-    while changed:
-        changed = False
-        for y in list(h.recompute) + sorted(h.bare):
-            saved = h.recompute
-            h.recompute = {z: how for z, how in saved.items() if z != y}
-            needed = used_outside_pfn(h, y)
-            h.recompute = saved
-            if not needed:
-                h.recompute.pop(y, None)
-                h.bare.discard(y)
-                if y in h.assign_stmts_of:
-                    h.assign_stmts.remove(h.assign_stmts_of[y])
-                changed = True
+    for y in list(h.recompute) + sorted(h.bare):
+        if y not in needed:
+            h.recompute.pop(y, None)
+            h.bare.discard(y)
+            for n in h.assign_stmts_of.pop(y, []):
+                h.assign_stmts.remove(n)
 
 
 def choose_context(h):
@@ -2638,16 +2777,6 @@ def prepare_locals_used(h, edits):
     are cut from it (in edits)."""
     text, prep = h.text, h.prep
     used = set()
-    for n, st in enumerate(prep):
-        if st.decl:
-            continue
-        if n in h.assign_stmts and not any(
-                uses([s2], st.words[0]) for m, s2 in enumerate(prep) if m != n and not s2.decl) \
-                and st.words[0] not in h.carried:
-            # with the comment above it: it goes to complete
-            edits.replace(comment_start(text, prep, n), line_end(text, st.end) + 1, '')
-            continue
-        used.update(variables(st.toks))
     for st in h.label_block:
         used.update(variables(st.toks))
     used.update(x for x in h.carried if x != h.pgoff_name)
@@ -2655,6 +2784,17 @@ def prepare_locals_used(h, edits):
         if fn != 'flags':
             for (a, b) in args:
                 used.update(variables(st.toks[a:b + 1]))
+    for n, st in enumerate(prep):
+        if st.decl:
+            continue
+        x = st.words[0]
+        own = h.assign_stmts_of.get(x, []) + [h.locals[x][1] if x in h.locals else -1]
+        if n in h.assign_stmts and x not in used and \
+                not any(uses([s2], x) for m, s2 in enumerate(prep) if m not in own):
+            # with the comment above it: it goes to complete
+            edits.replace(comment_start(text, prep, n), line_end(text, st.end) + 1, '')
+            continue
+        used.update(variables(st.toks))
     # and what the initializers of those read
     changed = True
     while changed:
@@ -2735,7 +2875,7 @@ def render_prepare(h):
     edits = Edits(text)
     translate_prepare(text, edits, prep + h.label_block, h.vma, h.filep, h.name)
     drop_unused_declarations(h, edits, prepare_locals_used(h, edits))
-    body = edits.render(line_start(text, prep[0].start),
+    body = edits.render(comment_above(text, line_start(text, prep[0].start)),
                         line_end(text, prep[-1].end) + 1).rstrip('\n') if prep else ''
     out = prepare_ending(h, edits)
     decls = [st for st in prep if st.decl]
@@ -2743,7 +2883,7 @@ def render_prepare(h):
         decl_line = '\t%s *%s;\n' % ('struct %s_context' % h.name, h.ctx_name) \
             if h.ctx_fields else '\tunsigned long %s;\n' % h.pfn_name
         if decls:
-            k = len(edits.render(line_start(text, prep[0].start),
+            k = len(edits.render(comment_above(text, line_start(text, prep[0].start)),
                                  line_end(text, decls[-1].end) + 1))
             body = body[:k] + decl_line + body[k:] if k <= len(body) else \
                 body + '\n' + decl_line.rstrip('\n')
@@ -2788,6 +2928,10 @@ def complete_locals(h):
             else:
                 value = '(%s)context' % ' '.join(d.type_text.split())
             lines.append('\t%s;' % d.text(init_text=value))
+        elif h.recompute.get(x) == 'equal':
+            w, i, j = h.equal_to[x]
+            lines.append('\t%s;' % d.text(init_text=' '.join(
+                h.text[w[i].start:w[j].end].split())))
         elif h.recompute.get(x) in ('init', 'assign') and d.init is not None:
             lines.append('\t%s;' % d.text())
         else:
@@ -2821,6 +2965,9 @@ def render_complete(h):
         start.append(text[comment_start(text, h.prep, n):h.prep[n].end])
     tail_text = render(text, tedits, h.tail)
     gap = '\n' if h.tail[0].decl and not start else '\n\n'
+    # a comment that opens the population stands apart from the values
+    if start and tail_text.lstrip().startswith(('/' + '*', '/' + '/')):
+        start.append('')
     return '\n'.join(lines) + (gap if lines else '') + \
         ('\n'.join(start) + '\n' if start else '') + tail_text
 
@@ -2907,6 +3054,22 @@ def comment_start(text, stmts, n):
     # [/][*] rather than the plain characters: the lexer of spatch reads those
     m = re.search(r'\n([ \t]*[/][*](?:(?![*][/]).)*[*][/][ \t]*\n)$', between, re.S)
     return start - len(m.group(1)) if m else start
+
+
+def comment_above(text, start):
+    """start moved up over the comments that stand on their own lines right
+    above it (blank lines between allowed): they go with the statement."""
+    while True:
+        before = text[:start].rstrip(' \t\n')
+        if before.endswith('*' + '/'):
+            opening = before.rfind('/' + '*')
+        else:
+            last = before[line_start(before, len(before)):]
+            opening = len(before) - len(last.lstrip()) if \
+                last.lstrip().startswith('/' + '/') else -1
+        if opening < 0 or text[line_start(text, opening):opening].strip():
+            return start
+        start = line_start(text, opening)
 
 
 def variables(w):
@@ -3030,7 +3193,7 @@ def render(text, edits, stmts):
     out = []
     prev = None
     for st in stmts:
-        start = line_start(text, st.start)
+        start = comment_above(text, line_start(text, st.start))
         if prev is not None and text[prev:start].strip('\n\t ') == '' or \
            prev is not None and only_comments(text[prev:start]):
             out.append(edits.render(prev, st.end))
@@ -3126,10 +3289,30 @@ def translate_prepare(text, edits, stmts, vma, filep, name):
         translate_tokens(text, edits, st.toks, vma, name)
 
 
-SIZE_PREV = {'(', ',', '=', 'return', '?', ':', '<', '>', '<=', '>=', '==', '!=',
-             '&&', '||', '+', ';', '{', '}'}
+# Tokens around vm_end - vm_start that leave it one operand: what binds
+# less tightly than a subtraction (and + before it, which gives the same
+# value in unsigned arithmetic).
+SIZE_PREV = {'(', ',', 'return', '?', ':', '<', '>', '<=', '>=', '==', '!=',
+             '&&', '||', '+', ';', '{', '}', '[', '|', '^', '<<', '>>'} | ASSIGN_OPS
 SIZE_NEXT = {')', ',', ';', '<', '>', '<=', '>=', '==', '!=', '&&', '||', '+', '-',
-             '?', ':', '>>', '<<', ']'}
+             '?', ':', '>>', '<<', ']', '}', '|', '^', '&'}
+# Casts in front of vm_end that change no value of vm_end - vm_start, since
+# vm_end >= vm_start: unsigned and at least as wide as unsigned long.
+WIDENING_CASTS = {'u64', '__u64', 'uint64_t', 'unsigned long', 'unsigned long long',
+                  'size_t'}
+
+
+def widening_cast(w, k):
+    """Does a cast of WIDENING_CASTS end right before w[k], itself after
+    something that leaves the cast and what follows one operand?"""
+    if not k or w[k - 1].text != ')':
+        return False
+    i = k - 2
+    while i >= 0 and w[i].kind == 'ident':
+        i -= 1
+    words = ' '.join(t.text for t in w[i + 1:k - 1])
+    return i >= 0 and w[i].text == '(' and words in WIDENING_CASTS and \
+        (i == 0 or w[i - 1].text in SIZE_PREV)
 
 
 def translate_tokens(text, edits, w, vma, name):
@@ -3168,7 +3351,7 @@ def translate_tokens(text, edits, w, vma, name):
             k += 9
             continue
         if at(k, vma, '->', 'vm_end', '-', vma, '->', 'vm_start') and \
-           (k == 0 or w[k - 1].text in SIZE_PREV) and \
+           (k == 0 or w[k - 1].text in SIZE_PREV or widening_cast(w, k)) and \
            (k + 7 >= n or w[k + 7].text in SIZE_NEXT):
             edits.replace(t.start, w[k + 6].end, 'vma_desc_size(desc)')
             k += 7

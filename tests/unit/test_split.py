@@ -55,6 +55,61 @@ class Split(unittest.TestCase):
         self.assertIn('kfree(ctx);', s.body)
         self.assertIn('return -ENOMEM;', s.body)
 
+    def test_size_proven_by_a_check_is_read_from_the_vma(self):
+        s = split('\tunsigned long size = foo_size();\n\n'
+                  '\tif (vma->vm_end - vma->vm_start != size)\n\t\treturn -EINVAL;\n'
+                  '\treturn remap_pfn_range(vma, vma->vm_start, FOO_PFN, size,\n'
+                  '\t\t\t       vma->vm_page_prot);\n')
+        self.assertEqual(s.carried, [])
+        self.assertIn('unsigned long size = vma->vm_end - vma->vm_start;', s.complete)
+
+    def test_equality_with_a_local_proves_nothing_for_complete(self):
+        # complete would declare len from size before it computes size
+        s = split('\tunsigned long size, len = foo_len();\n\n'
+                  '\tsize = vma->vm_end - vma->vm_start;\n'
+                  '\tif (len != size)\n\t\treturn -EINVAL;\n'
+                  '\treturn remap_pfn_range(vma, vma->vm_start, FOO_PFN, len,\n'
+                  '\t\t\t       vma->vm_page_prot);\n')
+        self.assertEqual(s.carried, ['len'])
+
+    def test_size_only_bounded_by_a_check_travels(self):
+        s = split('\tunsigned long size = foo_size();\n\n'
+                  '\tif (vma->vm_end - vma->vm_start > size)\n\t\treturn -EINVAL;\n'
+                  '\treturn remap_pfn_range(vma, vma->vm_start, FOO_PFN, size,\n'
+                  '\t\t\t       vma->vm_page_prot);\n')
+        self.assertEqual(s.carried, ['size'])
+
+    def test_assignments_in_turn_are_run_again(self):
+        s = split('\tpgprot_t prot;\n\n\tprot = vma->vm_page_prot;\n'
+                  '\tprot = pgprot_noncached(prot);\n'
+                  '\treturn remap_pfn_range(vma, vma->vm_start, FOO_PFN, PAGE_SIZE, prot);\n')
+        self.assertEqual(s.carried, [])
+        self.assertNotIn('prot', s.prepare)
+        self.assertIn('prot = vma->vm_page_prot;\n\tprot = pgprot_noncached(prot);',
+                      s.complete)
+
+    def test_pfn_travels_for_a_struct_it_is_computed_from(self):
+        s = split('\tstruct foo_info info;\n\tphys_addr_t base;\n\n'
+                  '\tfoo_get_info(&info);\n\tbase = info.base;\n'
+                  '\treturn remap_pfn_range(vma, vma->vm_start, PFN_DOWN(base), PAGE_SIZE,\n'
+                  '\t\t\t       vma->vm_page_prot);\n')
+        self.assertEqual(s.carried, ['pfn'])
+        self.assertFalse(s.abort)
+        self.assertNotIn('info', s.complete)
+
+    def test_dead_initializer_is_left_out_of_complete(self):
+        s = split('\tint ret = -EINVAL;\n\n\tif (vma->vm_pgoff)\n\t\tgoto out;\n'
+                  '\tif (remap_pfn_range(vma, vma->vm_start, 1, PAGE_SIZE, vma->vm_page_prot)) {\n'
+                  '\t\tret = -EAGAIN;\n\t\tgoto out;\n\t}\n\tret = 0;\nout:\n\treturn ret;\n')
+        self.assertIn('\tint ret;\n', s.complete)
+        self.assertIn('\tint ret = -EINVAL;\n', s.prepare)
+
+    def test_initializer_read_on_a_path_of_complete_stays(self):
+        s = split('\tint ret = -EINVAL;\n\n\tif (vma->vm_pgoff)\n\t\tgoto out;\n'
+                  '\tif (remap_pfn_range(vma, vma->vm_start, 1, PAGE_SIZE, vma->vm_page_prot))\n'
+                  '\t\tgoto out;\n\tret = 0;\nout:\n\treturn ret;\n')
+        self.assertIn('\tint ret = -EINVAL;\n', s.complete)
+
     def test_lock_across_populate_is_blocked(self):
         with self.assertRaises(sp.Blocked) as cm:
             split('\tint ret;\n\n\tmutex_lock(&foo_lock);\n\tif (!foo_ready)\n'

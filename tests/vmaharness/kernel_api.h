@@ -95,6 +95,12 @@ phys_addr_t vh_dev_phys(const void *addr);
 #define __pa(addr)			vh_dev_phys((const void *)(addr))
 #undef virt_to_phys
 #define virt_to_phys(addr)		vh_dev_phys((const void *)(addr))
+#undef virt_to_pfn
+#define virt_to_pfn(addr)		(virt_to_phys(addr) >> PAGE_SHIFT)
+/* include/linux/pfn.h */
+#ifndef PFN_DOWN
+#define PFN_DOWN(x)			((x) >> PAGE_SHIFT)
+#endif
 
 /* mm/filemap.c, built from the tree by core.c */
 extern const struct vm_operations_struct generic_file_vm_ops;

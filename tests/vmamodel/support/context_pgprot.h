@@ -1,6 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* fixtures/context_pgprot.c: physical addresses below four pages are valid */
-static inline bool pgp_range_is_valid(size_t addr, size_t size)
+/* fixtures/context_pgprot.c: two pages, write-combined once asked */
+#define PGP_SIZE	(2 * PAGE_SIZE)
+
+struct pgp_dev {
+	unsigned long pfn;
+	int calls;
+};
+
+/* counts its calls: complete must not make a second one */
+static inline pgprot_t pgp_choose_prot(struct pgp_dev *dev, pgprot_t prot)
 {
-	return addr < 4 * PAGE_SIZE && size <= 4 * PAGE_SIZE - addr;
+	return dev->calls++ ? prot : pgprot_writecombine(prot);
 }
+
+static void pgp_setup(struct file *file)
+{
+	struct pgp_dev *dev = vmm_dev_alloc(sizeof(*dev));
+
+	dev->pfn = 0x2000;
+	file->private_data = dev;
+}
+#define VMM_SETUP		pgp_setup
