@@ -27,6 +27,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -159,21 +160,28 @@ def check_distcc(args, c):
     work = os.path.join(args.builddir, 'distcc')
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
-    os.chmod(work, 0o777)               # distccd runs as its own user
-    server_log = os.path.join(work, 'distccd.log')
     client_log = os.path.join(work, 'client.log')
     cmd = ['distccd', '--daemon', '--no-detach', '--listen', '127.0.0.1',
            '--allow', '127.0.0.1', '--port', str(port), '--jobs', str(args.jobs),
-           '--log-file', server_log, '--log-level', 'info']
+           '--log-level', 'info']
+    # distccd refuses to run as root and takes another user then, who may not
+    # enter the build folder (a clone under /root or a mode-700 folder): its
+    # log goes to a folder of its own that this test makes and removes.
+    server_dir = tempfile.mkdtemp(prefix='mmap-distccd-')
+    server_log = os.path.join(server_dir, 'distccd.log')
+    with open(server_log, 'w'):
+        pass
     if os.geteuid() == 0:
-        # distccd refuses to run as root; it takes this user instead
         user = 'distccd' if 'distccd' in {u.pw_name for u in pwd.getpwall()} else 'nobody'
         cmd += ['--user', user]
+        os.chmod(server_dir, 0o755)
+        os.chmod(server_log, 0o666)
+    cmd += ['--log-file', server_log]
     # an object left up to date by an earlier distcc run would not be compiled
     stale = os.path.join(args.builddir, 'obj', 'fs', 'ramfs', 'file-mmu.o')
     if os.path.exists(stale):
         os.unlink(stale)
-    server = subprocess.Popen(cmd, start_new_session=True)
+    server = subprocess.Popen(cmd, start_new_session=True, cwd='/')
     try:
         for _ in range(50):
             with socket.socket() as s:
@@ -199,6 +207,7 @@ def check_distcc(args, c):
             'verify --cc distcc builds fs/ramfs/file-mmu.c', proc.stderr[-1500:])
     c.check(result.get('cc') == 'distcc gcc', 'kbuild got CC="distcc gcc"', str(result.get('cc')))
     server_text = open(server_log).read() if os.path.exists(server_log) else ''
+    shutil.rmtree(server_dir, ignore_errors=True)
     jobs = [line for line in server_text.splitlines()
             if 'COMPILE_OK' in line and 'file-mmu' in line]
     c.check(len(jobs) >= 1, 'distccd on 127.0.0.1 compiled file-mmu.c',
