@@ -12,7 +12,6 @@ defconfig (`# CONFIG_MMU is not set`).
 Pure logic: the tree is read through read(path) and a list of its files.
 """
 
-import os
 import platform
 import re
 import shutil
@@ -37,6 +36,9 @@ CROSS = {
 HOST_MACHINES = {'x86_64': 'x86', 'i686': 'x86', 'aarch64': 'arm64', 'ppc64le': 'powerpc',
                  'ppc64': 'powerpc', 's390x': 's390', 'riscv64': 'riscv'}
 ARCH_PATH = re.compile(r'^arch/([^/]+)/')
+# a symbol defined by at most this many architectures is theirs (ARCH_QCOM:
+# arm and arm64); MMU, defined by most, needs a configuration instead
+ARCH_OWN = 3
 
 
 def host_arch():
@@ -74,6 +76,7 @@ class Symbol:
     depends: list = field(default_factory=list)  # symbols of depends on / if blocks
     prompt: bool = False
     defaults: list = field(default_factory=list)  # symbols of its `default y if` lines
+    selectors: list = field(default_factory=list)  # symbols that select it
 
 
 class Index:
@@ -110,6 +113,10 @@ class Index:
                 continue
             if cur is None:
                 continue
+            m = re.match(r'^select\s+(\w+)', line)
+            if m:
+                self.symbols.setdefault(m.group(1), Symbol(m.group(1))).selectors.append(cur.name)
+                continue
             m = re.match(r'^depends\s+on\s+(.*)$', line)
             if m:
                 cur.depends += re.findall(r'\b[A-Z][A-Z0-9_]+\b', m.group(1))
@@ -119,10 +126,27 @@ class Index:
                     re.match(r'^prompt\s+"', line):
                 cur.prompt = True
 
+    def enablers(self, name, depth=4):
+        """Prompted symbols that turn name on: itself when it has a prompt,
+        else what selects it or names it in a `default y if`, a few levels
+        up (PPC_CELL, selected through PPC_CELL_COMMON by PPC_IBM_CELL_BLADE)."""
+        out, todo, seen = [], [(name, 0)], set()
+        while todo:
+            cur, level = todo.pop(0)
+            sym = self.symbols.get(cur)
+            if cur in seen or not sym:
+                continue
+            seen.add(cur)
+            if sym.prompt:
+                out.append(cur)
+            elif level < depth:
+                todo += [(d, level + 1) for d in sym.defaults + sym.selectors]
+        return out
+
     def reach(self, unheld, config):
         """{CONFIG_X: True} that may let olddefconfig keep the unheld
         symbols on: the symbols they depend on that are off, and for a symbol
-        without a prompt, the first prompted one its defaults name."""
+        without a prompt, the first prompted one that turns it on."""
         out = {}
         for full in unheld:
             sym = self.symbols.get(full.replace('CONFIG_', '', 1))
@@ -133,11 +157,23 @@ class Index:
                         not config.get('CONFIG_' + dep):
                     out['CONFIG_' + dep] = True
             if not sym.prompt:
-                for d in sym.defaults:
-                    if d in self.symbols and self.symbols[d].prompt:
-                        out['CONFIG_' + d] = True
-                        break
+                for e in self.enablers(sym.name)[:1]:
+                    out['CONFIG_' + e] = True
         return out
+
+    def related(self, name, depth=3):
+        """name, what it depends on, and what turns those on: the symbols a
+        configuration that builds name's files is likely to set."""
+        out, todo = set(), [(name.replace('CONFIG_', '', 1), 0)]
+        while todo:
+            cur, level = todo.pop(0)
+            if cur in out or cur not in self.symbols:
+                continue
+            out.add(cur)
+            out.update(self.enablers(cur))
+            if level < depth:
+                todo += [(d, level + 1) for d in self.symbols[cur].depends]
+        return {'CONFIG_' + s for s in out}
 
     def arches(self, symbol, depth=4):
         """Architectures a symbol needs: those whose own Kconfig files alone
@@ -150,8 +186,13 @@ class Index:
             seen.add(name)
             sym = self.symbols[name]
             places = {arch_of_path(f) for f in sym.files}
-            if len(places) >= 1 and None not in places:
-                out += sorted(a for a in places if a not in out)
+            if None not in places:
+                # MMU or 64BIT are defined by most architectures: not one's
+                # own; and what an architecture's symbol depends on is its
+                # own business (sh's MMU depends on !CPU_SH2)
+                if len(places) <= ARCH_OWN:
+                    out += sorted(a for a in places if a not in out)
+                continue
             if level < depth:
                 todo += [(d, level + 1) for d in sym.depends]
         return out
@@ -201,13 +242,7 @@ def holds(config, sets):
 
 
 def slug(text):
-    return re.sub(r'[^A-Za-z0-9_.=+-]+', '-', text).strip('-')
-
-
-def available(arch):
-    """Whether a compiler for arch can be had (installed or in Debian)."""
-    return compiler_missing(arch) is not None
-
-
-def which(program):
-    return shutil.which(program) is not None and os.access(shutil.which(program), os.X_OK)
+    """A folder name for a configuration: no '=' or blank, which the
+    tools' makefiles would take for an assignment or a list."""
+    text = re.sub(r'=([ymn])\b', r'-\1', text)
+    return re.sub(r'[^A-Za-z0-9_.-]+', '-', text).strip('-')

@@ -357,7 +357,8 @@ class KbuildDir:
         self.ws, self.cfg, self.host = ws, cfg, cfg.arch == host and not cfg.sets and \
             cfg.base == ws.host_base
         # the host's first configuration keeps the folder verify always used
-        self.obj = ws.obj if self.host else os.path.join(ws.builddir, 'obj-' + kconfig.slug(cfg.name))
+        self.obj = ws.obj if self.host else os.path.join(ws.builddir,
+                                                         'obj-' + kconfig.slug(cfg.name))
         self.state = ws.state.setdefault('configs', {}).setdefault(cfg.name, {})
         self.prefix = kconfig.cross_prefix(cfg.arch)
         self.cross = cfg.arch != host
@@ -577,7 +578,8 @@ class Kconfigs:
     @property
     def paths(self):
         if self._paths is None:
-            self._paths = self.ws.git('ls-files', '--', '*Kconfig*', 'arch/*/configs/*').stdout.split()
+            self._paths = self.ws.git('ls-files', '--', '*Kconfig*',
+                                      'arch/*/configs/*').stdout.split()
         return self._paths
 
     @property
@@ -608,8 +610,9 @@ def run(ws, kdir, patches, config, w1, overlay, sources, arches, max_configs, in
                 sources.append(path)
 
     # the branches each file's added lines sit in
-    added = regions.added_lines(ws.git('diff', '--no-ext-diff', '--no-textconv', '-U0', '--no-renames', before_tree, after_tree,
-                                       '--', *sources).stdout) if sources else {}
+    added = regions.added_lines(ws.git(
+        'diff', '--no-ext-diff', '--no-textconv', '-U0', '--no-renames', before_tree,
+        after_tree, '--', *sources).stdout) if sources else {}
     tracks = {}
     for path in sources:
         text = ws.git('show', '%s:%s' % (after_tree, path), check=False).stdout
@@ -719,8 +722,8 @@ def build_config(ws, cfg, targets, base, trees, tracks, install, includers, kc, 
         return out
     if missing:
         if not install:
-            out.error = 'no compiler for ARCH=%s: apt-get install %s (or verify --install-cross)' % (
-                cfg.arch, missing)
+            out.error = 'no compiler for ARCH=%s: apt-get install %s (or verify ' \
+                '--install-cross)' % (cfg.arch, missing)
             return out
         install_compiler(missing)
     t = time.monotonic()
@@ -750,8 +753,6 @@ def build_config(ws, cfg, targets, base, trees, tracks, install, includers, kc, 
                 reach = kc.index.reach(unheld, trial.config()) if unheld else {}
                 if not reach:
                     break
-                shutil.rmtree(trial.obj, ignore_errors=True)
-                ws.state['configs'].pop(more.name, None)
                 more = more.with_sets(reach)
                 trial = KbuildDir(ws, more, kconfig.host_arch())
                 unheld = trial.configure(base)
@@ -759,9 +760,7 @@ def build_config(ws, cfg, targets, base, trees, tracks, install, includers, kc, 
                 for path in sources:
                     out.notes[path] = '%s leaves it out; forcing %s is undone by make ' \
                         'olddefconfig' % (kb.cfg.name, ', '.join(unheld))
-                shutil.rmtree(trial.obj, ignore_errors=True)
-                ws.state['configs'].pop(more.name, None)
-                break
+                break                   # (its folder stays: a rerun learns it again at once)
             kb = trial
         out.cfg, out.kb = kb.cfg, kb
         loc = locate(ws, kb, includers)
@@ -775,7 +774,9 @@ def build_config(ws, cfg, targets, base, trees, tracks, install, includers, kc, 
     except UserError as err:
         if first:
             raise
-        out.error = str(err).split('\n')[0] + ' ' + ' '.join(str(err).split('\n')[-2:])
+        lines = str(err).split('\n')
+        said = [line for line in lines[1:] if re.search(r'error:|cannot|not found', line)]
+        out.error = ' '.join([lines[0]] + (said[-2:] or lines[-2:]))
         return out
     t = time.monotonic()
     ws.checkout(after_tree)
@@ -819,7 +820,8 @@ def plan(outcomes, tracks, tried, arches, kc, host):
             return False
         for c, paths in props:
             if c.name == cfg.name:
-                paths.append(path)
+                if path not in paths:
+                    paths.append(path)
                 return True
         props.append((cfg, [path]))
         return True
@@ -869,13 +871,19 @@ def plan(outcomes, tracks, tried, arches, kc, host):
                     continue
             elif want is None and tr.screens.get(i, 0) < SCREENS:
                 # not on CONFIG symbols alone (PAGE_SIZE == 0x1000): the
-                # architecture's defconfigs, those that depart most from
-                # what was compiled first
-                names = [kconfig.kbuild_defconfig(kc.read, o.cfg.arch)] + [
-                    n for _, n in sorted(
-                        ((-departure(kc.read('arch/%s/configs/%s' % (o.cfg.arch, n)) or '',
-                                     [x.kb.config() for x in built]), n)
-                         for _, n in kconfig.defconfigs(kc.read, kc.paths, o.cfg.arch)))]
+                # architecture's defconfigs, those that set what the file
+                # needs first, and among them those that depart most from
+                # what was compiled already
+                related = kc.index.related(o.places[path].kconfig) \
+                    if o.places[path].kconfig else set()
+                ranked = []
+                for _, n in kconfig.defconfigs(kc.read, kc.paths, o.cfg.arch):
+                    text = kc.read('arch/%s/configs/%s' % (o.cfg.arch, n)) or ''
+                    sets = set(re.findall(r'^(CONFIG_\w+)=[ym]$', text, re.M))
+                    ranked.append((not (sets & related),
+                                   -departure(text, [x.kb.config() for x in built]), n))
+                names = [kconfig.kbuild_defconfig(kc.read, o.cfg.arch)] + \
+                    [n for _, _, n in sorted(ranked)]
                 for name in names:
                     if propose(BuildConfig(o.cfg.arch, name), path):
                         tr.screens[i] = tr.screens.get(i, 0) + 1
@@ -934,7 +942,8 @@ def build_before(ws, outcomes, before_tree, after_tree, owner, w1):
     kept = []
     for o, need in jobs:
         for g in need:
-            for name in (g, posixpath.join(posixpath.dirname(g), '.%s.cmd' % posixpath.basename(g))):
+            cmd = posixpath.join(posixpath.dirname(g), '.%s.cmd' % posixpath.basename(g))
+            for name in (g, cmd):
                 src = os.path.join(o.kb.obj, name)
                 if os.path.exists(src):
                     dst = os.path.join(saved, kconfig.slug(o.cfg.name), name)
@@ -1068,9 +1077,15 @@ def summary_line(result):
     if c['pre-existing failure']:
         line += ', %d pre-existing failure%s' % (
             c['pre-existing failure'], 's' if c['pre-existing failure'] != 1 else '')
-    line += ' (%s, %s)' % (result['config'], 'against the mmap_prepare API overlay: the '
-                           'tree predates it' if result['overlay'] else
+    configs = [c['name'] for c in result.get('configs', []) if c.get('built')]
+    line += ' (%s; %s)' % (', '.join(configs) or result['config'],
+                           'against the mmap_prepare API overlay: the tree predates it'
+                           if result['overlay'] else
                            "against the tree's own mmap_prepare API, no overlay")
+    regions = result.get('regions')
+    if regions and regions['total']:
+        line += '; touched #if branches compiled: %d of %d' % (regions['covered'],
+                                                               regions['total'])
     return line
 
 
@@ -1079,7 +1094,8 @@ def report_lines(result, verbose=False):
     several patches one line per patch."""
     out = []
     for path, r in result['files'].items():
-        if r['status'] == 'built' and not r['warnings'] and not verbose:
+        uncovered = r.get('regions', {}).get('covered') != r.get('regions', {}).get('total')
+        if r['status'] == 'built' and not r['warnings'] and not verbose and not uncovered:
             continue
         what = r['status']
         if r['status'] == 'not built':
@@ -1088,6 +1104,12 @@ def report_lines(result, verbose=False):
         out.append('%s: %s' % (path, what))
         out += ['    ' + e for e in r['errors'][:10]]
         out += ['    added: ' + w for w in r['warnings'][:10]]
+        if verbose and r.get('configs'):
+            out.append('    built in: ' + ', '.join(r['configs']))
+        for e in r.get('regions', {}).get('list', []):
+            if not e['configs'] and r['status'] != 'not built':
+                out.append('    branch %s %s not compiled: %s' % (e['lines'], e['directive'],
+                                                                 e['reason']))
     if len(result['patches']) > 1:
         for name, p in result['patches'].items():
             out.append('%s: %s (%d files)' % (name, p['status'], len(p['files'])))

@@ -107,7 +107,11 @@ class Wanted(unittest.TestCase):
 
 class Kconfig(unittest.TestCase):
     FILES = {
-        'arch/arm/Kconfig': 'config ARM\n\tbool\n\tdefault y\n',
+        'arch/arm/Kconfig': 'config ARM\n\tbool\n\tdefault y\nconfig MMU\n\tdef_bool y\n',
+        'arch/m68k/Kconfig': 'config MMU\n\tbool "MMU"\n',
+        'arch/riscv/Kconfig': 'config MMU\n\tbool "MMU"\n',
+        'arch/sh/Kconfig': 'config MMU\n\tbool "MMU"\n\tdepends on !CPU_SH2\n'
+                           'config CPU_SH2\n\tbool\n',
         'arch/arm/mach-qcom/Kconfig': 'menuconfig ARCH_QCOM\n\tbool "Qualcomm"\n',
         'arch/arm64/Kconfig.platforms': 'config ARCH_QCOM\n\tbool "Qualcomm"\n',
         'drivers/soc/qcom/Kconfig': 'if QCOM_SOC\nconfig QCOM_RMTFS_MEM\n\ttristate "x"\n'
@@ -117,6 +121,10 @@ class Kconfig(unittest.TestCase):
         'fs/romfs/Kconfig': 'config ROMFS_ON_MTD\n\tbool\n\tdefault y if ROMFS_BACKED_BY_MTD\n'
                             'config ROMFS_BACKED_BY_MTD\n\tbool "mtd"\n\tdepends on MTD\n'
                             'config MTD\n\ttristate "MTD"\n',
+        'arch/powerpc/platforms/cell/Kconfig':
+            'config PPC_CELL\n\tbool\nconfig PPC_CELL_COMMON\n\tbool\n\tselect PPC_CELL\n'
+            'config PPC_IBM_CELL_BLADE\n\tbool "blade"\n\tselect PPC_CELL_COMMON\n'
+            'config SPU_FS\n\ttristate "spufs"\n\tdepends on PPC_CELL\n',
         'arch/arm/configs/mps2_defconfig': '# CONFIG_MMU is not set\n',
         'arch/arm/configs/multi_v7_defconfig': 'CONFIG_ARCH_QCOM=y\n',
         'arch/riscv/configs/nommu_virt_defconfig': '# CONFIG_MMU is not set\n',
@@ -130,12 +138,20 @@ class Kconfig(unittest.TestCase):
         self.assertEqual(idx.arches('CONFIG_CMT_SPEECH'), ['arm'])
         self.assertEqual(idx.arches('CONFIG_QCOM_RMTFS_MEM'), ['arm', 'arm64'])
         self.assertEqual(idx.arches('CONFIG_MTD'), [])
+        self.assertEqual(idx.arches('CONFIG_MMU'), [])     # most architectures have it
 
     def test_a_promptless_symbol_is_reached_through_its_default(self):
         idx = self.index()
         self.assertEqual(idx.reach(['CONFIG_ROMFS_ON_MTD'], {}),
                          {'CONFIG_ROMFS_BACKED_BY_MTD': True})
         self.assertEqual(idx.reach(['CONFIG_ROMFS_BACKED_BY_MTD'], {}), {'CONFIG_MTD': True})
+
+    def test_a_selected_symbol_is_reached_through_its_selectors(self):
+        idx = self.index()
+        self.assertEqual(idx.enablers('PPC_CELL'), ['PPC_IBM_CELL_BLADE'])
+        self.assertEqual(idx.reach(['CONFIG_PPC_CELL'], {}), {'CONFIG_PPC_IBM_CELL_BLADE': True})
+        self.assertEqual(idx.related('CONFIG_SPU_FS'),
+                         {'CONFIG_SPU_FS', 'CONFIG_PPC_CELL', 'CONFIG_PPC_IBM_CELL_BLADE'})
 
     def test_defconfigs_that_set_a_symbol(self):
         self.assertEqual(kconfig.defconfigs(self.FILES.get, self.FILES, None, 'CONFIG_MMU', False),
@@ -153,7 +169,8 @@ class Kconfig(unittest.TestCase):
     def test_config_names(self):
         cfg = ver.BuildConfig('x86', 'allmodconfig', {'CONFIG_FS_DAX': False})
         self.assertEqual(cfg.name, 'x86 allmodconfig CONFIG_FS_DAX=n')
-        self.assertEqual(kconfig.slug(cfg.name), 'x86-allmodconfig-CONFIG_FS_DAX=n')
+        # objtool's makefile takes a path with '=' for an assignment
+        self.assertEqual(kconfig.slug(cfg.name), 'x86-allmodconfig-CONFIG_FS_DAX-n')
 
 
 class Judge(unittest.TestCase):
