@@ -15,6 +15,21 @@ once; a rerun finds the objects up to date.
    has no vm_start/vm_end) and fails with the compiler's error line.
 3. The ramfs patch again, compiled through distcc: a distccd started here,
    listening on 127.0.0.1 only, must have compiled file-mmu.c.
+4. One small cross build (tests/verify/cross): the conversion of a powerpc
+   file, which x86 never builds, with --arch powerpc: verify picks powerpc
+   allmodconfig, installs the Debian cross compiler when it is missing
+   (as root), and the object it builds is a 64-bit PowerPC ELF file.
+
+The series is verified with --arch x86, so it builds on the host only.
+
+--only kernel (make check-verify-kernel; slow, not run by default) is the
+whole-tree proof: KDIR converted (convert.py convert), the conversion
+verified with --install-cross on every architecture and configuration it
+needs, and checked: no file fails (no compiler error, no W=1 warning the
+conversion adds), every file is built or says why none could build it,
+files of arch/ARCH/ are built for ARCH, and every touched preprocessor
+branch is compiled by a named configuration or says why none did.  One
+line per file says where it was built.
 """
 
 import argparse
@@ -39,6 +54,8 @@ from mmapconv import verify as ver  # noqa: E402
 
 CONVERT = [sys.executable, os.path.join(TOP, 'scripts', 'convert.py'), 'verify']
 SERIES = os.path.join(HERE, 'verify', 'series')
+CROSS = os.path.join(HERE, 'verify', 'cross', '0001-powerpc-proc.patch')
+EM_PPC64 = 21
 OVERLAY_SAMPLES = ['mm/mmap.c', 'fs/proc/inode.c', 'drivers/char/mem.c']
 
 # What the series must give, file by file: judged from the patches.
@@ -79,6 +96,16 @@ def run_verify(args, extra, env=None):
     return proc, time.monotonic() - start
 
 
+def results(c, out, stderr=''):
+    """verify.json, or None after a failed check that says why."""
+    try:
+        with open(out) as src:
+            return json.load(src)
+    except (OSError, ValueError) as err:
+        c.check(False, 'verify writes %s' % out, '%s\n%s' % (err, stderr[-1500:]))
+        return None
+
+
 def check_overlay(args, c):
     with open(ver.OVERLAY) as src:
         overlay = src.read()
@@ -104,15 +131,12 @@ def check_overlay(args, c):
 
 def check_series(args, c):
     out = os.path.join(args.builddir, 'check-series.json')
-    proc, seconds = run_verify(args, ['--series', SERIES, '--json', out])
+    proc, seconds = run_verify(args, ['--series', SERIES, '--json', out, '--arch', 'x86'])
     print('series: %s (%.0f s)' % (proc.stderr.strip().splitlines()[-1:] or ['?'], seconds))
     c.check(proc.returncode == 1, 'verify exits 1 when a file fails because of the patches',
             'exit %d: %s' % (proc.returncode, proc.stderr[-1500:]))
-    try:
-        with open(out) as src:
-            result = json.load(src)
-    except (OSError, ValueError) as err:
-        c.check(False, 'verify writes %s' % out, str(err))
+    result = results(c, out)
+    if result is None:
         return
     c.check(result.get('overlay') is True and result.get('config') == 'allmodconfig' and
             result.get('tree'), 'the results say the build ran against the overlay')
@@ -144,6 +168,82 @@ def check_series(args, c):
                         'fs/0003-hostfs.patch': 'not built',
                         'kernel/0001-relay.patch': 'failed'},
             'one status per patch', str(patches))
+
+
+def check_cross(args, c):
+    out = os.path.join(args.builddir, 'check-cross.json')
+    proc, seconds = run_verify(args, ['--patch', CROSS, '--arch', 'powerpc', '--install-cross',
+                                      '--json', out])
+    print('cross: %s (%.0f s)' % (proc.stderr.strip().splitlines()[-1:] or ['?'], seconds))
+    result = results(c, out, proc.stderr)
+    if result is None:
+        return
+    f = result.get('files', {}).get('arch/powerpc/kernel/proc_powerpc.c', {})
+    c.check(proc.returncode == 0 and f.get('status') == 'built',
+            'verify --arch powerpc builds arch/powerpc/kernel/proc_powerpc.c',
+            '%s: %s' % (f.get('status'), f.get('reason') or proc.stderr[-1500:]))
+    c.check(f.get('configs') == ['powerpc allmodconfig'] and result.get('arches') == ['powerpc'],
+            'in powerpc allmodconfig, and no other', '%s %s' % (f.get('configs'),
+                                                               result.get('arches')))
+    cfg = (result.get('configs') or [{}])[0]
+    c.check(cfg.get('cc') == 'powerpc64-linux-gnu-gcc', 'with the Debian cross compiler',
+            str(cfg.get('cc')))
+    obj = os.path.join(args.builddir, cfg.get('folder', '?'), 'arch', 'powerpc', 'kernel',
+                       'proc_powerpc.o')
+    try:
+        with open(obj, 'rb') as src:
+            head = src.read(20)
+    except OSError:
+        head = b''
+    # e_machine, big-endian on ppc64 (powerpc allmodconfig is big-endian)
+    machine = int.from_bytes(head[18:20], 'big' if head[5:6] == b'\x02' else 'little') \
+        if head[:4] == b'\x7fELF' else None
+    c.check(machine == EM_PPC64, 'the object is a 64-bit PowerPC ELF file',
+            '%s: e_machine %s' % (obj, machine))
+
+
+def check_kernel(args, c):
+    diff = os.path.join(args.builddir, 'conversion.diff')
+    out = os.path.join(args.builddir, 'verify-kernel.json')
+    proc = subprocess.run([sys.executable, os.path.join(TOP, 'scripts', 'convert.py'), 'convert',
+                           '-j', str(args.jobs), args.kdir, '-o', diff],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        c.check(False, 'convert.py convert %s' % args.kdir, proc.stderr[-1500:])
+        return
+    proc, seconds = run_verify(args, ['--patch', diff, '--install-cross', '--json', out])
+    sys.stderr.write(proc.stderr)
+    result = results(c, out)
+    if result is None:
+        return
+    for cfg in result['configs']:
+        print('config %s: %s%s' % (cfg['name'], '%d files' % len(cfg['built']) if cfg['built']
+                                   else 'built nothing', ' (%s)' % cfg['error'] if cfg['error']
+                                   else ''))
+    for path, f in sorted(result['files'].items()):
+        r = f['regions']
+        print('%s: %s in %s; branches %d/%d' % (
+            path, f['status'], ', '.join(f['configs']) or '-', r['covered'], r['total']))
+        for e in r['list']:
+            if not e['configs']:
+                print('    %s %s: %s' % (e['lines'], e['directive'], e['reason']))
+        c.check(f['status'] != 'failed', '%s does not fail' % path,
+                '\n    '.join(f['errors'][:5] + ['added: ' + w for w in f['warnings'][:5]]))
+        c.check(f['status'] != 'not built' or f['reason'], '%s is built or says why' % path)
+        m = re.match(r'^arch/([^/]+)/', path)
+        if m and f['status'] != 'not built':
+            c.check(m.group(1) in f['arches'], '%s is built for %s' % (path, m.group(1)),
+                    str(f['arches']))
+        for e in r['list']:
+            c.check(e['configs'] or e['reason'],
+                    '%s %s is compiled or says why' % (path, e['lines']))
+    c.check(proc.returncode == 0, 'verify exits 0', 'exit %d' % proc.returncode)
+    s = result['summary']
+    print('verify: %d built, %d failed, %d not built, %d pre-existing failures; branches '
+          '%d/%d; arches %s; %d configurations; %.0f s' % (
+              s['built'], s['failed'], s['not built'], s['pre-existing failure'],
+              result['regions']['covered'], result['regions']['total'],
+              ' '.join(result['arches']), len(result['configs']), seconds))
 
 
 def free_port():
@@ -223,14 +323,16 @@ def main():
     ap.add_argument('-O', dest='builddir', required=True)
     ap.add_argument('-j', dest='jobs', type=int, default=2)
     ap.add_argument('-v', '--verbose', action='store_true')
-    ap.add_argument('--only', choices=('overlay', 'series', 'distcc'), action='append')
+    ap.add_argument('--only', choices=('overlay', 'series', 'distcc', 'cross', 'kernel'),
+                    action='append', help='these parts only; kernel runs only when named')
     args = ap.parse_args()
     args.kdir = os.path.abspath(args.kdir)
     args.builddir = os.path.abspath(args.builddir)
     c = Checks()
     for name, fn in (('overlay', check_overlay), ('series', check_series),
-                     ('distcc', check_distcc)):
-        if not args.only or name in args.only:
+                     ('distcc', check_distcc), ('cross', check_cross),
+                     ('kernel', check_kernel)):
+        if (not args.only and name != 'kernel') or name in (args.only or ()):
             fn(args, c)
     print('%d passed, %d failed' % (c.passed, c.failed))
     return 1 if c.failed else 0
