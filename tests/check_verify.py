@@ -156,6 +156,14 @@ def check_series(args, c):
         if path in EXPECTED_KCONFIG:
             c.check(f.get('kconfig') == EXPECTED_KCONFIG[path],
                     '%s names %s' % (path, EXPECTED_KCONFIG[path]), str(f.get('kconfig')))
+    # Why not: hostfs is UML's (its Kconfig depends on UML), which --arch x86
+    # leaves out; x86 cannot turn MMU off, and no x86 defconfig does.
+    why = files.get('fs/hostfs/hostfs_kern.c', {}).get('reason', '')
+    c.check('ARCH=um' in why and '--arch' in why, 'hostfs needs ARCH=um, left out by --arch',
+            why)
+    why = files.get('fs/ramfs/file-nommu.c', {}).get('reason', '')
+    c.check('x86 allmodconfig CONFIG_MMU=n: make olddefconfig does not keep CONFIG_MMU' in why,
+            'file-nommu.c: x86 cannot have CONFIG_MMU off', why)
     errors = files.get('kernel/relay.c', {}).get('errors', [])
     c.check(any(RELAY_ERROR.match(e) for e in errors),
             'the relay failure quotes the compiler: no member vm_end/vm_start',

@@ -545,6 +545,7 @@ class Track:
     compiled: dict = field(default_factory=dict)    # {branch index: [configuration names]}
     unknown: dict = field(default_factory=dict)     # {branch index: [configuration names]}
     screens: dict = field(default_factory=dict)     # {branch index: defconfigs tried}
+    excluded: set = field(default_factory=set)      # architectures --arch left out
 
 
 def verify(kdir, patches, builddir, config='allmodconfig', jobs=2, cc=None, w1=True,
@@ -731,7 +732,7 @@ def build_config(ws, cfg, targets, base, trees, tracks, install, includers, kc, 
         kb = KbuildDir(ws, cfg, kconfig.host_arch())
         unheld = kb.configure(base)
         if unheld and not first:
-            out.error = '%s: make olddefconfig does not keep %s' % (cfg.name, ', '.join(unheld))
+            out.error = 'make olddefconfig does not keep %s' % ', '.join(unheld)
             out.kb = kb
             return out
         for _ in range(4 if targets else 0):
@@ -758,8 +759,8 @@ def build_config(ws, cfg, targets, base, trees, tracks, install, includers, kc, 
                 unheld = trial.configure(base)
             if unheld:
                 for path in sources:
-                    out.notes[path] = '%s leaves it out; forcing %s is undone by make ' \
-                        'olddefconfig' % (kb.cfg.name, ', '.join(unheld))
+                    out.notes[path] = 'leaves it out; forcing %s is undone by make ' \
+                        'olddefconfig' % ', '.join(unheld)
                 break                   # (its folder stays: a rerun learns it again at once)
             kb = trial
         out.cfg, out.kb = kb.cfg, kb
@@ -768,7 +769,7 @@ def build_config(ws, cfg, targets, base, trees, tracks, install, includers, kc, 
         goals = [p.goal for p in out.places.values() if p.enabled]
         out.seconds['configure'] = time.monotonic() - t
         if not goals:
-            out.error = '%s builds none of %s' % (kb.cfg.name, ', '.join(sources))
+            out.error = 'builds none of %s' % ', '.join(sources)
             return out
         out.seconds['prepare'] = kb.prepare(before_tree, after_tree)
     except UserError as err:
@@ -815,8 +816,10 @@ def plan(outcomes, tracks, tried, arches, kc, host):
     used = [o.cfg.arch for o in outcomes if o.after]
 
     def propose(cfg, path):
-        if cfg.name in tried or (arches and cfg.arch not in arches) or \
-                kconfig.compiler_missing(cfg.arch) is None:
+        if arches and cfg.arch not in arches:
+            tracks[path].excluded.add(cfg.arch)
+            return False
+        if cfg.name in tried or kconfig.compiler_missing(cfg.arch) is None:
             return False
         for c, paths in props:
             if c.name == cfg.name:
@@ -1003,6 +1006,9 @@ def judge(tr, outcomes, patch, w1, left):
                          reason=host.reason if host else 'no configuration was tried')
         if tried:
             res.reason = '; '.join(tried)
+        if tr.excluded:
+            res.reason += '; needs ARCH=%s, which --arch leaves out' % ' or '.join(
+                sorted(tr.excluded))
     res.builds = builds
     res.configs = [b['config'] for b in builds]
     res.arches = sorted({b['arch'] for b in builds})
@@ -1078,6 +1084,9 @@ def summary_line(result):
         line += ', %d pre-existing failure%s' % (
             c['pre-existing failure'], 's' if c['pre-existing failure'] != 1 else '')
     configs = [c['name'] for c in result.get('configs', []) if c.get('built')]
+    if len(configs) > 2:
+        configs = [configs[0], '%d more configurations on %s' % (
+            len(configs) - 1, ', '.join(result.get('arches', [])))]
     line += ' (%s; %s)' % (', '.join(configs) or result['config'],
                            'against the mmap_prepare API overlay: the tree predates it'
                            if result['overlay'] else
