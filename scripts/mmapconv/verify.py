@@ -979,8 +979,9 @@ def judge(tr, outcomes, patch, w1, left):
             continue
         obj = posixpath.normpath(place.goal)
         r = classify(place, o.after.get(obj), o.known.get(obj), patch, w1)
+        # copies: the file's own lists gather every configuration's
         builds.append({'config': o.cfg.name, 'arch': o.cfg.arch, 'status': r.status,
-                       'errors': r.errors, 'warnings': r.warnings})
+                       'errors': list(r.errors), 'warnings': list(r.warnings)})
         if res is None:
             res = r
         elif STATUS_RANK[r.status] < STATUS_RANK[res.status]:

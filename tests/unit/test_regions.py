@@ -185,6 +185,27 @@ class Judge(unittest.TestCase):
         r = ver.classify(place, after, {'ok': True, 'errors': [], 'warnings': [new]}, w1=True)
         self.assertEqual(r.status, 'built')
 
+    def test_a_file_fails_when_one_configuration_breaks_it(self):
+        from mmapconv import kbuild
+        bs, touched = regions.touched(EXT2, [10])
+        tr = ver.Track('fs/x.c', bs, touched, {i: [] for i in touched}, {i: [] for i in touched})
+        tr.compiled[touched[0]].append('x86 allmodconfig CONFIG_FS_DAX=n')
+        place = kbuild.Placement('fs/x.c', 'fs/x.o', True, 'CONFIG_X')
+        error = "fs/x.c:12:25: error: 'dax_mmap_prepare' undeclared here"
+        ok = ver.Outcome(ver.BuildConfig('x86', 'allmodconfig'), None, places={'fs/x.c': place},
+                         after={'fs/x.o': ver.Build(ok=True, compiled=True)})
+        broken = ver.Outcome(ver.BuildConfig('x86', 'allmodconfig', {'CONFIG_FS_DAX': False}),
+                             ['fs/x.c'], places={'fs/x.c': place},
+                             after={'fs/x.o': ver.Build(ok=False, compiled=True, errors=[error])},
+                             known={'fs/x.o': {'ok': True, 'errors': [], 'warnings': []}})
+        r = ver.judge(tr, [ok, broken], 'p.patch', True, [])
+        self.assertEqual((r.status, r.errors), ('failed', [error]))
+        self.assertEqual(r.configs, ['x86 allmodconfig', 'x86 allmodconfig CONFIG_FS_DAX=n'])
+        self.assertEqual([(b['status'], b['errors']) for b in r.builds],
+                         [('built', []), ('failed', [error])])
+        self.assertEqual((r.regions['covered'], r.regions['total']), (1, 1))
+        self.assertEqual(r.regions['list'][0]['directive'], '#else')
+
 
 if __name__ == '__main__':
     unittest.main()
