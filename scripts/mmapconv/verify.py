@@ -227,6 +227,10 @@ class Workspace:
                 self.state = json.load(src)
         except (OSError, ValueError):
             self.state = {}
+        # one configuration's keys at the top: a folder of an older verify,
+        # whose obj/ the host's configuration takes over
+        for key in ('configured', 'prepared', 'before', 'last'):
+            self.state.pop(key, None)
 
     def close(self):
         if self.lock:
@@ -273,7 +277,10 @@ class Workspace:
                 return
             tools.log('verify: %s was made for another tree; starting it again' % self.src)
             shutil.rmtree(self.src)
-            shutil.rmtree(self.obj, ignore_errors=True)
+            # every configuration's output folder: obj/ and obj-NAME/
+            for name in os.listdir(self.builddir):
+                if name == 'obj' or name.startswith('obj-'):
+                    shutil.rmtree(os.path.join(self.builddir, name), ignore_errors=True)
             self.state = {}
         os.makedirs(self.src)
         self.git('init', '-q')
