@@ -89,9 +89,24 @@ class Index:
             self.parse(path, read(path) or '')
 
     def parse(self, path, text):
-        ifs, cur = [], None
+        ifs, cur, help_indent = [], None, None
         for raw in text.replace('\\\n', ' ').splitlines():
+            # help text ("if you say Y here...") runs while it stays indented
+            # at least as deep as its first line
+            if help_indent is not None:
+                indent = len(raw.expandtabs()) - len(raw.expandtabs().lstrip())
+                if not raw.strip():
+                    continue
+                if help_indent < 0:
+                    help_indent = indent
+                    continue
+                if indent >= help_indent:
+                    continue
+                help_indent = None
             line = raw.split('#', 1)[0].strip()
+            if line in ('help', '---help---'):
+                help_indent = -1
+                continue
             m = re.match(r'^(menuconfig|config)\s+(\w+)$', line)
             if m:
                 cur = self.symbols.setdefault(m.group(2), Symbol(m.group(2)))

@@ -117,6 +117,8 @@ class Kconfig(unittest.TestCase):
         'drivers/soc/qcom/Kconfig': 'if QCOM_SOC\nconfig QCOM_RMTFS_MEM\n\ttristate "x"\n'
                                     '\tdepends on ARCH_QCOM\nendif\n',
         'drivers/hsi/Kconfig': 'config OMAP_SSI\n\ttristate "y"\n\tdepends on OF && ARM\n'
+                               '\thelp\n\t  SSI is a legacy version of HSI.\n\n'
+                               '\t  if you use ARCH_QCOM, say N\n'
                                'config CMT_SPEECH\n\ttristate "z"\n\tdepends on OMAP_SSI\n',
         'fs/romfs/Kconfig': 'config ROMFS_ON_MTD\n\tbool\n\tdefault y if ROMFS_BACKED_BY_MTD\n'
                             'config ROMFS_BACKED_BY_MTD\n\tbool "mtd"\n\tdepends on MTD\n'
