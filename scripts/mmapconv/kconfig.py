@@ -77,6 +77,7 @@ class Symbol:
     prompt: bool = False
     defaults: list = field(default_factory=list)  # symbols of its `default y if` lines
     selectors: list = field(default_factory=list)  # symbols that select it
+    conflicts: list = field(default_factory=list)  # symbols it depends on being off (!X)
 
 
 class Index:
@@ -135,6 +136,9 @@ class Index:
             m = re.match(r'^depends\s+on\s+(.*)$', line)
             if m:
                 cur.depends += re.findall(r'\b[A-Z][A-Z0-9_]+\b', m.group(1))
+                # a plain `depends on !X` (not inside an || of others)
+                if '|' not in m.group(1):
+                    cur.conflicts += re.findall(r'!\s*([A-Z][A-Z0-9_]+)\b', m.group(1))
             elif re.match(r'^(def_bool|def_tristate|default)\s+[ym]\s+if\s', line):
                 cur.defaults += re.findall(r'\b[A-Z][A-Z0-9_]+\b', line.split(' if ', 1)[1])
             elif re.match(r'^(bool|tristate|string|int|hex)\s+"', line) or \
@@ -159,9 +163,10 @@ class Index:
         return out
 
     def reach(self, unheld, config):
-        """{CONFIG_X: True} that may let olddefconfig keep the unheld
-        symbols on: the symbols they depend on that are off, and for a symbol
-        without a prompt, the first prompted one that turns it on."""
+        """{CONFIG_X: True/False} that may let olddefconfig keep the unheld
+        symbols on: the symbols they depend on that are off, those they
+        need off (`depends on !HYPERV_VTL_MODE`) that are on, and for a
+        symbol without a prompt, the first prompted one that turns it on."""
         out = {}
         for full in unheld:
             sym = self.symbols.get(full.replace('CONFIG_', '', 1))
@@ -169,8 +174,12 @@ class Index:
                 continue            # wanted off: nothing general to do
             for dep in sym.depends:
                 if dep in self.symbols and self.symbols[dep].prompt and \
-                        not config.get('CONFIG_' + dep):
+                        not config.get('CONFIG_' + dep) and dep not in sym.conflicts:
                     out['CONFIG_' + dep] = True
+            for dep in sym.conflicts:
+                if config.get('CONFIG_' + dep) and dep in self.symbols and \
+                        self.symbols[dep].prompt:
+                    out['CONFIG_' + dep] = False
             if not sym.prompt:
                 for e in self.enablers(sym.name)[:1]:
                     out['CONFIG_' + e] = True

@@ -736,8 +736,7 @@ def build_config(ws, cfg, targets, base, trees, tracks, install, includers, kc, 
         install_compiler(missing)
     t = time.monotonic()
     try:
-        kb = KbuildDir(ws, cfg, kconfig.host_arch())
-        unheld = kb.configure(base)
+        kb, unheld = force(ws, cfg, base, kc)
         if unheld and not first:
             out.error = 'make olddefconfig does not keep %s' % ', '.join(unheld)
             out.kb = kb
@@ -752,18 +751,7 @@ def build_config(ws, cfg, targets, base, trees, tracks, install, includers, kc, 
                     extra[p.kconfig] = not bool(conf.get(p.kconfig))
             if not extra:
                 break
-            more = kb.cfg.with_sets(extra)
-            trial = KbuildDir(ws, more, kconfig.host_arch())
-            unheld = trial.configure(base)
-            for _ in range(2):
-                # a symbol without a prompt is set through another one, a
-                # symbol is kept only with what it depends on
-                reach = kc.index.reach(unheld, trial.config()) if unheld else {}
-                if not reach:
-                    break
-                more = more.with_sets(reach)
-                trial = KbuildDir(ws, more, kconfig.host_arch())
-                unheld = trial.configure(base)
+            trial, unheld = force(ws, kb.cfg.with_sets(extra), base, kc)
             if unheld:
                 for path in sources:
                     out.notes[path] = 'leaves it out; forcing %s is undone by make ' \
@@ -816,6 +804,23 @@ def build_config(ws, cfg, targets, base, trees, tracks, install, includers, kc, 
     return out
 
 
+def force(ws, cfg, base, kc):
+    """Configure cfg; while make olddefconfig undoes a forced symbol, force
+    what would let it stay (a symbol without a prompt is set through
+    another one, a symbol is kept only with what it depends on) and make
+    the configuration again, twice at most.  (KbuildDir, symbols undone)."""
+    kb = KbuildDir(ws, cfg, kconfig.host_arch())
+    unheld = kb.configure(base)
+    for _ in range(2):
+        reach = kc.index.reach(unheld, kb.config()) if unheld else {}
+        reach = {s: on for s, on in reach.items() if s not in kb.cfg.sets}
+        if not reach:
+            break
+        kb = KbuildDir(ws, kb.cfg.with_sets(reach), kconfig.host_arch())
+        unheld = kb.configure(base)
+    return kb, unheld
+
+
 def plan(outcomes, tracks, tried, arches, kc, host):
     """The next configurations to build, each with the files it is for:
     files no configuration built yet, and touched branches none compiled."""
@@ -850,17 +855,22 @@ def plan(outcomes, tracks, tried, arches, kc, host):
             cands = [where] if where else kc.index.arches(sym) if sym else []
             if not placed and not where and arches:
                 cands = list(arches)
-            cands = [a for a in order(cands) if a != (placed[0].cfg.arch if placed else None)]
+            here = placed[0].cfg.arch if placed else None
+            # the symbol forced where the file was placed first, when that
+            # architecture may build it (MSHV_ROOT: X86_64 || ARM64)
+            flip = placed and sym and placed[0].kb and (here in cands or not cands)
+            want = not bool(placed[0].kb.config().get(sym)) if flip else None
+            if flip and propose(placed[0].cfg.with_sets({sym: want}), path):
+                continue
+            cands = [a for a in order(cands) if a != here]
             if any(propose(BuildConfig(a, 'allmodconfig'), path) or
                    propose(BuildConfig(a, kconfig.kbuild_defconfig(kc.read, a)), path)
                    for a in cands):
                 continue
             if placed and sym and placed[0].kb:
                 want = not bool(placed[0].kb.config().get(sym))
-                if propose(placed[0].cfg.with_sets({sym: want}), path):
-                    continue
                 for a, name in sorted(kconfig.defconfigs(kc.read, kc.paths, None, sym, want),
-                                      key=lambda an: (order([an[0]]) and an[0] not in used,
+                                      key=lambda an: (an[0] not in used,
                                                       kconfig.compiler_missing(an[0]) != '', an)):
                     if propose(BuildConfig(a, name), path):
                         break

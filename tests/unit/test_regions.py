@@ -127,6 +127,9 @@ class Kconfig(unittest.TestCase):
             'config PPC_CELL\n\tbool\nconfig PPC_CELL_COMMON\n\tbool\n\tselect PPC_CELL\n'
             'config PPC_IBM_CELL_BLADE\n\tbool "blade"\n\tselect PPC_CELL_COMMON\n'
             'config SPU_FS\n\ttristate "spufs"\n\tdepends on PPC_CELL\n',
+        'drivers/hv/Kconfig': 'config HYPERV_VTL_MODE\n\tbool "VTL"\n'
+                              'config MSHV_ROOT\n\ttristate "root"\n'
+                              '\tdepends on !HYPERV_VTL_MODE\n',
         'arch/arm/configs/mps2_defconfig': '# CONFIG_MMU is not set\n',
         'arch/arm/configs/multi_v7_defconfig': 'CONFIG_ARCH_QCOM=y\n',
         'arch/riscv/configs/nommu_virt_defconfig': '# CONFIG_MMU is not set\n',
@@ -147,6 +150,11 @@ class Kconfig(unittest.TestCase):
         self.assertEqual(idx.reach(['CONFIG_ROMFS_ON_MTD'], {}),
                          {'CONFIG_ROMFS_BACKED_BY_MTD': True})
         self.assertEqual(idx.reach(['CONFIG_ROMFS_BACKED_BY_MTD'], {}), {'CONFIG_MTD': True})
+
+    def test_a_symbol_that_needs_another_off(self):
+        idx = self.index()
+        self.assertEqual(idx.reach(['CONFIG_MSHV_ROOT'], {'CONFIG_HYPERV_VTL_MODE': 'y'}),
+                         {'CONFIG_HYPERV_VTL_MODE': False})
 
     def test_a_selected_symbol_is_reached_through_its_selectors(self):
         idx = self.index()
