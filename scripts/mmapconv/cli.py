@@ -255,12 +255,15 @@ def parser():
 
     p = sub.add_parser('verify', help='compile the objects a conversion touches',
                        description='Build every object whose .c file the patches touch, '
-                       'without and with the patches, in a scratch clone of KDIR and a '
-                       'kbuild output folder kept in BUILDDIR for the next run. A tree '
-                       'that predates mmap_prepare gets the API overlay (overlay/). Each '
-                       'file is built, failed, not built (no enabled Kconfig symbol '
-                       'builds it) or a pre-existing failure. Exit status 1 when a file '
-                       'fails because of the patches.')
+                       'without and with the patches, with W=1, in a scratch clone of KDIR '
+                       'and kbuild output folders kept in BUILDDIR for the next run: the '
+                       'host\'s allmodconfig, then as many configurations and architectures '
+                       '(Debian cross compilers) as it takes to compile every #if/#else '
+                       'branch that holds a changed line. A tree that predates mmap_prepare '
+                       'gets the API overlay (overlay/). Each file is built, failed (an '
+                       'error, or a W=1 warning the patches add), not built (and why no '
+                       'configuration could) or a pre-existing failure. Exit status 1 when '
+                       'a file fails because of the patches.')
     p.add_argument('kdir', metavar='KDIR', help='kernel source tree (never written to)')
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument('--patch', metavar='FILE', help='a conversion diff (convert -o)')
