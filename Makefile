@@ -33,6 +33,7 @@ COCCI_DEPS := cocci/mmap_to_prepare.cocci $(SPLIT_COCCI)
 .PHONY: help deps tree convert audit series verify check check-fixtures \
 	check-unit check-kernel check-vmamodel check-vmaharness check-html \
 	check-verify check-series check-safety check-series-kernel check-mainline \
+	check-verify-kernel \
 	tree-mainline bench clean cocci
 
 help:
@@ -46,7 +47,9 @@ help:
 	@echo '                VERIFY=RESULTS.json adds build results (docs/audit.md)'
 	@echo '  verify        convert KDIR, then compile every object the conversion'
 	@echo '                touches, with it (and without, to judge a failure or a'
-	@echo '                warning): $$(O)/verify.json'
+	@echo '                W=1 warning), in every configuration and architecture'
+	@echo '                it takes to compile each touched #if branch (Debian cross'
+	@echo '                compilers installed as needed): $$(O)/verify.json'
 	@echo '  series        convert KDIR and write the result as patch series, one'
 	@echo '                per set of maintainers, ready for git send-email, in'
 	@echo '                $$(O)/series/ (index.txt lists them)'
@@ -75,7 +78,11 @@ help:
 	@echo '                the audit calls converted exactly what convert changes'
 	@echo '  check-html    the audit page in headless chromium: filters and sorting'
 	@echo '  check-verify  verify on a handful of reference-tree objects: results,'
-	@echo '                the API overlay alone, and a build through distcc'
+	@echo '                the API overlay alone, a build through distcc and one'
+	@echo '                powerpc cross build'
+	@echo '  check-verify-kernel  (slow, not in check) verify the whole conversion of'
+	@echo '                KDIR on every architecture it needs: nothing fails, no new'
+	@echo '                W=1 warning, every touched branch compiled or says why'
 	@echo '  check-series  series on a small kernel-shaped git tree built by the test'
 	@echo '  check-safety  convert and audit on a hostile tree built by the test: its'
 	@echo '                .cocciconfig, git configuration and file names run nothing,'
@@ -130,7 +137,7 @@ VERIFY_DIR := $(O)/verify
 verify: convert
 	$(PYTHON) scripts/convert.py verify $(VERBOSE) -j $(J) $(call q,$(KDIR)) \
 		--patch $(call q,$(O)/mmap_prepare.diff) -O $(call q,$(VERIFY_DIR)) \
-		--json $(call q,$(O)/verify.json)
+		--install-cross --json $(call q,$(O)/verify.json)
 
 # The reference trees' audits are committed in reports/, named for their
 # version (linux-6.12, linux-7.2); another tree's goes to $(O).
@@ -195,6 +202,11 @@ $(SPLIT_COCCI): cocci/mmap_to_prepare.cocci $(wildcard cocci/src/*) scripts/gen_
 check-verify: $(KDIR_DEPS) $(COCCI_DEPS)
 	$(PYTHON) tests/check_verify.py $(VERBOSE) -j $(J) -O $(call q,$(O)/check-verify) \
 		$(call q,$(KDIR))
+
+# The whole-tree proof: every architecture and configuration it needs.
+check-verify-kernel: $(KDIR_DEPS)
+	$(PYTHON) tests/check_verify.py --only kernel $(VERBOSE) -j $(J) \
+		-O $(call q,$(VERIFY_DIR)) $(call q,$(KDIR))
 
 check-html: deps
 	$(PYTHON) tests/check_html.py $(VERBOSE)

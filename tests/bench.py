@@ -11,9 +11,10 @@ plain tarball tree, where coccicheck, through the tree's --use-gitgrep,
 checks nothing.
 
 verify part: `convert.py verify` of the whole-tree conversion in a fresh
-build folder (clone, allmodconfig and make prepare included; target: at
-most 15 minutes on 2 cores), then again with nothing changed (target: at
-most 2 minutes).  --only picks one part: the verify part takes minutes.
+build folder, on every architecture and configuration it needs (clone,
+configurations, make prepare and cross compilers' installs included;
+target: at most 20 minutes on 2 cores), then again with nothing changed
+(target: at most 2 minutes).  --only picks one part: the verify part takes minutes.
 
 audit part: a full audit (J=2) with an empty spatch cache (target: at
 most 60 s) and a rerun on the unchanged tree with the cache full (target:
@@ -37,7 +38,7 @@ COCCI = os.path.join(TOP, 'cocci', 'mmap_to_prepare.cocci')
 SPLIT_COCCI = os.path.join(TOP, 'cocci', 'split_prefault.cocci')
 CONVERT = [sys.executable, os.path.join(TOP, 'scripts', 'convert.py'), 'convert']
 VERIFY = [sys.executable, os.path.join(TOP, 'scripts', 'convert.py'), 'verify']
-VERIFY_FIRST_TARGET, VERIFY_RERUN_TARGET = 15 * 60, 2 * 60
+VERIFY_FIRST_TARGET, VERIFY_RERUN_TARGET = 20 * 60, 2 * 60
 AUDIT = [sys.executable, os.path.join(TOP, 'scripts', 'convert.py'), 'audit']
 TARBALL = '/usr/src/linux-source-6.12.tar.xz'
 
@@ -63,16 +64,22 @@ def bench_verify(args, kdir):
     print('verify: the conversion to verify took %.1f s (convert.py convert)' % t)
     builddir = os.path.join(args.outdir, 'bench-verify')
     shutil.rmtree(builddir, ignore_errors=True)
-    cmd = VERIFY + ['-j', str(args.jobs), '-O', builddir, kdir, '--patch', diff]
+    cmd = VERIFY + ['-j', str(args.jobs), '-O', builddir, kdir, '--patch', diff,
+                    '--install-cross']
     times = []
-    for what in ('first run (clone, allmodconfig, prepare, build)', 'rerun, nothing changed'):
+    for what in ('first run (clone, configurations, prepare, build)', 'rerun, nothing changed'):
+        load = os.getloadavg()
         t, proc = timed(cmd, ok=(0, 1))       # 1: a file fails; still a measurement
         times.append(t)
         with open(os.path.join(builddir, 'verify.json')) as src:
-            steps = json.load(src)['seconds']
-        print('verify %s: %.0f s (%s); %s' % (
+            result = json.load(src)
+        steps = result['seconds']
+        print('verify %s: %.0f s (%s); load average before %.1f, after %.1f; %s' % (
             what, t, ', '.join('%s %.0f s' % kv for kv in steps.items() if kv[0] != 'total'),
-            proc.stderr.strip().splitlines()[-1]))
+            load[0], os.getloadavg()[0], proc.stderr.strip().splitlines()[-1]))
+        print('    %d configurations (%s), branches %d/%d' % (
+            len(result['configs']), ', '.join(c['name'] for c in result['configs']),
+            result['regions']['covered'], result['regions']['total']))
     print('verify: first run %.0f s (target: at most %d s), rerun %.0f s (target: at most '
           '%d s), -j %d; the machine is shared, so these are noisy' % (
               times[0], VERIFY_FIRST_TARGET, times[1], VERIFY_RERUN_TARGET, args.jobs))

@@ -46,6 +46,9 @@ class Entry:
     blocker: str
     reason: str
     build: str = None
+    # with the build status: the configurations that compiled the file and
+    # its touched branches compiled, or why it was not built
+    build_detail: str = None
     # the files converted with a handler other files name (crossfile)
     together: list = dataclasses.field(default_factory=list)
 
@@ -58,6 +61,8 @@ class Entry:
         out['family'] = self.family
         if self.build is None:
             del out['build']
+        if self.build_detail is None:
+            del out['build_detail']
         if not self.together:
             del out['together']
         return out
@@ -319,6 +324,9 @@ def summarize(entries, verify=None):
         builds = count(e.build for e in entries if e.build)
         out['build'] = {'overlay': verify['overlay'], 'counts': builds,
                         'verified': builds.get('built', 0)}
+        for key in ('configs', 'arches', 'regions'):
+            if verify.get(key) is not None:
+                out['build'][key] = verify[key]
     return out
 
 
@@ -379,9 +387,32 @@ def read_verify(path):
     files = data.get('files') if isinstance(data, dict) else None
     if not isinstance(files, dict):
         raise UserError('build results %s have no "files" object' % path)
+    details = {os.path.normpath(k): detail(v) for k, v in files.items() if isinstance(v, dict)}
+    regions = data.get('regions') if isinstance(data.get('regions'), dict) else None
     return {'overlay': bool(data.get('overlay')),
             'files': {os.path.normpath(k): (v.get('status') if isinstance(v, dict) else v)
-                      for k, v in files.items()}}
+                      for k, v in files.items()},
+            'details': {k: v for k, v in details.items() if v},
+            'configs': [c.get('name') for c in data.get('configs', [])
+                        if isinstance(c, dict) and c.get('built')] or None,
+            'arches': data.get('arches'),
+            'regions': regions}
+
+
+def detail(result):
+    """One line for a file's build: the configurations that compiled it and
+    its touched branches compiled, or why none built it (verify.json of
+    convert.py verify; older results have neither)."""
+    configs, regions = result.get('configs'), result.get('regions')
+    if not configs:
+        return result.get('reason') or ''
+    text = ', '.join(configs)
+    if isinstance(regions, dict) and regions.get('total'):
+        text += '; branches %d/%d' % (regions.get('covered', 0), regions['total'])
+        missing = [r for r in regions.get('list', []) if not r.get('configs')]
+        if missing:
+            text += ' (%s: %s)' % (missing[0].get('lines'), missing[0].get('reason'))
+    return text
 
 
 def apply_verify(entries, verify):
@@ -389,6 +420,7 @@ def apply_verify(entries, verify):
         if statuses.converted(e.family):
             state = verify['files'].get(e.file)
             e.build = state if state in BUILD_STATES else 'not built'
+            e.build_detail = verify.get('details', {}).get(e.file) or None
 
 
 def in_scope(path, paths):

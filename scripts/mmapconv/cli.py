@@ -96,7 +96,9 @@ def cmd_verify(args):
     guard.check_output(args.kdir, args.json, '--json', ours=lambda head: False)
     patches = ver.read_patches(args.patch, args.series)
     result = ver.verify(args.kdir, patches, builddir, config=args.config, jobs=args.jobs,
-                        cc=args.cc, w1=args.w1)
+                        cc=args.cc, w1=args.w1, install=args.install_cross,
+                        max_configs=args.max_configs,
+                        arches=[a for arg in args.arch or [] for a in arg.split(',') if a])
     out = args.json or os.path.join(builddir, 'verify.json')
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     with open(out, 'w') as dst:
@@ -254,12 +256,15 @@ def parser():
 
     p = sub.add_parser('verify', help='compile the objects a conversion touches',
                        description='Build every object whose .c file the patches touch, '
-                       'without and with the patches, in a scratch clone of KDIR and a '
-                       'kbuild output folder kept in BUILDDIR for the next run. A tree '
-                       'that predates mmap_prepare gets the API overlay (overlay/). Each '
-                       'file is built, failed, not built (no enabled Kconfig symbol '
-                       'builds it) or a pre-existing failure. Exit status 1 when a file '
-                       'fails because of the patches.')
+                       'without and with the patches, with W=1, in a scratch clone of KDIR '
+                       'and kbuild output folders kept in BUILDDIR for the next run: the '
+                       'host\'s allmodconfig, then as many configurations and architectures '
+                       '(Debian cross compilers) as it takes to compile every #if/#else '
+                       'branch that holds a changed line. A tree that predates mmap_prepare '
+                       'gets the API overlay (overlay/). Each file is built, failed (an '
+                       'error, or a W=1 warning the patches add), not built (and why no '
+                       'configuration could) or a pre-existing failure. Exit status 1 when '
+                       'a file fails because of the patches.')
     p.add_argument('kdir', metavar='KDIR', help='kernel source tree (never written to)')
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument('--patch', metavar='FILE', help='a conversion diff (convert -o)')
@@ -275,8 +280,16 @@ def parser():
                    help='make -j (default: %(default)s)')
     p.add_argument('--cc', metavar='CMD', help='compiler or compiler wrapper for kbuild\'s '
                    'CC=, e.g. distcc or ccache (a wrapper alone means "CMD gcc")')
-    p.add_argument('--w1', action='store_true', help='build with W=1 and list the '
-                   'warnings the patches add (warnings are then not fatal)')
+    p.add_argument('--no-w1', dest='w1', action='store_false', help='build without W=1 '
+                   '(by default W=1 warnings the patches add make a file fail)')
+    p.add_argument('--w1', action='store_true', default=True, help=argparse.SUPPRESS)
+    p.add_argument('--arch', metavar='ARCH[,ARCH]', action='append', help='architectures '
+                   'verify may build for (default: the host\'s, and every one a touched '
+                   'file or branch needs)')
+    p.add_argument('--max-configs', type=positive, default=ver.MAX_CONFIGS, metavar='N',
+                   help='configurations one run may build (default: %(default)s)')
+    p.add_argument('--install-cross', action='store_true', help='apt-get install the Debian '
+                   'cross compilers a run needs (as root)')
     p.add_argument('--json', metavar='FILE', help='write the results there '
                    '(default: BUILDDIR/verify.json)')
     p.add_argument('-v', '--verbose', action='store_true',

@@ -113,9 +113,15 @@ def tables(data):
     if 'build' in s:
         b = s['build']
         rows = [(k, v) for k, v in sorted(b['counts'].items(), key=lambda kv: (-kv[1], kv[0]))]
+        where = ''
+        if b.get('configs'):
+            where = ' Configurations: %s.' % ', '.join(b['configs'])
+        if b.get('regions'):
+            where += ' Touched preprocessor branches compiled: %d of %d.' % (
+                b['regions'].get('covered', 0), b['regions'].get('total', 0))
         out.append(('Build results of the converted handlers',
-                    'Built %s the API overlay (convert.py verify); "built" is verified.'
-                    % ('with' if b['overlay'] else 'without'),
+                    'Built %s the API overlay (convert.py verify); "built" is verified.%s'
+                    % ('with' if b['overlay'] else 'without', where),
                     ['build', 'handlers'], rows, {1}))
     found = data.get('consumers', [])
     if found:
@@ -177,7 +183,8 @@ def handler_line(h):
         text += ' [%s]' % ', '.join(h['primitives'])
     text += ': %s: %s' % (h['status'], h['reason'])
     if h.get('build'):
-        text += ' [build: %s]' % h['build']
+        text += ' [build: %s%s]' % (h['build'], ': ' + h['build_detail']
+                                    if h.get('build_detail') else '')
     return text
 
 
@@ -398,7 +405,9 @@ def handler_rows(data, link_base):
             '<td class="mono">%s</td>' % esc(', '.join(h['primitives'])),
         ]
         if 'build' in data['summary']:
-            cells.append('<td>%s</td>' % esc(h.get('build') or ''))
+            cells.append('<td>%s%s</td>' % (esc(h.get('build') or ''), (
+                '<br><small>%s</small>' % esc(h['build_detail']) if h.get('build_detail')
+                else '')))
         cells.append('<td>%s</td>' % esc(h['reason']))
         out.append('<tr data-status="%s" data-subsystem="%s" data-primitives="%s">%s</tr>'
                    % (esc(h['family']), esc(h['subsystem'] or ''),

@@ -200,6 +200,30 @@ class Verify(unittest.TestCase):
             'counts': {'built': 1, 'failed': 1, 'not built': 1}})
         self.assertIn('Build results', report.markdown(data))
 
+    def test_configurations_and_branches_reach_the_build_column(self):
+        results = {'overlay': True, 'arches': ['powerpc', 'x86'],
+                   'regions': {'covered': 1, 'total': 2},
+                   'configs': [{'name': 'x86 allmodconfig', 'built': ['drivers/char/foo.c']},
+                               {'name': 'x86 allmodconfig CONFIG_FS_DAX=n', 'built': []}],
+                   'files': {
+                       'drivers/char/foo.c': {
+                           'status': 'built', 'configs': ['x86 allmodconfig'],
+                           'regions': {'covered': 1, 'total': 2, 'list': [
+                               {'lines': '3-9', 'configs': ['x86 allmodconfig']},
+                               {'lines': '10-12', 'configs': [], 'reason': 'skipped'}]}},
+                       'fs/foo/file.c': {'status': 'not built', 'configs': [],
+                                         'reason': 'arm allmodconfig: no compiler'}}}
+        with tempfile.TemporaryDirectory() as tmp:
+            verify = audit.read_verify(self.write(tmp, json.dumps(results)))
+        data = audit_sample.sample(verify)
+        h = by_handler(data)
+        self.assertEqual(h['foo_mmap']['build_detail'],
+                         'x86 allmodconfig; branches 1/2 (10-12: skipped)')
+        self.assertEqual(h['generic_file_mmap']['build_detail'], 'arm allmodconfig: no compiler')
+        self.assertEqual(data['summary']['build']['configs'], ['x86 allmodconfig'])
+        self.assertEqual(data['summary']['build']['regions'], {'covered': 1, 'total': 2})
+        self.assertIn('branches 1/2', report.markdown(data))
+
     def test_missing_results_file_is_not_an_error(self):
         with tempfile.TemporaryDirectory() as tmp:
             self.assertIsNone(audit.read_verify(os.path.join(tmp, 'nothing.json')))
