@@ -11,7 +11,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 'scripts'))
 
-from mmapconv import audit, classify, maintainers  # noqa: E402
+from mmapconv import audit, verdicts, maintainers  # noqa: E402
 
 MAINTAINERS = '''\
 Descriptions of section entries and preferred order
@@ -122,7 +122,7 @@ static const struct file_operations broken_fops = {
 
 
 def handler(path, line, name, fops, status, primitives=(), reason='why'):
-    return classify.Handler(file=path, line=line, handler=name, fops=list(fops),
+    return verdicts.Handler(file=path, line=line, handler=name, fops=list(fops),
                             status=status, reason=reason, primitives=list(primitives))
 
 

@@ -28,7 +28,7 @@ sys.path.insert(0, HERE)
 
 import audit_sample  # noqa: E402
 import check_kernel  # noqa: E402
-from mmapconv import report  # noqa: E402
+from mmapconv import audit_pages  # noqa: E402
 
 REFERENCE = os.path.join(TOP, 'reports', 'linux-6.12')
 CHROMIUM = '/usr/bin/chromium'
@@ -165,7 +165,7 @@ def main():
             data = audit_sample.sample()
             path = os.path.join(tmp, 'sample.html')
             with open(path, 'w') as out:
-                out.write(report.html_page(data))
+                out.write(audit_pages.html_page(data))
             checker.page('sample', path, data)
         if os.path.exists(REFERENCE + '.html') and os.path.exists(REFERENCE + '.json'):
             with open(REFERENCE + '.json') as src:

@@ -39,7 +39,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(TOP, 'scripts'))
 
-from mmapconv import UserError, statuses, tools  # noqa: E402
+from mmapconv import UserError, statuses, processes  # noqa: E402
 from mmapconv import comments  # noqa: E402
 from mmapconv import convert as conv  # noqa: E402
 from mmapconv import spatch as sp  # noqa: E402
@@ -136,7 +136,7 @@ class Checker:
             for path in diffs:
                 os.makedirs(os.path.dirname(os.path.join(scratch, path)), exist_ok=True)
                 shutil.copy(os.path.join(self.kdir, path), os.path.join(scratch, path))
-            tools.run(['patch', '-p1', '-s'], cwd=scratch, input=text)
+            processes.run(['patch', '-p1', '-s'], cwd=scratch, input=text)
             self.check_touched(handlers, diffs, scratch)
             self.check_second_run(scratch, sorted(diffs))
         self.check_populating(handlers)
@@ -150,11 +150,11 @@ class Checker:
         return 1 if self.failures else 0
 
     def check_applies(self, text):
-        if tools.is_git_tree(self.kdir):
-            proc = tools.run(['git', 'apply', '--check', '-'], cwd=self.kdir, input=text,
+        if processes.is_git_tree(self.kdir):
+            proc = processes.run(['git', 'apply', '--check', '-'], cwd=self.kdir, input=text,
                              check=False)
         else:
-            proc = tools.run(['patch', '-p1', '--dry-run', '-s'], cwd=self.kdir, input=text,
+            proc = processes.run(['patch', '-p1', '--dry-run', '-s'], cwd=self.kdir, input=text,
                              check=False)
         self.check(proc.returncode == 0, 'the whole-tree patch applies: %s' % proc.stderr[:300])
 
@@ -213,11 +213,11 @@ class Checker:
             outputs = []
             for name in ('cold.json', 'warm.json'):
                 path = os.path.join(tmp, name)
-                tools.run(CONVERT + ['audit', self.kdir, '--json', path] + cache)
+                processes.run(CONVERT + ['audit', self.kdir, '--json', path] + cache)
                 with open(path) as src:
                     outputs.append(src.read())
             diff = os.path.join(tmp, 'cached.diff')
-            tools.run(CONVERT + ['convert', self.kdir, '-o', diff] + cache)
+            processes.run(CONVERT + ['convert', self.kdir, '-o', diff] + cache)
             with open(diff) as src:
                 cached_diff = src.read()
         self.check(outputs[0] == outputs[1],
@@ -297,14 +297,14 @@ class Checker:
 
     def coccicheck(self, cocci, folder):
         """(exit status, {path: diff}) of make coccicheck MODE=patch."""
-        proc = tools.run(['make', '-s', 'coccicheck', 'MODE=patch', 'COCCI=' + cocci,
+        proc = processes.run(['make', '-s', 'coccicheck', 'MODE=patch', 'COCCI=' + cocci,
                           'M=' + folder, 'J=%d' % self.jobs], cwd=self.kdir, check=False)
         out = proc.stdout
         theirs = out[out.find('diff -u -p'):] if 'diff -u -p' in out else ''
         return proc.returncode, conv.split_diff(theirs.splitlines(True))
 
     def check_coccicheck(self, cocci, folder):
-        if not tools.is_git_tree(self.kdir):
+        if not processes.is_git_tree(self.kdir):
             print('skip coccicheck M=%s: %s is not a git tree, and make coccicheck '
                   'checks nothing there' % (folder, self.kdir))
             return 0
@@ -333,7 +333,7 @@ def main(checker=None, doc=__doc__, name='check_kernel.py', show_commands=False)
     ap.add_argument('-O', dest='outdir', help='unused; accepted for make')
     ap.add_argument('-v', '--verbose', action='store_true')
     args = ap.parse_args()
-    tools.VERBOSE = args.verbose and show_commands
+    processes.VERBOSE = args.verbose and show_commands
     try:
         return (checker or Checker)(args.kdir, args.jobs, args.verbose).run()
     except UserError as err:

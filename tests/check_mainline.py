@@ -28,7 +28,7 @@ TOP = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(TOP, 'scripts'))
 sys.path.insert(0, HERE)
 
-from mmapconv import tools  # noqa: E402
+from mmapconv import processes  # noqa: E402
 from mmapconv import convert as conv  # noqa: E402
 from mmapconv import spatch as sp  # noqa: E402
 from mmapconv import target as tgt  # noqa: E402
@@ -59,7 +59,7 @@ class Checker(check_kernel.Checker):
                                              len(converted), len(actions), len(diffs)))
         self.check(actions, 'some populate calls become actions')
         text = ''.join(diffs[p] for p in sorted(diffs))
-        proc = tools.run(['git', 'apply', '--check', '-'], cwd=self.kdir, input=text,
+        proc = processes.run(['git', 'apply', '--check', '-'], cwd=self.kdir, input=text,
                          check=False)
         self.check(proc.returncode == 0, 'the whole patch applies %s' % proc.stderr[:200])
         added = ''.join(line[1:] for line in text.splitlines(True)
@@ -76,7 +76,7 @@ class Checker(check_kernel.Checker):
             for path in diffs:
                 os.makedirs(os.path.dirname(os.path.join(scratch, path)), exist_ok=True)
                 shutil.copy(os.path.join(self.kdir, path), os.path.join(scratch, path))
-            tools.run(['patch', '-p1', '-s'], cwd=scratch, input=text)
+            processes.run(['patch', '-p1', '-s'], cwd=scratch, input=text)
             self.check_converted(converted, diffs, scratch)
             self.check_second_run_for(scratch, sorted(diffs), target)
         compared = sum(self.check_mainline_coccicheck(folder, target)

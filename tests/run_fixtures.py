@@ -30,7 +30,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'scripts'))
 
-from mmapconv import UserError, classify, tools  # noqa: E402
+from mmapconv import UserError, verdicts, processes  # noqa: E402
 from mmapconv import convert as conv  # noqa: E402
 from mmapconv import target as tgt  # noqa: E402
 from mmapconv import spatch as sp  # noqa: E402
@@ -80,17 +80,17 @@ def converted_copies(names, work, jobs, modes, order=None):
             errors[path[:-2]].append('ERROR: ' + why)
         report = []
         for m in result.reports:
-            h = classify.from_report(m)
+            h = verdicts.from_report(m)
             lines[id(h)] = m.group(0)
             report.append(h)
         reports.append(report)
         for path, text in conv.split_diff(result.diff).items():
-            proc = tools.run(['patch', '-p1', '-s'], cwd=work, input=text, check=False)
+            proc = processes.run(['patch', '-p1', '-s'], cwd=work, input=text, check=False)
             if proc.returncode:
                 errors[path[:-2]].append('ERROR: the diff does not apply: ' + proc.stdout)
     finish(names, work)
     out = errors
-    for h in classify.combine(reports):
+    for h in verdicts.combine(reports):
         out[h.file[:-2]].append(lines[id(h)])
     return out
 
@@ -225,14 +225,14 @@ def main():
     ap.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 2)
     ap.add_argument('-v', '--verbose', action='store_true')
     args = ap.parse_args()
-    tools.VERBOSE = args.verbose
+    processes.VERBOSE = args.verbose
     names = sorted(f[:-2] for f in os.listdir(FIXTURES) if f.endswith('.c'))
     if args.names:
         names = [n for n in names if n in args.names]
     xfail = expected_failures()
     passed = failed = 0
     try:
-        tools.spatch_version()
+        processes.spatch_version()
         for suffix, modes in TARGETS:
             chosen = [n for n in names if has_expectations(n, suffix) or
                       not suffix and not any(has_expectations(n, other)

@@ -1,10 +1,14 @@
 """mmap-convert: move f_op->mmap handlers to mmap_prepare (and mmap_complete).
 
 The package follows the pipeline: tree (find the kernel tree and the files
-worth looking at), spatch (run the semantic patches), classify (read what
-they say about each handler), convert (the `convert` subcommand), series
+worth looking at), processes (every program it starts), spatch (run the
+semantic patches), verdicts (the one status per handler their report lines
+give), statuses (the vocabulary), convert (the `convert` subcommand, with
+crossfile, comments and layout for what spatch cannot do alone), series
 and message (the `series` subcommand: patch series for the maintainers),
-kbuild and verify (the `verify` subcommand: compile what a conversion touches).
+kbuild, kconfig, regions and verify (the `verify` subcommand: compile what
+a conversion touches), audit, consumers, maintainers and audit_pages (the
+`audit` subcommand and its pages).
 """
 
 import os

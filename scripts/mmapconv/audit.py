@@ -21,7 +21,7 @@ from . import convert as conv
 from . import maintainers
 from . import statuses
 from . import target as tgt
-from . import tools
+from . import processes
 from . import tree
 
 # Status families whose handlers populate page tables: the primitives
@@ -82,7 +82,7 @@ def blocker(h):
 
 
 def entry(h):
-    """The audit's record of a classify.Handler; the subsystem comes later."""
+    """The audit's record of a verdicts.Handler; the subsystem comes later."""
     return Entry(file=h.file, line=h.line, handler=h.handler, fops=sorted(h.fops),
                  status=h.status, subsystem=None, primitives=sorted(h.primitives),
                  blocker=blocker(h), reason=h.reason, together=list(h.together))
@@ -380,7 +380,7 @@ def read_verify(path):
     """Build results of `convert.py verify` (docs/audit.md); None, with a
     warning, when the file is not there: the audit then has no build column."""
     if not os.path.exists(path):
-        tools.log('audit: no build results in %s (run verify first); '
+        processes.log('audit: no build results in %s (run verify first); '
                   'the audit goes on without them' % path)
         return None
     data = read_json(path, 'build results')
@@ -465,7 +465,7 @@ def audit(kdir, paths=(), jobs=2, timeout=120, cache_dir=None, verify=None, targ
                                                    cache_dir=cache_dir, target=target)
     maint = maintainers.Maintainers.of_tree(kdir)
     entries = [entry(h) for h in handlers]
-    tool = {'toolkit': VERSION, 'spatch': tools.spatch_version(),
+    tool = {'toolkit': VERSION, 'spatch': processes.spatch_version(),
             'semantic_patches': cocci_digests(),
             'target': {'name': target.name, 'flags': target.flags, 'why': target.why}}
     overlay = None

@@ -7,15 +7,15 @@ import sys
 
 from . import TOP, VERSION, UserError
 from . import audit
-from . import classify
+from . import verdicts
 from . import convert as conv
 from . import guard
-from . import report
+from . import audit_pages
 from . import series as ser
 from . import spatch as sp
 from . import statuses
 from . import target as tgt
-from . import tools
+from . import processes
 from . import tree
 from . import verify as ver
 
@@ -40,18 +40,18 @@ def cmd_convert(args):
         write(args.output, text)
     else:
         sys.stdout.write(text)
-    line = 'convert: %d files, %s' % (nfiles, classify.summary(handlers))
+    line = 'convert: %d files, %s' % (nfiles, verdicts.summary(handlers))
     if errors:
         line += '; not analysed: ' + ', '.join('%s (%s)' % (path, why.split(':')[0])
                                                for path, why in sorted(errors.items()))
     line += unparsed(h.file for h in handlers if h.status == statuses.PARSE_ERROR)
     where = ('applied to ' + args.kdir if args.in_place else
              'diff in ' + args.output if args.output else '')
-    tools.log('convert: target %s: %s' % (target.describe(), target.why))
-    tools.log(line + ('; ' + where if where else ''))
+    processes.log('convert: target %s: %s' % (target.describe(), target.why))
+    processes.log(line + ('; ' + where if where else ''))
     if args.verbose:
         for h in handlers:
-            tools.log('%s:%d: %s: %s: %s' % (h.file, h.line, h.handler, h.status, h.reason))
+            processes.log('%s:%d: %s: %s: %s' % (h.file, h.line, h.handler, h.status, h.reason))
     return 0
 
 
@@ -74,13 +74,13 @@ def earlier_audit(head):
 
 def cmd_series(args):
     target = target_of(args)
-    series_list, failed = ser.run(args.kdir, args.output, args.paths, how=args.group,
-                                  max_patches=args.max_patches, patch_file=args.patch,
-                                  report_file=args.report, jobs=args.jobs,
-                                  timeout=args.timeout, worktree=args.worktree,
-                                  date=args.date, target=target)
+    series_list, failed = ser.write_series(args.kdir, args.output, args.paths, how=args.group,
+                                           max_patches=args.max_patches, patch_file=args.patch,
+                                           report_file=args.report, jobs=args.jobs,
+                                           timeout=args.timeout, worktree=args.worktree,
+                                           date=args.date, target=target)
     index = os.path.join(args.output, ser.INDEX)
-    tools.log('series: %d series, %d patches in %s; see %s' % (
+    processes.log('series: %d series, %d patches in %s; see %s' % (
         len(series_list), sum(len(s.patches) for s in series_list), args.output, index))
     if failed:
         raise UserError('checkpatch.pl --strict found errors in %s; see %s' % (
@@ -105,8 +105,8 @@ def cmd_verify(args):
         json.dump(result, dst, indent=2, sort_keys=True)
         dst.write('\n')
     for line in ver.report_lines(result, args.verbose):
-        tools.log(line)
-    tools.log('%s; results in %s' % (ver.summary_line(result), out))
+        processes.log(line)
+    processes.log('%s; results in %s' % (ver.summary_line(result), out))
     return 1 if result['summary']['failed'] else 0
 
 
@@ -131,13 +131,13 @@ def cmd_audit(args):
     if args.json:
         write(args.json, audit.dumps(data))
     if args.md:
-        write(args.md, report.markdown(data))
+        write(args.md, audit_pages.markdown(data))
     if args.html:
-        write(args.html, report.html_page(data, args.link_base))
+        write(args.html, audit_pages.html_page(data, args.link_base))
     if not (args.json or args.md or args.html):
-        sys.stdout.write(report.markdown(data))
+        sys.stdout.write(audit_pages.markdown(data))
     s = data['summary']
-    line = 'audit: %s' % report.headline(data)
+    line = 'audit: %s' % audit_pages.headline(data)
     census = data['census']
     line += ' Census: %d .mmap/.proc_mmap members, %d of them install these handlers' % (
         census['members'], census['accounts'].get('handler', 0))
@@ -148,10 +148,10 @@ def cmd_audit(args):
         c = data['compare']
         line += '; against %s: %d changed, %d appeared, %d disappeared' % (
             c['old_tree'], len(c['changed']), len(c['appeared']), len(c['disappeared']))
-    tools.log(line)
+    processes.log(line)
     if args.verbose:
         for family, n in sorted(s['by_status'].items(), key=lambda kv: (-kv[1], kv[0])):
-            tools.log('  %4d %s' % (n, family))
+            processes.log('  %4d %s' % (n, family))
     return 0
 
 
@@ -325,7 +325,7 @@ def parser():
 
 def main(argv=None):
     args = parser().parse_args(argv)
-    tools.VERBOSE = getattr(args, 'verbose', False)
+    processes.VERBOSE = getattr(args, 'verbose', False)
     try:
         return args.func(args)
     except UserError as err:
@@ -341,7 +341,7 @@ def main(argv=None):
     except OSError as err:
         # the environment (a full disk, a folder gone): one line, and the
         # traceback with -v
-        if tools.VERBOSE:
+        if processes.VERBOSE:
             raise
         print('convert.py: error: %s' % err, file=sys.stderr)
         return 2

@@ -6,7 +6,7 @@ import shutil
 import tempfile
 
 from . import COCCI_DIR, UserError
-from . import classify
+from . import verdicts
 from . import comments
 from . import crossfile
 from . import guard
@@ -14,7 +14,7 @@ from . import layout
 from . import spatch as sp
 from . import statuses
 from . import target as tgt
-from . import tools
+from . import processes
 from . import tree
 
 # In the order they run: split_prefault.cocci runs on what
@@ -64,7 +64,7 @@ def check_global_handlers(kdir, handlers, diffs, together=()):
            or h.handler in together:
             continue
         with open(os.path.join(kdir, h.file), errors='replace') as src:
-            if classify.is_static(src.read(), h.handler):
+            if verdicts.is_static(src.read(), h.handler):
                 continue
         users = used_elsewhere(kdir, h.handler, h.file)
         if not users:
@@ -90,11 +90,11 @@ def convert(kdir, paths=(), jobs=2, timeout=120, cache_dir=None, target=None):
     tree.check_kernel_tree(kdir)
     if target is None:
         target = tgt.detect(kdir)
-    version = tools.spatch_version()
+    version = processes.spatch_version()
     cache = sp.Cache(cache_dir, version) if cache_dir else None
     files = tree.candidate_files(kdir, paths)
     for line in ignored_settings(kdir):
-        tools.log(line)
+        processes.log(line)
     errors = crlf_files(kdir, files)
     with tempfile.TemporaryDirectory(prefix='mmap-convert-') as scratch:
         src = os.path.join(scratch, 'src')
@@ -143,7 +143,7 @@ def text_diff(kdir, path, text):
         with open(os.path.join(work, 'b', name), 'w', encoding='utf-8',
                   errors='surrogateescape') as out:
             out.write(text)
-        proc = tools.run(['diff', '-u', '-p', '--label', 'a/' + path, '--label', 'b/' + path,
+        proc = processes.run(['diff', '-u', '-p', '--label', 'a/' + path, '--label', 'b/' + path,
                           os.path.join(work, 'a', name), os.path.join(work, 'b', name)],
                          check=False)
     return 'diff -u -p a/%s b/%s\n' % (path, path) + proc.stdout
@@ -156,7 +156,7 @@ COCCICONFIG_USUAL = {'--timeout', '--use-gitgrep', '--use-idutils', '--jobs', '-
 def ignored_settings(kdir):
     """Lines that say which of KDIR's settings that run programs are not
     used: spatch never reads its .cocciconfig, and git overrides what its
-    git configuration would run (tools.git_env)."""
+    git configuration would run (processes.git_env)."""
     lines = []
     config = os.path.join(kdir, '.cocciconfig')
     try:
@@ -165,12 +165,12 @@ def ignored_settings(kdir):
                      for w in line.split('=', 1)[1].split()]
     except OSError:
         words = []
-    if tools.VERBOSE and os.path.exists(config) or \
+    if processes.VERBOSE and os.path.exists(config) or \
        any(w.startswith('-') and w not in COCCICONFIG_USUAL for w in words):
         lines.append('%s: not read: spatch runs in a scratch folder with this '
                      "toolkit's options only" % config)
-    if tools.is_git_tree(kdir):
-        ignored = tools.git_ignored(kdir)
+    if processes.is_git_tree(kdir):
+        ignored = processes.git_ignored(kdir)
         if ignored:
             lines.append('%s: git runs without the programs its git configuration '
                          'names (%s)' % (kdir, ', '.join(ignored)))
@@ -195,7 +195,7 @@ def convert_staged(kdir, files, jobs, timeout, cache, target_modes):
     modes = ['patch', 'report'] + target_modes
     result = sp.run_spatch(kdir, prepare, files, modes, jobs=jobs,
                            timeout=timeout, label=os.path.basename(prepare), cache=cache)
-    reports = [[classify.from_report(m) for m in result.reports]]
+    reports = [[verdicts.from_report(m) for m in result.reports]]
     diffs = split_diff(result.diff)
     errors = dict(result.errors)
     populating = sorted({h.file for h in reports[0] if h.family == statuses.NEEDS_COMPLETE}
@@ -206,21 +206,21 @@ def convert_staged(kdir, files, jobs, timeout, cache, target_modes):
                 os.makedirs(os.path.join(work, os.path.dirname(path)), exist_ok=True)
                 shutil.copy(os.path.join(kdir, path), os.path.join(work, path))
                 if path in diffs:
-                    tools.run(['patch', '-p1', '-s'], cwd=work, input=diffs[path])
+                    processes.run(['patch', '-p1', '-s'], cwd=work, input=diffs[path])
             # the cache keys the split by the content it runs on: the file
             # as mmap_to_prepare.cocci left it
             result = sp.run_spatch(work, split, populating, modes,
                                    jobs=jobs, timeout=timeout,
                                    label=os.path.basename(split), cache=cache)
-            reports.append([classify.from_report(m) for m in result.reports])
+            reports.append([verdicts.from_report(m) for m in result.reports])
             errors.update(result.errors)
             for path, text in split_diff(result.diff).items():
-                tools.run(['patch', '-p1', '-s'], cwd=work, input=text)
+                processes.run(['patch', '-p1', '-s'], cwd=work, input=text)
                 diffs[path] = file_diff(kdir, work, path)
-    if cache is not None and tools.VERBOSE:
-        tools.log('spatch cache: %d of %d files found in %s'
+    if cache is not None and processes.VERBOSE:
+        processes.log('spatch cache: %d of %d files found in %s'
                   % (cache.hits, cache.hits + cache.misses, cache.folder))
-    return classify.merge(classify.combine(reports)), diffs, errors
+    return verdicts.merge(verdicts.combine(reports)), diffs, errors
 
 
 def unstage(names, handlers, diffs, errors):
@@ -242,7 +242,7 @@ def unstage(names, handlers, diffs, errors):
 def file_diff(kdir, work, path):
     """diff -u -p of KDIR/path against its converted copy in work, with
     the headers make coccicheck prints."""
-    proc = tools.run(['diff', '-u', '-p', '--label', 'a/' + path, '--label', 'b/' + path,
+    proc = processes.run(['diff', '-u', '-p', '--label', 'a/' + path, '--label', 'b/' + path,
                       os.path.join(kdir, path), os.path.join(work, path)], check=False)
     return 'diff -u -p a/%s b/%s\n' % (path, path) + proc.stdout
 
@@ -255,8 +255,8 @@ def apply_in_place(kdir, text, paths):
     work that is not committed."""
     if not text:
         return
-    if tools.is_git_tree(kdir):
-        out = tools.run(['git', '--literal-pathspecs', 'status', '--porcelain', '-z', '--']
+    if processes.is_git_tree(kdir):
+        out = processes.run(['git', '--literal-pathspecs', 'status', '--porcelain', '-z', '--']
                         + sorted(paths), cwd=kdir, check=False).stdout
         dirty = [entry[3:] for entry in out.split('\0') if len(entry) > 3]
         if dirty:
@@ -285,7 +285,7 @@ def new_contents(kdir, text):
             except OSError as err:
                 raise UserError('cannot read %s: %s; %s is left unchanged'
                                 % (path, err.strerror, kdir))
-            proc = tools.run(['patch', '-p1', '-N', '-s', '--no-backup-if-mismatch',
+            proc = processes.run(['patch', '-p1', '-N', '-s', '--no-backup-if-mismatch',
                               '-r', os.devnull], cwd=work, check=False,
                              input=''.join(guard.retarget(''.join(lines), name)
                                            for lines in diffs[path]))

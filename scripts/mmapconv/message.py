@@ -2,7 +2,7 @@
 
 Pure text functions, testable without git or a kernel tree.  A commit
 message is written from what the semantic patch said about each handler of
-the file (classify.Handler) and from what the diff and the converted source
+the file (verdicts.Handler) and from what the diff and the converted source
 show: which checks stay, what is set on the desc, which populate call moved
 to mmap_complete, what travels in mmap_context and why an abort hook exists.
 """

@@ -26,13 +26,13 @@ import tempfile
 import time
 
 from . import UserError, VERSION
-from . import classify
+from . import verdicts
 from . import convert as conv
 from . import statuses
 from . import guard
 from . import message
 from . import target as tgt
-from . import tools
+from . import processes
 from . import tree
 
 BRANCH = 'mmap-prepare'
@@ -50,7 +50,7 @@ VCS = re.compile(r'^(git|quilt|hg|stgit|darcs|svn|mercurial) \S')
 class Patch:
     path: str                       # the (first) file it converts
     diff: str
-    handlers: list                  # classify.Handler, converted
+    handlers: list                  # verdicts.Handler, converted
     others: list = dataclasses.field(default_factory=list)   # left alone
     to: list = dataclasses.field(default_factory=list)
     cc: list = dataclasses.field(default_factory=list)
@@ -96,7 +96,7 @@ class Series:
 
 
 def git(args, cwd, **kwargs):
-    return tools.run(['git'] + args, cwd=cwd, **kwargs)
+    return processes.run(['git'] + args, cwd=cwd, **kwargs)
 
 
 # --- the tree -------------------------------------------------------------
@@ -151,21 +151,21 @@ def read_report(path):
     for line in lines:
         m = sp.REPORT_LINE.match(line)
         if m:
-            handlers.append(classify.from_report(m))
+            handlers.append(verdicts.from_report(m))
             continue
         m = VERBOSE_LINE.match(line)
         if m:
-            handlers.append(classify.Handler(file=m.group('file'), line=int(m.group('line')),
+            handlers.append(verdicts.Handler(file=m.group('file'), line=int(m.group('line')),
                                              handler=m.group('handler'), fops=[],
                                              status=m.group('status'),
                                              reason=m.group('reason')))
     if not handlers:
         raise UserError('%s has no report lines' % path)
-    return classify.merge(handlers)
+    return verdicts.merge(handlers)
 
 
 def from_diff_handler(path, name, status):
-    return classify.Handler(file=path, line=0, handler=name, fops=[], status=status,
+    return verdicts.Handler(file=path, line=0, handler=name, fops=[], status=status,
                             reason='read from the diff')
 
 
@@ -237,9 +237,9 @@ def get_maintainer(kdir, path):
     if not os.path.exists(os.path.join(kdir, script)):
         raise UserError('%s has no %s' % (kdir, script))
     base = ['perl', script, '--nogit', '--nogit-fallback', '--norolestats']
-    everyone = tools.run(base + ['--scm', '--subsystem', '-f', path], cwd=kdir,
+    everyone = processes.run(base + ['--scm', '--subsystem', '-f', path], cwd=kdir,
                          env=PERL_ENV).stdout
-    maintainers = tools.run(base + ['--nol', '--nor', '-f', path], cwd=kdir,
+    maintainers = processes.run(base + ['--nol', '--nor', '-f', path], cwd=kdir,
                             env=PERL_ENV).stdout
     to = [line for line in maintainers.splitlines() if line.strip()]
     cc, sections, trees = [], [], []
@@ -445,7 +445,7 @@ def prepare_worktree(kdir, path, base, manifest):
                         % (path, kdir))
     manifest.claim(manifest.name(path) + '/')
     os.makedirs(os.path.dirname(real), exist_ok=True)
-    tools.log('series: checking out a worktree of %s in %s' % (kdir, path))
+    processes.log('series: checking out a worktree of %s in %s' % (kdir, path))
     # -f: a worktree registered here by an earlier run whose folder was deleted
     git(['worktree', 'add', '-q', '-f', '--detach', path, base], kdir)
 
@@ -740,7 +740,7 @@ def checkpatch(kdir, paths):
     script = os.path.join(kdir, 'scripts', 'checkpatch.pl')
     if not os.path.exists(script):
         raise UserError('%s has no scripts/checkpatch.pl' % kdir)
-    proc = tools.run(['perl', script, '--strict', '--show-types', '--no-summary', '--terse']
+    proc = processes.run(['perl', script, '--strict', '--show-types', '--no-summary', '--terse']
                      + paths, cwd=kdir, check=False)
     found = {path: [] for path in paths}
     for line in proc.stdout.splitlines():
@@ -896,7 +896,7 @@ class Manifest:
         self.save()
 
 
-def run(kdir, outdir, paths=(), how='subsystem', max_patches=15, patch_file=None,
+def write_series(kdir, outdir, paths=(), how='subsystem', max_patches=15, patch_file=None,
         report_file=None, jobs=2, timeout=120, worktree=None, date=None, target=None):
     """Make the series; returns (series list, patches with checkpatch errors)."""
     kdir = os.path.abspath(kdir)
@@ -907,7 +907,7 @@ def run(kdir, outdir, paths=(), how='subsystem', max_patches=15, patch_file=None
     signoff = identity(kdir)
     base_subject = git(['log', '-1', '--format=%s', base], kdir).stdout.strip()
     if date:
-        stamp = tools.run(['date', '-u', '-d', date, '+%s'], check=False).stdout.strip()
+        stamp = processes.run(['date', '-u', '-d', date, '+%s'], check=False).stdout.strip()
         if not stamp.isdigit():
             raise UserError('--date %s: not a date that date(1) understands' % date)
         start = int(stamp)
@@ -915,15 +915,15 @@ def run(kdir, outdir, paths=(), how='subsystem', max_patches=15, patch_file=None
         start = int(git(['log', '-1', '--format=%ct', base], kdir).stdout.strip())
     if patch_file:
         diffs, handlers, classified_by = load_patch(kdir, patch_file, report_file, paths)
-        spatch = 'spatch %s' % tools.spatch_version() if shutil.which('spatch') else \
+        spatch = 'spatch %s' % processes.spatch_version() if shutil.which('spatch') else \
             'spatch (not installed here)'
     else:
         handlers, diffs, errors, _ = conv.convert(kdir, paths, jobs=jobs, timeout=timeout,
                                                   target=target)
         classified_by = 'the semantic patches\' report'
-        spatch = 'spatch %s' % tools.spatch_version()
+        spatch = 'spatch %s' % processes.spatch_version()
         for path, why in sorted(errors.items()):
-            tools.log('series: %s not analysed: %s' % (path, why))
+            processes.log('series: %s not analysed: %s' % (path, why))
     patches = make_patches(diffs, handlers)
     wt = worktree or os.path.join(outdir, WORKTREE)
     manifest.clean(keep=[manifest.name(wt) + '/'])

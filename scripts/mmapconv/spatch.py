@@ -20,7 +20,7 @@ import threading
 import time
 
 from . import VERSION
-from . import tools
+from . import processes
 
 REPORT_LINE = re.compile(
     r'^(?P<file>[^\s:]+):(?P<line>\d+):(?P<col>\d+)-(?P<end>\d+): '
@@ -139,7 +139,7 @@ class Cache:
             os.replace(out.name, path)
         except OSError as err:
             # a cache that cannot be written costs time, not results
-            tools.log('spatch cache: cannot write %s: %s' % (path, err))
+            processes.log('spatch cache: cannot write %s: %s' % (path, err))
 
 
 def valid_entry(entry):
@@ -239,7 +239,7 @@ def _run_spatch(kdir, cocci, files, modes, jobs, timeout, spatch, label):
         out_path = os.path.join(tmp, 'out')
         progress = Progress(len(files), label, out_path, workers)
         with open(out_path, 'w+') as out:
-            proc = tools.start(cmd + ['--file-groups', groups], cwd=kdir, env=env,
+            proc = processes.start(cmd + ['--file-groups', groups], cwd=kdir, env=env,
                                stdout=out, stderr=subprocess.PIPE)
             stderr_lines = []
             reader = threading.Thread(target=_read_stderr, args=(proc, stderr_lines))

@@ -4,7 +4,7 @@ import os
 import re
 
 from . import UserError
-from . import tools
+from . import processes
 
 KERNEL_MARKERS = ('Makefile', 'MAINTAINERS', os.path.join('include', 'linux', 'fs.h'))
 
@@ -55,7 +55,7 @@ def sources_committed(kdir):
     .gitignore kept everything out of git, is searched with grep."""
     key = ('committed', os.path.realpath(kdir))
     if key not in _matching:
-        proc = tools.run(['git', 'ls-files', '--error-unmatch'] + list(KERNEL_MARKERS),
+        proc = processes.run(['git', 'ls-files', '--error-unmatch'] + list(KERNEL_MARKERS),
                          cwd=kdir, check=False)
         _matching[key] = proc.returncode == 0
     return _matching[key]
@@ -86,11 +86,11 @@ def _files_matching(kdir, pattern, scope, word):
     else:
         cmd = ['grep', '-rlZE'] + (['-w'] if word else []) + \
               ['--include=*.c', '--include=*.h', '-e', pattern, '--'] + list(scope)
-    proc = tools.run(cmd, cwd=kdir, check=False)
+    proc = processes.run(cmd, cwd=kdir, check=False)
     if proc.returncode not in (0, 1) and cmd[:2] == ['git', 'grep']:
         # -P (PCRE) halves the time git grep takes; not every git has it
         cmd[cmd.index('-P')] = '-E'
-        proc = tools.run(cmd, cwd=kdir, check=False)
+        proc = processes.run(cmd, cwd=kdir, check=False)
     if proc.returncode not in (0, 1):
         raise UserError('searching %s failed: %s' % (kdir, proc.stderr.strip()))
     return sorted({os.path.normpath(name) for name in proc.stdout.split('\0')

@@ -38,7 +38,7 @@ from . import TOP, UserError
 from . import kbuild
 from . import kconfig
 from . import regions
-from . import tools
+from . import processes
 from . import tree
 
 OVERLAY = os.path.join(TOP, 'overlay', 'mmap_prepare-api.patch')
@@ -212,7 +212,7 @@ class Workspace:
     # git in the scratch clone
     def git(self, *args, env=None, check=True, input=None):
         full = dict(os.environ, **env) if env else None
-        return tools.run(['git'] + list(args), cwd=self.src, check=check, env=full,
+        return processes.run(['git'] + list(args), cwd=self.src, check=check, env=full,
                          input=input)
 
     def open(self):
@@ -250,19 +250,19 @@ class Workspace:
         so that a rerun only stats the files."""
         tree.check_kernel_tree(self.kdir)
         if tree.sources_committed(self.kdir):
-            if tools.run(['git', 'status', '--porcelain', '-uno'], cwd=self.kdir,
+            if processes.run(['git', 'status', '--porcelain', '-uno'], cwd=self.kdir,
                          check=False).stdout.strip():
-                tools.log('verify: %s has uncommitted changes; building its HEAD'
+                processes.log('verify: %s has uncommitted changes; building its HEAD'
                           % self.kdir)
-            base = tools.run(['git', 'rev-parse', 'HEAD^{tree}'], cwd=self.kdir).stdout.strip()
-            common = os.path.realpath(os.path.join(self.kdir, tools.run(
+            base = processes.run(['git', 'rev-parse', 'HEAD^{tree}'], cwd=self.kdir).stdout.strip()
+            common = os.path.realpath(os.path.join(self.kdir, processes.run(
                 ['git', 'rev-parse', '--git-common-dir'], cwd=self.kdir).stdout.strip()))
             self.clone(common)
             return base
         self.clone(None)
         env = {'GIT_INDEX_FILE': os.path.join(self.builddir, 'kdir.index'),
                'GIT_WORK_TREE': self.kdir}
-        tools.log('verify: %s is not a git tree; taking a snapshot of it' % self.kdir)
+        processes.log('verify: %s is not a git tree; taking a snapshot of it' % self.kdir)
         self.git('add', '-A', '-f', '.', env=env)
         return self.git('write-tree', env=env).stdout.strip()
 
@@ -275,7 +275,7 @@ class Workspace:
             have = open(alternates).read().strip() if os.path.exists(alternates) else ''
             if have == want:
                 return
-            tools.log('verify: %s was made for another tree; starting it again' % self.src)
+            processes.log('verify: %s was made for another tree; starting it again' % self.src)
             shutil.rmtree(self.src)
             # every configuration's output folder: obj/ and obj-NAME/
             for name in os.listdir(self.builddir):
@@ -310,7 +310,7 @@ class Workspace:
         self.state['applied'] = ''          # until it is done: an interrupted
         self.save()                         # checkout is compared file by file
         if first:
-            tools.log('verify: checking out the scratch tree (first run: about a minute)')
+            processes.log('verify: checking out the scratch tree (first run: about a minute)')
             self.git('read-tree', '-u', '--reset', target)
         else:
             out = self.git('diff', '--name-status', '--no-renames', '-z', target).stdout
@@ -398,7 +398,7 @@ class KbuildDir:
         return args + list(goals)
 
     def kmake(self, *goals, what):
-        proc = tools.run(self.make_args(*goals), check=False, env=MAKE_ENV)
+        proc = processes.run(self.make_args(*goals), check=False, env=MAKE_ENV)
         if proc.returncode != 0:
             tail = '\n'.join((proc.stdout + proc.stderr).strip().splitlines()[-8:])
             raise UserError('%s failed in %s:\n%s' % (what, self.obj, tail))
@@ -422,7 +422,7 @@ class KbuildDir:
         dotconfig = os.path.join(self.obj, '.config')
         if self.state.get('configured') != stamp or not os.path.exists(dotconfig):
             os.makedirs(self.obj, exist_ok=True)
-            tools.log('verify: configuring %s' % cfg.name)
+            processes.log('verify: configuring %s' % cfg.name)
             if os.path.isfile(cfg.base):
                 shutil.copyfile(cfg.base, dotconfig)
                 self.kmake('olddefconfig', what='make olddefconfig')
@@ -458,7 +458,7 @@ class KbuildDir:
         if self.state.get('prepared') == stamp and os.path.exists(generated):
             return 0.0
         start = time.monotonic()
-        tools.log('verify: make prepare for %s' % self.cfg.name)
+        processes.log('verify: make prepare for %s' % self.cfg.name)
         self.kmake('prepare', what='make prepare')
         self.state['prepared'] = stamp
         self.ws.save()
@@ -470,7 +470,7 @@ class KbuildDir:
         if not goals:
             return {}
         cmd = self.make_args('-k', '--output-sync=target', *(list(goals) + list(extra)))
-        proc = tools.start(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=MAKE_ENV)
+        proc = processes.start(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=MAKE_ENV)
         lines, done, total = [], 0, len(goals)
         wanted = {posixpath.normpath(g) for g in goals}
         progress = self.ws.progress
@@ -568,7 +568,7 @@ def verify(kdir, patches, builddir, config='allmodconfig', jobs=2, cc=None, w1=T
     ws = Workspace(kdir, builddir, jobs=jobs, cc=cc, w1=w1, progress=progress)
     ws.open()
     try:
-        return run(ws, kdir, patches, config, w1, overlay, sources, arches, max_configs,
+        return build_all(ws, kdir, patches, config, w1, overlay, sources, arches, max_configs,
                    install)
     finally:
         ws.close()
@@ -597,7 +597,7 @@ class Kconfigs:
         return self._index
 
 
-def run(ws, kdir, patches, config, w1, overlay, sources, arches, max_configs, install):
+def build_all(ws, kdir, patches, config, w1, overlay, sources, arches, max_configs, install):
     times = dict.fromkeys(('configure', 'prepare', 'after', 'before'), 0.0)
     start = time.monotonic()
     base = ws.base_tree()
@@ -702,13 +702,13 @@ def install_compiler(package):
     """apt-get install a Debian cross compiler (verify --install-cross)."""
     if os.geteuid() != 0:
         raise UserError('installing %s needs root (apt-get install %s)' % (package, package))
-    tools.log('verify: installing %s' % package)
+    processes.log('verify: installing %s' % package)
     env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
     cmd = ['apt-get', 'install', '-y', '--no-install-recommends', package]
-    if tools.run(cmd, check=False, env=env).returncode != 0:
+    if processes.run(cmd, check=False, env=env).returncode != 0:
         # a fresh machine has no package lists yet
-        tools.run(['apt-get', 'update'], check=False, env=env)
-        tools.run(cmd, env=env)
+        processes.run(['apt-get', 'update'], check=False, env=env)
+        processes.run(cmd, env=env)
 
 
 def locate(ws, kb, includers):

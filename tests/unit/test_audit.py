@@ -12,7 +12,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 import audit_sample  # noqa: E402
-from mmapconv import UserError, audit, maintainers, report  # noqa: E402
+from mmapconv import UserError, audit, maintainers, audit_pages  # noqa: E402
 from mmapconv import spatch as sp  # noqa: E402
 
 
@@ -198,7 +198,7 @@ class Verify(unittest.TestCase):
         self.assertEqual(data['summary']['build'], {
             'overlay': True, 'verified': 1,
             'counts': {'built': 1, 'failed': 1, 'not built': 1}})
-        self.assertIn('Build results', report.markdown(data))
+        self.assertIn('Build results', audit_pages.markdown(data))
 
     def test_configurations_and_branches_reach_the_build_column(self):
         results = {'overlay': True, 'arches': ['powerpc', 'x86'],
@@ -222,7 +222,7 @@ class Verify(unittest.TestCase):
         self.assertEqual(h['generic_file_mmap']['build_detail'], 'arm allmodconfig: no compiler')
         self.assertEqual(data['summary']['build']['configs'], ['x86 allmodconfig'])
         self.assertEqual(data['summary']['build']['regions'], {'covered': 1, 'total': 2})
-        self.assertIn('branches 1/2', report.markdown(data))
+        self.assertIn('branches 1/2', audit_pages.markdown(data))
 
     def test_missing_results_file_is_not_an_error(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -256,7 +256,7 @@ class Compare(unittest.TestCase):
         self.assertEqual(cmp['disappeared'], [{'file': 'sound/a.c', 'handler': 'a_mmap',
                                                'status': 'blocked:needs-abort(kref_get)'}])
         new['compare'] = cmp
-        self.assertIn('1 changed status, 1 appeared, 1 disappeared', report.markdown(new))
+        self.assertIn('1 changed status, 1 appeared, 1 disappeared', audit_pages.markdown(new))
         # an audit of drivers/media against the whole tree: only drivers/media
         new['paths'] = ['drivers/media']
         new['handlers'] = [h for h in new['handlers'] if h['file'].startswith('drivers/media/')]
@@ -273,7 +273,7 @@ class Rendering(unittest.TestCase):
         self.data = audit_sample.sample()
 
     def test_markdown_tables_and_full_list(self):
-        md = report.markdown(self.data)
+        md = audit_pages.markdown(self.data)
         self.assertIn('| vb2_mmap | 2 | MEDIA INPUT INFRASTRUCTURE (V4L/DVB), VIVID '
                       'VIRTUAL VIDEO TEST DRIVER |', re.sub(' +', ' ', md))
         for h in self.data['handlers']:
@@ -287,24 +287,24 @@ class Rendering(unittest.TestCase):
             self.assertIn('%s:%d: .mmap = %s' % (o['file'], o['line'], o['value']), md)
 
     def test_md_table_aligns_columns(self):
-        table = report.md_table(['a', 'n'], [('x', 1), ('longer', 100)], {1})
+        table = audit_pages.md_table(['a', 'n'], [('x', 1), ('longer', 100)], {1})
         self.assertEqual(table.splitlines(), ['| a      |   n |', '|--------|----:|',
                                               '| x      |   1 |', '| longer | 100 |'])
 
     def test_html_is_self_contained_and_has_a_row_per_handler(self):
-        page = report.html_page(self.data)
+        page = audit_pages.html_page(self.data)
         self.assertEqual(page.count('<tr data-status='), len(self.data['handlers']))
         for ref in ('src=', '<link', 'http://', 'https://', '@import'):
             self.assertNotIn(ref, page)
         self.assertIn('href="drivers/gpu/z.c#L50"', page)
         self.assertIn('href="https://x/src/drivers/gpu/z.c#L50"',
-                      report.html_page(self.data, 'https://x/src/'))
+                      audit_pages.html_page(self.data, 'https://x/src/'))
 
     def test_html_escapes_what_it_shows(self):
         handlers = [audit_sample.handler('drivers/char/foo.c', 10, 'foo_mmap', ['foo_fops'],
                                          'blocked:unknown-vma-use(a<b)',
                                          reason='<script>alert(1)</script>')]
-        page = report.html_page(audit_sample.sample(handlers=handlers))
+        page = audit_pages.html_page(audit_sample.sample(handlers=handlers))
         self.assertNotIn('<script>alert', page)
         self.assertIn('&lt;script&gt;alert(1)&lt;/script&gt;', page)
 

@@ -8,7 +8,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))), 'scripts'))
 
-from mmapconv import audit, consumers, report  # noqa: E402
+from mmapconv import audit, consumers, audit_pages  # noqa: E402
 
 STACKED = '''\
 static int lowerfs_mmap(struct file *file, struct vm_area_struct *vma)
@@ -164,7 +164,7 @@ class Settle(unittest.TestCase):
 
     def test_report_names_what_is_open(self):
         data = {'consumers': [c.to_json() for c in self.settled(None)]}
-        states = [report.consumer_state(c) for c in data['consumers']]
+        states = [audit_pages.consumer_state(c) for c in data['consumers']]
         self.assertIn('rewritten by the conversion', states)
         self.assertIn('OPEN: fails for a converted file', states)
         self.assertNotIn('its function looks at mmap_prepare too: review', states)

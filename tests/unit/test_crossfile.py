@@ -8,11 +8,11 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))), 'scripts'))
 
-from mmapconv import classify, crossfile, statuses  # noqa: E402
+from mmapconv import verdicts, crossfile, statuses  # noqa: E402
 
 
 def external(name, path):
-    return classify.Handler(file=path, line=3, handler=name, fops=[path[:-2] + '_fops'],
+    return verdicts.Handler(file=path, line=3, handler=name, fops=[path[:-2] + '_fops'],
                             status=statuses.EXTERNAL,
                             reason='%s is defined in another file; convert it there' % name)
 

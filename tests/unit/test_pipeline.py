@@ -8,13 +8,13 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))), 'scripts'))
 
-from mmapconv import UserError, classify, tools, tree  # noqa: E402
+from mmapconv import UserError, verdicts, processes, tree  # noqa: E402
 from mmapconv import convert as conv  # noqa: E402
 from mmapconv import spatch as sp  # noqa: E402
 
 
 def handler(status, name='foo_mmap', path='drivers/char/foo.c', fops=('foo_fops',)):
-    return classify.Handler(file=path, line=10, handler=name, fops=list(fops),
+    return verdicts.Handler(file=path, line=10, handler=name, fops=list(fops),
                             status=status, reason='why')
 
 
@@ -25,7 +25,7 @@ class ReportLines(unittest.TestCase):
                     'blocked:delegates(vb2_mmap): foo_mmap hands the VMA to '
                     'vb2_mmap(), which must gain a prepare form first\n', result)
         self.assertEqual(result.diff, [])
-        h = classify.from_report(result.reports[0])
+        h = verdicts.from_report(result.reports[0])
         self.assertEqual((h.file, h.line, h.handler), ('drivers/char/foo.c', 12, 'foo_mmap'))
         self.assertEqual(h.fops, ['a_fops', 'b_fops'])
         self.assertEqual(h.status, 'blocked:delegates(vb2_mmap)')
@@ -59,22 +59,22 @@ class Summary(unittest.TestCase):
         hs = [handler('converted:prepare'), handler('converted:generic', 'generic_file_mmap'),
               handler('blocked:delegates(vb2_mmap)', 'a'), handler('blocked:delegates(x)', 'b'),
               handler('blocked:dma', 'c')]
-        self.assertEqual(classify.summary(hs),
+        self.assertEqual(verdicts.summary(hs),
                          '5 handlers: 2 converted (1 generic, 1 prepare), 3 left alone '
                          '(2 blocked:delegates, 1 blocked:dma)')
 
     def test_merge_joins_fops_of_one_handler(self):
         a = handler('converted:prepare', fops=['b_fops'])
         b = handler('converted:prepare', fops=['a_fops'])
-        merged = classify.merge([a, b])
+        merged = verdicts.merge([a, b])
         self.assertEqual(len(merged), 1)
         self.assertEqual(merged[0].fops, ['a_fops', 'b_fops'])
 
     def test_is_static(self):
         src = 'static int\nfoo_mmap(struct file *f, struct vm_area_struct *v)\n{'
-        self.assertTrue(classify.is_static(src, 'foo_mmap'))
-        self.assertFalse(classify.is_static('int foo_mmap(struct file *f)\n{', 'foo_mmap'))
-        self.assertFalse(classify.is_static('static int foo_mmap_x(void)', 'foo_mmap'))
+        self.assertTrue(verdicts.is_static(src, 'foo_mmap'))
+        self.assertFalse(verdicts.is_static('int foo_mmap(struct file *f)\n{', 'foo_mmap'))
+        self.assertFalse(verdicts.is_static('static int foo_mmap_x(void)', 'foo_mmap'))
 
 
 class Diffs(unittest.TestCase):
@@ -130,13 +130,13 @@ class KernelTree(unittest.TestCase):
 
 class Spatch(unittest.TestCase):
     def test_version_parsing(self):
-        self.assertEqual(tools.parse_version('spatch version 1.1.1 compiled with OCaml'),
+        self.assertEqual(processes.parse_version('spatch version 1.1.1 compiled with OCaml'),
                          (1, 1, 1))
-        self.assertIsNone(tools.parse_version('garbage'))
+        self.assertIsNone(processes.parse_version('garbage'))
 
     def test_missing_spatch_is_a_clear_error(self):
         with self.assertRaises(UserError) as err:
-            tools.spatch_version('/nonexistent/spatch')
+            processes.spatch_version('/nonexistent/spatch')
         self.assertIn('spatch not found', str(err.exception))
 
     def test_old_spatch_is_refused(self):
@@ -146,7 +146,7 @@ class Spatch(unittest.TestCase):
                 out.write('#!/bin/sh\necho "spatch version 1.0.8 compiled with OCaml"\n')
             os.chmod(fake, 0o755)
             with self.assertRaises(UserError) as err:
-                tools.spatch_version(fake)
+                processes.spatch_version(fake)
             self.assertIn('too old', str(err.exception))
 
     def test_options_line(self):
@@ -171,7 +171,7 @@ class InPlace(unittest.TestCase):
             out.write('int old;\n')
         for cmd in (['git', 'init', '-q'], ['git', 'add', 'x.c'],
                     ['git', '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'b']):
-            tools.run(cmd, cwd=d)
+            processes.run(cmd, cwd=d)
 
     def test_applies_to_a_clean_tree(self):
         with tempfile.TemporaryDirectory() as d:

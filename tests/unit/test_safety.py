@@ -18,7 +18,7 @@ import unittest
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(TOP, 'scripts'))
 
-from mmapconv import UserError, audit, cli, guard, tools, tree  # noqa: E402
+from mmapconv import UserError, audit, cli, guard, processes, tree  # noqa: E402
 from mmapconv import convert as conv  # noqa: E402
 from mmapconv import series as ser  # noqa: E402
 from mmapconv import spatch as sp  # noqa: E402
@@ -88,7 +88,7 @@ class Unstage(unittest.TestCase):
     def test_results_go_back_to_the_tree_names(self):
         path = 'drivers/sp ace.c'
         staged = guard.staged_name(path)
-        h = conv.classify.Handler(file=staged, line=3, handler='f', fops=[], status='error:parse',
+        h = conv.verdicts.Handler(file=staged, line=3, handler='f', fops=[], status='error:parse',
                                   reason='spatch --parse-c %s shows why' % staged)
         diff = guard.diff_header(staged) + '@@ -1 +1 @@\n-a\n+b\n'
         handlers, diffs, errors = conv.unstage({staged: path, 'x.c': 'x.c'}, [h],
@@ -268,7 +268,7 @@ class Paths(unittest.TestCase):
             for cmd in (['git', 'init', '-q'], ['git', 'add', '-A'],
                         ['git', '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm',
                          'b']):
-                tools.run(cmd, cwd=d)
+                processes.run(cmd, cwd=d)
             text = 'static const struct file_operations f = { .mmap = g };\n'
             write(os.path.join(d, 'drivers', 'new one.c'), text)
             self.assertEqual(tree.candidate_files(d, ['drivers/new one.c']),
@@ -310,14 +310,14 @@ class Git(unittest.TestCase):
                                ('log.showSignature', 'true')):
                 subprocess.run(['git', 'config', key, value], cwd=t, env=plain, check=True)
             os.utime(os.path.join(t, 'a.c'), (1, 1))
-            tools.git_overrides.cache_clear()
+            processes.git_overrides.cache_clear()
             for cmd in (['status', '--porcelain'], ['ls-files', '--error-unmatch', 'a.c'],
                         ['grep', '-l', '-e', 'int', '--', '*.c'], ['log', '-p', '-1'],
                         ['checkout', '-q', '-f', 'HEAD'], ['diff', '--name-status', 'HEAD']):
-                proc = tools.run(['git'] + cmd, cwd=t, check=False)
+                proc = processes.run(['git'] + cmd, cwd=t, check=False)
                 self.assertEqual(proc.returncode, 0, (cmd, proc.stderr))
             self.assertEqual([f for f in os.listdir(d) if f.startswith('RAN-')], [])
-            self.assertEqual(tools.git_ignored(t), ['core.fsmonitor', 'core.hookspath',
+            self.assertEqual(processes.git_ignored(t), ['core.fsmonitor', 'core.hookspath',
                                                     'diff.evil.textconv', 'filter.a=b.process',
                                                     'filter.evil.clean', 'filter.evil.smudge',
                                                     'gpg.program', 'log.showsignature'])

@@ -7,12 +7,12 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))), 'scripts'))
 
-from mmapconv import UserError, classify, message  # noqa: E402
+from mmapconv import UserError, verdicts, message  # noqa: E402
 from mmapconv import series as ser  # noqa: E402
 
 
 def handler(name, status='converted:prepare', path='drivers/misc/foo.c'):
-    return classify.Handler(file=path, line=1, handler=name, fops=['foo_fops'],
+    return verdicts.Handler(file=path, line=1, handler=name, fops=['foo_fops'],
                             status=status, reason='why')
 
 

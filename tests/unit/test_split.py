@@ -11,7 +11,7 @@ sys.path.insert(0, os.path.join(TOP, 'cocci', 'src'))
 sys.path.insert(0, os.path.join(TOP, 'scripts'))
 
 import split_prefault as sp  # noqa: E402
-from mmapconv import classify, spatch  # noqa: E402
+from mmapconv import verdicts, spatch  # noqa: E402
 
 
 def split(body, name='foo_mmap', filep='file', vma='vma'):
@@ -160,20 +160,20 @@ class Split(unittest.TestCase):
 
 class Combine(unittest.TestCase):
     def handler(self, name, status):
-        return classify.Handler('a.c', 1, name, ['f'], status, 'why')
+        return verdicts.Handler('a.c', 1, name, ['f'], status, 'why')
 
     def test_conversion_wins_and_later_patch_refines(self):
         first = [self.handler('p', 'converted:prepare'),
                  self.handler('q', 'needs-complete(remap_pfn_range)')]
         second = [self.handler('p_prepare', 'already'),
                   self.handler('q', 'converted:complete')]
-        got = {h.handler: h.status for h in classify.combine([first, second])}
+        got = {h.handler: h.status for h in verdicts.combine([first, second])}
         self.assertEqual(got, {'p': 'converted:prepare', 'q': 'converted:complete'})
 
     def test_primitives_in_report_line(self):
         m = spatch.REPORT_LINE.match('a.c:3:11-19: foo (f) [remap_pfn_range,vm_insert_page]: '
                                      'converted:complete: foo becomes ...')
-        self.assertEqual(classify.from_report(m).primitives,
+        self.assertEqual(verdicts.from_report(m).primitives,
                          ['remap_pfn_range', 'vm_insert_page'])
 
 

@@ -41,7 +41,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(TOP, 'scripts'))
 
-from mmapconv import UserError, tools  # noqa: E402
+from mmapconv import UserError, processes  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(HERE))
 from run_fixtures import read_reasons  # noqa: E402
@@ -419,7 +419,7 @@ def pair_cases(names, xfails):
 def make(build, targets, jobs=1, **variables):
     cmd = ['make', '--no-print-directory', '-j%d' % jobs, '-C', build] + targets
     cmd += ['%s=%s' % kv for kv in sorted(variables.items())]
-    return tools.run(cmd, check=False)
+    return processes.run(cmd, check=False)
 
 
 def build_units(cases, build, jobs, cc):
@@ -481,7 +481,7 @@ def harness_tests(scratch, jobs, cc):
             print('a file the harness needs is missing from the copy: add it to '
                   'TREE_FILES in tests/vmaharness/run.py')
         raise UserError('tools/testing/vma does not build')
-    proc = tools.run(['./vma'], cwd=harness, check=False)
+    proc = processes.run(['./vma'], cwd=harness, check=False)
     summary = (proc.stdout.strip().splitlines() or ['no output'])[-1]
     if proc.returncode:
         sys.stdout.write(proc.stdout + proc.stderr)
@@ -505,7 +505,7 @@ def main():
                     help='the scratch tree (default: build/vmaharness)')
     ap.add_argument('--cc', default=os.environ.get('CC') or 'gcc')
     args = ap.parse_args()
-    tools.VERBOSE = args.verbose
+    processes.VERBOSE = args.verbose
     tree, scratch = os.path.abspath(args.tree), os.path.abspath(args.output)
     build = os.path.join(scratch, BUILD)
     try:
@@ -552,7 +552,7 @@ def main():
                 dst.write('pair\t%s\n' % case.name)
     sys.stdout.flush()
     cmd = [os.path.join(build, 'vmaharness')] + (['-v'] if args.verbose else []) + [manifest]
-    tools.show(cmd)
+    processes.show(cmd)
     env = dict(os.environ, ASAN_OPTIONS='abort_on_error=0:detect_leaks=1',
                UBSAN_OPTIONS='print_stacktrace=1')
     return os.spawnve(os.P_WAIT, cmd[0], cmd, env)

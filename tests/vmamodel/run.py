@@ -32,7 +32,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(TOP, 'scripts'))
 
-from mmapconv import UserError, tools  # noqa: E402
+from mmapconv import UserError, processes  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(HERE))
 from run_fixtures import read_reasons  # noqa: E402
@@ -245,7 +245,7 @@ def compile_unit(cc, source, out, case, sanitize, mainline=False):
     with open(gen, 'w') as dst:
         dst.write(generate(source, case.support, case.defines, mainline))
     extra = VARIANT_CFLAGS if case.variant else []
-    proc = tools.run([cc] + CFLAGS + UNIT_CFLAGS + extra + sanitize + ['-o', out, gen],
+    proc = processes.run([cc] + CFLAGS + UNIT_CFLAGS + extra + sanitize + ['-o', out, gen],
                      check=False)
     if proc.returncode:
         errors = [l for l in proc.stderr.splitlines() if 'error' in l]
@@ -259,9 +259,9 @@ def build(cases, cc, outdir, jobs, sanitize):
     runner = os.path.join(outdir, 'vmamodel')
     # mainline.c sees the mainline desc, the rest section 1's
     mainline = os.path.join(outdir, 'mainline.o')
-    tools.run([cc] + CFLAGS + sanitize + ['-DVMM_MAINLINE', '-c', '-o', mainline,
+    processes.run([cc] + CFLAGS + sanitize + ['-DVMM_MAINLINE', '-c', '-o', mainline,
               os.path.join(HERE, 'mainline.c')])
-    tools.run([cc] + CFLAGS + sanitize + ['-rdynamic', '-o', runner,
+    processes.run([cc] + CFLAGS + sanitize + ['-rdynamic', '-o', runner,
               os.path.join(HERE, 'runner.c'), os.path.join(HERE, 'model.c'),
               mainline, '-ldl'])
 
@@ -296,7 +296,7 @@ def main():
     ap.add_argument('--no-sanitize', action='store_true',
                     help='build without AddressSanitizer and UBSan')
     args = ap.parse_args()
-    tools.VERBOSE = args.verbose
+    processes.VERBOSE = args.verbose
     sanitize = [] if args.no_sanitize else SANITIZE
     try:
         os.makedirs(args.output, exist_ok=True)
@@ -324,7 +324,7 @@ def main():
                                                   case.name) + case.paths))
     sys.stdout.flush()
     cmd = [runner] + (['-v'] if args.verbose else []) + [manifest]
-    tools.show(cmd)
+    processes.show(cmd)
     env = dict(os.environ, ASAN_OPTIONS='abort_on_error=0:detect_leaks=1',
                UBSAN_OPTIONS='print_stacktrace=1')
     return os.spawnve(os.P_WAIT, runner, cmd, env)
