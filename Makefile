@@ -169,29 +169,29 @@ check-fixtures: deps $(COCCI_DEPS)
 	$(PYTHON) tests/run_fixtures.py $(VERBOSE)
 
 check-vmamodel: deps
-	$(PYTHON) tests/vmamodel/run.py $(VERBOSE) -j $(J) -O $(call q,$(O)/vmamodel) --cc $(CC)
+	$(PYTHON) tests/model/vmamodel/run.py $(VERBOSE) -j $(J) -O $(call q,$(O)/vmamodel) --cc $(CC)
 
 check-vmaharness: tree-mainline
-	$(PYTHON) tests/vmaharness/run.py $(VERBOSE) -j $(J) -O $(call q,$(O)/vmaharness) \
+	$(PYTHON) tests/model/vmaharness/run.py $(VERBOSE) -j $(J) -O $(call q,$(O)/vmaharness) \
 		--tree $(call q,$(MAINLINE)) --cc $(CC)
 
 check-mainline: tree-mainline $(COCCI_DEPS)
-	$(PYTHON) tests/check_mainline.py $(VERBOSE) -j $(J) -O $(call q,$(O)/check-mainline) \
+	$(PYTHON) tests/tree/check_mainline.py $(VERBOSE) -j $(J) -O $(call q,$(O)/check-mainline) \
 		$(call q,$(MAINLINE))
 
 check-kernel: $(KDIR_DEPS) $(COCCI_DEPS)
-	$(PYTHON) tests/check_kernel.py $(VERBOSE) -j $(J) -O $(call q,$(O)) $(call q,$(KDIR))
+	$(PYTHON) tests/tree/check_kernel.py $(VERBOSE) -j $(J) -O $(call q,$(O)) $(call q,$(KDIR))
 
 # The test tree borrows get_maintainer.pl and checkpatch.pl from the
 # reference tree.
 check-series: tree $(COCCI_DEPS)
-	$(PYTHON) -m unittest tests.series.test_series $(if $(filter 1,$(V)),-v,)
+	$(PYTHON) -m unittest tests.integration.series.test_series $(if $(filter 1,$(V)),-v,)
 
 check-safety: deps $(COCCI_DEPS)
-	$(PYTHON) -m unittest tests.safety.test_hostile $(if $(filter 1,$(V)),-v,)
+	$(PYTHON) -m unittest tests.integration.safety.test_hostile $(if $(filter 1,$(V)),-v,)
 
 check-series-kernel: $(KDIR_DEPS) $(COCCI_DEPS)
-	$(PYTHON) tests/check_series_kernel.py $(VERBOSE) -j $(J) -O $(call q,$(O)) \
+	$(PYTHON) tests/tree/check_series_kernel.py $(VERBOSE) -j $(J) -O $(call q,$(O)) \
 		$(call q,$(KDIR))
 
 cocci: $(SPLIT_COCCI)
@@ -200,20 +200,20 @@ $(SPLIT_COCCI): cocci/mmap_to_prepare.cocci $(wildcard cocci/src/*) scripts/gen_
 	$(PYTHON) scripts/gen_cocci.py
 
 check-verify: $(KDIR_DEPS) $(COCCI_DEPS)
-	$(PYTHON) tests/check_verify.py $(VERBOSE) -j $(J) -O $(call q,$(O)/check-verify) \
+	$(PYTHON) tests/tree/check_verify.py $(VERBOSE) -j $(J) -O $(call q,$(O)/check-verify) \
 		$(call q,$(KDIR))
 
 # The whole-tree proof: every architecture and configuration it needs.
 check-verify-kernel: $(KDIR_DEPS)
-	$(PYTHON) tests/check_verify.py --only kernel $(VERBOSE) -j $(J) \
+	$(PYTHON) tests/tree/check_verify.py --only kernel $(VERBOSE) -j $(J) \
 		-O $(call q,$(VERIFY_DIR)) $(call q,$(KDIR))
 
 check-html: deps
-	$(PYTHON) tests/check_html.py $(VERBOSE)
+	$(PYTHON) tests/tree/check_html.py $(VERBOSE)
 
 BENCH ?= all
 bench: $(KDIR_DEPS) $(COCCI_DEPS)
-	$(PYTHON) tests/bench.py --only $(BENCH) -j $(J) -O $(call q,$(O)) $(call q,$(KDIR))
+	$(PYTHON) scripts/bench.py --only $(BENCH) -j $(J) -O $(call q,$(O)) $(call q,$(KDIR))
 
 clean:
 	rm -rf $(call q,$(O))

@@ -7,7 +7,7 @@ convert.py re-spaces each such added line of its diffs to the column the
 hunk's other members use, with tabs as the kernel does.  Only whitespace
 changes, and only on added lines, so every hunk still applies; `make
 coccicheck` gives spatch's spacing, which is the one difference between
-the two (tests/check_kernel.py compares them after this step).
+the two (tests/tree/check_kernel.py compares them after this step).
 """
 
 import re

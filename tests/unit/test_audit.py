@@ -9,7 +9,7 @@ import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'data'))
 
 import audit_sample  # noqa: E402
 from mmapconv import UserError, audit, maintainers, audit_pages  # noqa: E402

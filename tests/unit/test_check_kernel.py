@@ -1,10 +1,11 @@
-"""The whole-tree checker's own text checks bite (tests/check_kernel.py)."""
+"""The whole-tree checker's own text checks bite (tests/tree/check_kernel.py)."""
 
 import os
 import sys
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                'tree'))
 
 from check_kernel import POPULATE, function_body, unexplained_vma_uses  # noqa: E402
 

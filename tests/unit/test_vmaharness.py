@@ -1,4 +1,4 @@
-"""What tests/vmaharness/run.py copies out of kernel sources, what it swaps
+"""What tests/model/vmaharness/run.py copies out of kernel sources, what it swaps
 into the harness's headers, and the units it generates.  No kernel tree."""
 
 import importlib.util
@@ -11,9 +11,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), 'scripts
 
 from mmapconv import UserError  # noqa: E402
 
-# tests/vmamodel/run.py is imported as 'run' too: load this one by path
+# tests/model/vmamodel/run.py is imported as 'run' too: load this one by path
 _spec = importlib.util.spec_from_file_location(
-    'vmaharness_run', os.path.join(os.path.dirname(HERE), 'vmaharness', 'run.py'))
+    'vmaharness_run', os.path.join(os.path.dirname(HERE), 'model', 'vmaharness', 'run.py'))
 run = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(run)
 
@@ -84,7 +84,7 @@ struct anon_vma_chain {
 
 class Harness(unittest.TestCase):
     def setUp(self):
-        with open(os.path.join(os.path.dirname(HERE), 'vmaharness', 'fs.h')) as src:
+        with open(os.path.join(os.path.dirname(HERE), 'model', 'vmaharness', 'fs.h')) as src:
             self.fs = src.read()
 
     def test_the_structs_become_an_include_of_fs_h(self):
@@ -118,7 +118,7 @@ class Harness(unittest.TestCase):
 
 class Units(unittest.TestCase):
     def test_a_unit_registers_its_hooks_and_vm_ops(self):
-        path = os.path.join(os.path.dirname(HERE), 'vmaharness', 'pairs',
+        path = os.path.join(os.path.dirname(HERE), 'model', 'vmaharness', 'pairs',
                             'mapped_ref.mainline.res')
         case = run.Case('pairs/mapped_ref', None, path, (None, None), ['CONFIG_FOO'])
         text = run.generate(case, 'converted', path)

@@ -1,11 +1,11 @@
-"""What run.py finds in a fixture and generates around it (tests/vmamodel)."""
+"""What run.py finds in a fixture and generates around it (tests/model/vmamodel)."""
 
 import os
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                                'vmamodel'))
+                                'model', 'vmamodel'))
 
 import run  # noqa: E402
 from vmamodel import units  # noqa: E402

@@ -19,7 +19,8 @@ import sys
 import tempfile
 import unittest
 
-TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
 FIXTURES = os.path.join(TOP, 'tests', 'fixtures')
 CONVERT = [sys.executable, os.path.join(TOP, 'scripts', 'convert.py')]
 HAVE_SPATCH = shutil.which('spatch') is not None

@@ -8,14 +8,14 @@ once; a rerun finds the objects up to date.
 1. The API overlay alone: three untouched objects that include the headers
    it changes (mm/mmap.c, fs/proc/inode.c, drivers/char/mem.c) build with
    and without it, with W=1, and it adds no warning.
-2. A series (tests/verify/series) whose outcomes a kernel developer can
+2. A series (tests/data/verify/series) whose outcomes a kernel developer can
    tell by reading it: ramfs's file-mmu.c builds (against the overlay: it
    uses generic_file_mmap_prepare), file-nommu.c and hostfs are not built on
    x86 (CONFIG_MMU, CONFIG_HOSTFS), and the relay patch is broken (a desc
    has no vm_start/vm_end) and fails with the compiler's error line.
 3. The ramfs patch again, compiled through distcc: a distccd started here,
    listening on 127.0.0.1 only, must have compiled file-mmu.c.
-4. One small cross build (tests/verify/cross): the conversion of a powerpc
+4. One small cross build (tests/data/verify/cross): the conversion of a powerpc
    file, which x86 never builds, with --arch powerpc: verify picks powerpc
    allmodconfig, installs the Debian cross compiler when it is missing
    (as root), and the object it builds is a 64-bit PowerPC ELF file.
@@ -46,15 +46,16 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TOP = os.path.dirname(HERE)
+TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(TOP, 'scripts'))
 
 from mmapconv import UserError  # noqa: E402
 from mmapconv import verify as ver  # noqa: E402
 
 CONVERT = [sys.executable, os.path.join(TOP, 'scripts', 'convert.py'), 'verify']
-SERIES = os.path.join(HERE, 'verify', 'series')
-CROSS = os.path.join(HERE, 'verify', 'cross', '0001-powerpc-proc.patch')
+DATA = os.path.join(TOP, 'tests', 'data', 'verify')
+SERIES = os.path.join(DATA, 'series')
+CROSS = os.path.join(DATA, 'cross', '0001-powerpc-proc.patch')
 EM_PPC64 = 21
 OVERLAY_SAMPLES = ['mm/mmap.c', 'fs/proc/inode.c', 'drivers/char/mem.c', 'fs/binfmt_elf.c',
                    'fs/backing-file.c', 'fs/coda/file.c', 'fs/debugfs/file.c']

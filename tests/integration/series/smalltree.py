@@ -11,7 +11,8 @@ import os
 import shutil
 import subprocess
 
-TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
 REFTREE = os.path.join(TOP, '.cache', 'linux-6.12')
 # What checkpatch.pl and get_maintainer.pl read besides themselves.
 SCRIPTS = ['get_maintainer.pl', 'checkpatch.pl', 'spelling.txt', 'const_structs.checkpatch']

@@ -439,7 +439,7 @@ int main(int argc, char **argv)
 		printf("%d fixture%s skipped (listed above)\n", skipped,
 		       skipped == 1 ? "" : "s");
 	else
-		printf("skip list (tests/vmamodel/SKIP): empty\n");
+		printf("skip list (tests/model/vmamodel/SKIP): empty\n");
 	printf("%d passed, %d failed\n", counts.passed, counts.failed);
 	return counts.failed ? 1 : 0;
 }

@@ -11,7 +11,7 @@ Opens the page in Debian's headless chromium through chromedriver
 3. A link with #status=... opens the page filtered.
 4. Clicking a column heading sorts the rows.
 
-It runs on the made-up audit of tests/audit_sample.py, and on the committed
+It runs on the made-up audit of tests/data/audit_sample.py, and on the committed
 reports/linux-6.12.html against reports/linux-6.12.json when they exist.
 The last line is 'N passed, N failed'.
 """
@@ -23,8 +23,9 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TOP = os.path.dirname(HERE)
+TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(TOP, 'tests', 'data'))
 
 import audit_sample  # noqa: E402
 import check_kernel  # noqa: E402

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""What the two C harnesses (tests/vmamodel, tests/vmaharness) read from a
+"""What the two C harnesses (tests/model/vmamodel, tests/model/vmaharness) read from a
 fixture to compile it unchanged: its ops initializers, the functions those
 name that nothing defines, and the stubs that fill them in."""
 

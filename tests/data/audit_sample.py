@@ -8,8 +8,8 @@ with a member of every kind the accounting knows.
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                                'scripts'))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), 'scripts'))
 
 from mmapconv import audit, verdicts, maintainers  # noqa: E402
 

@@ -854,7 +854,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (skipped)
-		printf("%d fixture%s skipped (listed above, from tests/vmaharness/SKIP)\n",
+		printf("%d fixture%s skipped (listed above, from tests/model/vmaharness/SKIP)\n",
 		       skipped, skipped == 1 ? "" : "s");
 	printf("%d passed, %d failed\n", counts.passed, counts.failed);
 	return counts.failed ? 1 : 0;

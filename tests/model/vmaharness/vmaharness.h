@@ -76,7 +76,7 @@ struct vh_trace {
 
 extern struct vh_trace vh_trace;
 
-/* Device memory and pages, for units' support code (as in tests/vmamodel) */
+/* Device memory and pages, for units' support code (as in tests/model/vmamodel) */
 void *vmm_dev_alloc(size_t size);
 void vmm_dev_pages(struct page **pages, int n);
 bool vh_dev_owns(const void *p, unsigned long *offset);
