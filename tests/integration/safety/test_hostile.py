@@ -130,6 +130,19 @@ class Hostile(unittest.TestCase):
         build(cls.tree, cls.marks)
         cls.before = snapshot(cls.tree)
         cls.proc = cls.run_cli('convert', cls.tree, '-j', '2')
+        # nobody may not enter the checkout (a clone under /root, or under
+        # a mode-700 folder): the runs as nobody use a copy of the toolkit
+        cls.toolkit = os.path.join(cls.tmp.name, 'toolkit')
+        for part in ('scripts', 'cocci', 'overlay'):
+            shutil.copytree(os.path.join(TOP, part), os.path.join(cls.toolkit, part),
+                            ignore=shutil.ignore_patterns('__pycache__'))
+        for root, dirs, names in os.walk(cls.toolkit):
+            for name in dirs:
+                os.chmod(os.path.join(root, name), 0o755)
+            for name in names:
+                os.chmod(os.path.join(root, name), 0o644)
+        os.chmod(cls.toolkit, 0o755)
+        os.chmod(cls.tmp.name, 0o755)     # for nobody, whichever test runs first
 
     @classmethod
     def tearDownClass(cls):
@@ -145,7 +158,8 @@ class Hostile(unittest.TestCase):
         if user is not None:
             full = {'PATH': '/usr/bin:/bin', 'HOME': cls.home, 'LANG': 'C.UTF-8'}
             cmd = ['setpriv', '--reuid=%d' % user, '--regid=%d' % user, '--clear-groups',
-                   '/usr/bin/python3'] + cmd[1:] + ['--no-cache']
+                   '/usr/bin/python3', os.path.join(cls.toolkit, 'scripts', 'convert.py')] + \
+                list(args) + ['--no-cache']
         return subprocess.run(cmd, cwd=cwd, env=full, capture_output=True, text=True)
 
     def tearDown(self):
