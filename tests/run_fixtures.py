@@ -219,6 +219,24 @@ def run_tree(name, suffix, forced, jobs):
     return ''.join(problems)
 
 
+def verdict(label, problems, xfail, verbose):
+    """Print what became of one fixture; True when it counts as passed (an
+    expected failure that still fails does)."""
+    if label in xfail and problems:
+        print('XFAIL %s: %s' % (label, xfail[label]))
+        return True
+    if label in xfail:
+        print('XPASS %s: listed in EXPECTED_FAILURES but passes; '
+              'remove it from the list' % label)
+        return False
+    if problems:
+        print('FAIL %s\n%s' % (label, problems))
+        return False
+    if verbose:
+        print('PASS %s' % label)
+    return True
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('names', nargs='*', help='fixtures to run (default: all)')
@@ -251,33 +269,16 @@ def main():
                                      'before mmap_to_prepare.cocci\n')
                     if name in again:
                         problems += 'a second run of the semantic patches changes it again\n'
-                    if label in xfail and problems:
-                        passed += 1
-                        print('XFAIL %s: %s' % (label, xfail[label]))
-                    elif label in xfail:
-                        failed += 1
-                        print('XPASS %s: listed in EXPECTED_FAILURES but passes; '
-                              'remove it from the list' % label)
-                    elif problems:
-                        failed += 1
-                        print('FAIL %s\n%s' % (label, problems))
-                    else:
-                        passed += 1
-                        if args.verbose:
-                            print('PASS %s' % label)
+                    ok = verdict(label, problems, xfail, args.verbose)
+                    passed, failed = passed + ok, failed + (not ok)
         for name in [n for n in tree_fixtures() if not args.names or n in args.names]:
             for suffix, forced in (('', 'v1'), ('.mainline', 'mainline')):
                 if not os.path.exists(os.path.join(TREES, name, 'report' + suffix)):
                     continue
                 label = 'trees/%s%s' % (name, suffix)
-                problems = run_tree(name, suffix, forced, args.jobs)
-                if problems:
-                    failed += 1
-                    print('FAIL %s\n%s' % (label, problems))
-                else:
-                    passed += 1
-                    if args.verbose:
-                        print('PASS %s' % label)
+                ok = verdict(label, run_tree(name, suffix, forced, args.jobs), xfail,
+                             args.verbose)
+                passed, failed = passed + ok, failed + (not ok)
     except UserError as err:
         print('run_fixtures.py: error: %s' % err, file=sys.stderr)
         return 2
