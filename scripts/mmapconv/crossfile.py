@@ -38,21 +38,29 @@ MAX_FOLDERS = 2
 SINGLE_HOOK = (statuses.PREPARE, statuses.ACTION)
 
 
-def definitions(kdir, name):
-    """C files of KDIR that define name with external linkage (the return
-    type may stand on the line above, as in fs/nfs/file.c)."""
+def named_in(kdir, name):
+    """The kernel's files that name name: tools/ holds user-space programs
+    (their own io_uring_mmap, say), which no kernel function reaches."""
+    return sorted(p for p in tree.files_matching(kdir, re.escape(name), word=True)
+                  if not p.startswith(('tools/', 'Documentation/')))
+
+
+def definitions(kdir, name, linkage='external'):
+    """Files of KDIR that define name with external linkage (the return
+    type may stand on the line above, as in fs/nfs/file.c), or with
+    linkage='static', a static function of that name."""
     pattern = re.compile(r'^((?:[A-Za-z_][^;{}()\n]*)?)\b%s\s*\([^;{)]*\)\s*\{'
                          % re.escape(name), re.M)
     found = []
-    for path in tree.files_matching(kdir, re.escape(name), word=True):
-        if not path.endswith('.c'):
+    for path in named_in(kdir, name):
+        if linkage == 'external' and not path.endswith('.c'):
             continue
         with open(os.path.join(kdir, path), errors='replace') as src:
             text = src.read()
         for m in pattern.finditer(text):
             line_above = text[:m.start()].rstrip('\n').rsplit('\n', 1)[-1]
             head = m.group(1) if m.group(1).strip() else line_above
-            if not re.search(r'\bstatic\b', head):
+            if bool(re.search(r'\bstatic\b', head)) == (linkage == 'static'):
                 found.append(path)
                 break
     return found
@@ -125,8 +133,15 @@ def plan(kdir, group):
         refuse(group, statuses.EXTERNAL, reason)
         return False
     group.definition = defs[0]
-    group.users = sorted(p for p in tree.files_matching(kdir, re.escape(group.name), word=True)
-                         if p != group.definition)
+    group.users = [p for p in named_in(kdir, group.name) if p != group.definition]
+    # a file with a static function of that name means another function:
+    # the stand-in definition would rename it too
+    own = [p for p in definitions(kdir, group.name, 'static') if p in group.users]
+    if own:
+        refuse(group, statuses.EXTERNAL,
+               '%s is defined in %s, and %s has a static function of the same name; '
+               'convert them by hand' % (group.name, group.definition, ', '.join(own)))
+        return False
     return True
 
 

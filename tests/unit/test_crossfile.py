@@ -34,6 +34,32 @@ class Definitions(unittest.TestCase):
         })
         self.assertEqual(crossfile.definitions(top, 'foo_mmap'), ['fs/a/file.c'])
 
+    def test_a_static_namesake_in_a_user_file_stops_the_group(self):
+        top = self.tree({
+            'fs/a/file.c': 'int foo_mmap(struct file *file, struct vm_area_struct *vma)\n'
+                           '{\n}\n',
+            'fs/a/ops.c': 'const struct file_operations a_fops = { .mmap = foo_mmap };\n',
+            'fs/a/other.c': 'static int foo_mmap(struct file *f, struct vm_area_struct *v)\n'
+                            '{\n}\n',
+        })
+        self.assertEqual(crossfile.definitions(top, 'foo_mmap', 'static'), ['fs/a/other.c'])
+        g = crossfile.Group('foo_mmap', [external('foo_mmap', 'fs/a/ops.c')])
+        self.assertFalse(crossfile.plan(top, g))
+        self.assertEqual(g.entries[0].status, statuses.EXTERNAL)
+        self.assertIn('fs/a/other.c has a static function of the same name',
+                      g.entries[0].reason)
+
+    def test_user_space_programs_under_tools_are_not_users(self):
+        top = self.tree({
+            'fs/a/file.c': 'int foo_mmap(struct file *file, struct vm_area_struct *vma)\n'
+                           '{\n}\n',
+            'fs/a/ops.c': 'const struct file_operations a_fops = { .mmap = foo_mmap };\n',
+            'tools/include/a.h': 'static int foo_mmap(int fd)\n{\n}\n',
+        })
+        g = crossfile.Group('foo_mmap', [external('foo_mmap', 'fs/a/ops.c')])
+        self.assertTrue(crossfile.plan(top, g))
+        self.assertEqual((g.definition, g.users), ('fs/a/file.c', ['fs/a/ops.c']))
+
     def test_a_helper_installed_from_many_folders_is_a_delegate(self):
         g = crossfile.Group('gem_mmap', [external('gem_mmap', 'drivers/gpu/%s/drv.c' % d)
                                          for d in 'abc'])
