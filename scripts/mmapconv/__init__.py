@@ -18,6 +18,8 @@ VERSION = '0.1.0'
 # The semantic patches live beside scripts/, in cocci/.
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COCCI_DIR = os.path.join(TOP, 'cocci')
+# The API a tree that predates mmap_prepare is built against (docs/api.md).
+OVERLAY = os.path.join(TOP, 'overlay', 'mmap_prepare-api.patch')
 
 
 class UserError(Exception):

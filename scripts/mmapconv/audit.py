@@ -15,7 +15,8 @@ import json
 import os
 import re
 
-from . import TOP, VERSION, UserError
+from . import OVERLAY, VERSION, UserError
+from . import comments
 from . import consumers
 from . import convert as conv
 from . import maintainers
@@ -30,7 +31,6 @@ POPULATING = statuses.POPULATING
 # Build results of `convert.py verify`, per touched file.
 BUILD_STATES = ('built', 'failed', 'not built', 'pre-existing failure')
 F_OPS = ('file_operations', 'proc_ops')
-OVERLAY = os.path.join(TOP, 'overlay', 'mmap_prepare-api.patch')
 
 
 @dataclasses.dataclass
@@ -94,16 +94,7 @@ remaining = statuses.remaining
 # --- census -----------------------------------------------------------------
 
 CENSUS_MEMBER = re.compile(r'\.(?:proc_)?mmap\s*=(?!=)')
-COMMENT = re.compile(r'/\*.*?\*/|//[^\n]*', re.S)
 DECLARATION = re.compile(r'\b(?:struct|union)\s+(\w+)\s*(?:\)|\*?\s*(\w+)?)')
-
-
-def blank_comments(text):
-    """Comments replaced by spaces, newlines kept: offsets and lines stay."""
-    def blank(m):
-        c = m.group(0)
-        return ' ' * len(c) if '\n' not in c else re.sub(r'[^\n]', ' ', c)
-    return COMMENT.sub(blank, text)
 
 
 @dataclasses.dataclass
@@ -174,7 +165,7 @@ def scan(kdir, paths=()):
     members = []
     for name in tree.files_matching(kdir, tree.MEMBER, scope):
         with open(os.path.join(kdir, name), errors='replace') as src:
-            text = blank_comments(src.read())
+            text = comments.blank_comments(src.read())
         members += scan_text(name, text)
     return members
 

@@ -20,6 +20,11 @@ REMOVED_NAME = re.compile(r'^-.*?\b([A-Za-z_]\w*)\s*\(')
 COMMENT = re.compile(r'/\*.*?\*/|//[^\n]*', re.S)
 
 
+def blank_comments(text):
+    """Comments replaced by spaces, newlines kept: offsets and lines stay."""
+    return COMMENT.sub(lambda m: re.sub(r'[^\n]', ' ', m.group(0)), text)
+
+
 class Rename:
     """One function the diff renamed to take a desc: its old and new names,
     the parameters it lost and the name of the desc."""

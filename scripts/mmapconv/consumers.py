@@ -13,12 +13,12 @@ import dataclasses
 import os
 import re
 
+from . import comments
 from . import tree
 
 # What a text search may find: an f_op or proc_ops member read through an
 # expression, or call_mmap(), whose 6.12 body is f_op->mmap(file, vma).
 SEARCH = r'->(f_op->mmap|proc_mmap|mmap)\b|\bcall_mmap\s*\('
-COMMENT = re.compile(r'/\*.*?\*/|//[^\n]*', re.S)
 # EXPR->f_op->mmap, EXPR being a chain of names, members, indexes and calls
 F_OP_MMAP = re.compile(r'((?:[A-Za-z_]\w*(?:\([^()]*\))?(?:\[[^\]]*\])?(?:->|\.))*'
                        r'[A-Za-z_]\w*(?:\([^()]*\))?)->f_op->mmap\b')
@@ -43,10 +43,6 @@ class Consumer:
 
     def to_json(self):
         return dataclasses.asdict(self)
-
-
-def blank_comments(text):
-    return COMMENT.sub(lambda m: re.sub(r'[^\n]', ' ', m.group(0)), text)
 
 
 def function_at(text, pos):
@@ -84,7 +80,7 @@ def call_mmap_is_direct(kdir):
 
 def scan_text(name, text, direct_call_mmap=False):
     """The consumers of one file, its text given."""
-    text = blank_comments(text)
+    text = comments.blank_comments(text)
     found = []
 
     def add(pos, kind, member, what):

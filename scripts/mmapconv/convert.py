@@ -143,10 +143,7 @@ def text_diff(kdir, path, text):
         with open(os.path.join(work, 'b', name), 'w', encoding='utf-8',
                   errors='surrogateescape') as out:
             out.write(text)
-        proc = processes.run(['diff', '-u', '-p', '--label', 'a/' + path, '--label', 'b/' + path,
-                          os.path.join(work, 'a', name), os.path.join(work, 'b', name)],
-                         check=False)
-    return 'diff -u -p a/%s b/%s\n' % (path, path) + proc.stdout
+        return unified_diff(os.path.join(work, 'a', name), os.path.join(work, 'b', name), path)
 
 
 # The kernel's own .cocciconfig: nothing to warn about when spatch skips it.
@@ -242,8 +239,14 @@ def unstage(names, handlers, diffs, errors):
 def file_diff(kdir, work, path):
     """diff -u -p of KDIR/path against its converted copy in work, with
     the headers make coccicheck prints."""
+    return unified_diff(os.path.join(kdir, path), os.path.join(work, path), path)
+
+
+def unified_diff(old, new, path):
+    """diff -u -p of the files old and new, labelled and headed as
+    make coccicheck prints path's diff."""
     proc = processes.run(['diff', '-u', '-p', '--label', 'a/' + path, '--label', 'b/' + path,
-                      os.path.join(kdir, path), os.path.join(work, path)], check=False)
+                          old, new], check=False)
     return 'diff -u -p a/%s b/%s\n' % (path, path) + proc.stdout
 
 

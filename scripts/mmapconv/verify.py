@@ -34,14 +34,13 @@ import sys
 import time
 from dataclasses import dataclass, field, asdict
 
-from . import TOP, UserError
+from . import OVERLAY, UserError
 from . import kbuild
 from . import kconfig
 from . import regions
 from . import processes
 from . import tree
 
-OVERLAY = os.path.join(TOP, 'overlay', 'mmap_prepare-api.patch')
 
 KBUILD_QUIET = re.compile(r'^\s\s([A-Z][A-Z0-9_]*)(?: \[M\])?\s+(\S+)$')
 DIAGNOSTIC = re.compile(r'^(\S+?):(\d+):(?:(\d+):)? (?:fatal )?(error|warning): (.*)$')

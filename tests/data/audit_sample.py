@@ -11,7 +11,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))), 'scripts'))
 
-from mmapconv import audit, verdicts, maintainers  # noqa: E402
+from mmapconv import audit, comments, verdicts, maintainers  # noqa: E402
 
 MAINTAINERS = '''\
 Descriptions of section entries and preferred order
@@ -151,7 +151,7 @@ TOOL = {'toolkit': '0.0.0', 'spatch': '1.1.1', 'semantic_patches': {'x.cocci': '
 def members():
     out = []
     for path, text in sorted(SOURCES.items()):
-        out += audit.scan_text(path, audit.blank_comments(text))
+        out += audit.scan_text(path, comments.blank_comments(text))
     return out
 
 
