@@ -19,8 +19,11 @@ import tempfile
 import threading
 import time
 
-from . import VERSION
+from . import COCCI_DIR, VERSION
 from . import processes
+
+# The macros spatch needs told (cleanup.h's guards), for every run.
+MACRO_FILE = os.path.join(COCCI_DIR, 'macros.h')
 
 REPORT_LINE = re.compile(
     r'^(?P<file>[^\s:]+):(?P<line>\d+):(?P<col>\d+)-(?P<end>\d+): '
@@ -99,9 +102,11 @@ class Cache:
 
     def __init__(self, folder, spatch_version):
         self.folder = folder
-        with open(os.path.abspath(__file__), 'rb') as src:
-            self.common = '\0'.join([VERSION, spatch_version,
-                                      hashlib.sha256(src.read()).hexdigest()])
+        digests = []
+        for path in (os.path.abspath(__file__), MACRO_FILE):
+            with open(path, 'rb') as src:
+                digests.append(hashlib.sha256(src.read()).hexdigest())
+        self.common = '\0'.join([VERSION, spatch_version] + digests)
         self.hits = self.misses = 0
 
     def key(self, kdir, cocci, modes, path):
@@ -221,7 +226,7 @@ def _run_spatch(kdir, cocci, files, modes, jobs, timeout, spatch, label):
     # --no-scanner: the kernel's .cocciconfig asks for --use-gitgrep, which
     # would grep the whole tree once per file of --file-groups.
     cmd = [spatch, '--sp-file', cocci, '--timeout', str(timeout), '--no-scanner',
-           '--very-quiet']
+           '--very-quiet', '--macro-file', MACRO_FILE]
     for mode in modes:
         cmd += ['-D', mode]
     cmd += cocci_options(cocci)

@@ -298,7 +298,8 @@ class Checker:
     def coccicheck(self, cocci, folder):
         """(exit status, {path: diff}) of make coccicheck MODE=patch."""
         proc = processes.run(['make', '-s', 'coccicheck', 'MODE=patch', 'COCCI=' + cocci,
-                          'M=' + folder, 'J=%d' % self.jobs], cwd=self.kdir, check=False)
+                              'SPFLAGS=--macro-file ' + sp.MACRO_FILE,
+                              'M=' + folder, 'J=%d' % self.jobs], cwd=self.kdir, check=False)
         out = proc.stdout
         theirs = out[out.find('diff -u -p'):] if 'diff -u -p' in out else ''
         return proc.returncode, conv.split_diff(theirs.splitlines(True))

@@ -152,4 +152,20 @@ static inline struct inode *file_inode(const struct file *file)
 	return file->f_inode;
 }
 
+/* scoped_guard(mutex, ...) of a driver, as include/linux/mutex.h has it */
+/* compiler_attributes.h's, which tools/include lacks */
+#ifndef __nonnull_args
+#define __nonnull_args(...)	__attribute__((__nonnull__(__VA_ARGS__)))
+#endif
+#ifndef __cleanup
+#define __cleanup(func)		__attribute__((__cleanup__(func)))
+#endif
+#ifndef __UNIQUE_ID
+#define __VH_PASTE(a, b)	a##b
+#define __VH_UNIQUE(p, n)	__VH_PASTE(p, n)
+#define __UNIQUE_ID(prefix)	__VH_UNIQUE(__UNIQUE_ID_##prefix, __COUNTER__)
+#endif
+#include <linux/cleanup.h>
+DEFINE_GUARD(mutex, struct mutex *, mutex_lock(_T), mutex_unlock(_T))
+
 #endif /* VMAHARNESS_KERNEL_API_H */

@@ -107,6 +107,22 @@ static inline void mutex_unlock(struct mutex *m) { vmm_unlock(&m->held, "mutex")
 static inline bool mutex_is_locked(struct mutex *m) { return m->held; }
 #define lockdep_assert_held(l)	((void)(l))
 
+/*
+ * cleanup.h's scoped_guard(): the block runs once with the lock held, and
+ * the lock is dropped however the block is left (return included), which
+ * the cleanup attribute gives as the kernel's CLASS() does.
+ */
+struct vmm_guard { int *held; const char *what; };
+static inline void vmm_guard_exit(struct vmm_guard *g) { vmm_unlock(g->held, g->what); }
+static inline struct vmm_guard vmm_guard_mutex(struct mutex *m)
+{
+	mutex_lock(m);
+	return (struct vmm_guard){ &m->held, "mutex" };
+}
+#define scoped_guard(_name, _lock)						\
+	for (struct vmm_guard __guard __attribute__((cleanup(vmm_guard_exit))) =	\
+		vmm_guard_##_name(_lock), *__done = NULL; !__done; __done = (void *)1)
+
 static inline void spin_lock_init(spinlock_t *l) { l->held = 0; }
 static inline void spin_lock(spinlock_t *l) { vmm_lock(&l->held, "spinlock"); }
 static inline void spin_unlock(spinlock_t *l) { vmm_unlock(&l->held, "spinlock"); }
