@@ -34,7 +34,7 @@ COCCI_DEPS := cocci/mmap_to_prepare.cocci $(SPLIT_COCCI)
 	check-unit check-kernel check-vmamodel check-vmaharness check-html \
 	check-verify check-series check-safety check-series-kernel check-mainline \
 	check-verify-kernel \
-	tree-mainline bench clean cocci
+	tree-mainline bench clean cocci compare
 
 help:
 	@echo 'mmap-convert targets:'
@@ -89,6 +89,10 @@ help:
 	@echo '                nothing is written into it, --in-place is all or nothing'
 	@echo '  check-series-kernel  (slow, not in check) series of the reference tree:'
 	@echo '                each applies with git am onto the base, checkpatch clean'
+	@echo '  compare       convert KDIR for the API of LATER (the current kernel by'
+	@echo '                default) and compare each prepare hook with the one'
+	@echo '                upstream wrote by hand there (reports/ for the reference'
+	@echo '                trees)'
 	@echo '  bench         time convert.py against make coccicheck (J=2), the audit'
 	@echo '                with an empty and a full cache, and make verify (first'
 	@echo '                run and rerun); BENCH=convert, audit or verify runs one part'
@@ -138,6 +142,21 @@ verify: convert
 	$(PYTHON) scripts/convert.py verify $(VERBOSE) -j $(J) $(call q,$(KDIR)) \
 		--patch $(call q,$(O)/mmap_prepare.diff) -O $(call q,$(VERIFY_DIR)) \
 		--install-cross --json $(call q,$(O)/verify.json)
+
+# The reference tree's conversion against upstream's hand conversions in
+# the current kernel: committed in reports/ like the audits; another
+# KDIR's goes to $(O).
+LATER ?= $(MAINLINE)
+ifeq ($(KDIR)$(LATER),$(REFTREE)$(MAINLINE))
+COMPARE = $(CURDIR)/reports/linux-6.12-upstream-$(shell sh scripts/kversion.sh $(call q,$(MAINLINE))).md
+else
+COMPARE = $(O)/compare.md
+endif
+
+compare: $(KDIR_DEPS) tree-mainline $(COCCI_DEPS)
+	@mkdir -p $(call q,$(dir $(COMPARE)))
+	$(PYTHON) scripts/convert.py compare $(VERBOSE) -j $(J) $(TARGET_ARGS) \
+		$(call q,$(KDIR)) $(call q,$(LATER)) --md $(call q,$(COMPARE))
 
 # The reference trees' audits are committed in reports/, named for their
 # version (linux-6.12, linux-7.2); another tree's goes to $(O).

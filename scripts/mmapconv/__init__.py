@@ -8,7 +8,8 @@ crossfile, comments and layout for what spatch cannot do alone), series
 and message (the `series` subcommand: patch series for the maintainers),
 kbuild, kconfig, regions and verify (the `verify` subcommand: compile what
 a conversion touches), audit, consumers, maintainers and audit_pages (the
-`audit` subcommand and its pages).
+`audit` subcommand and its pages), upstream (the `compare` subcommand:
+the conversion against upstream's by hand).
 """
 
 import os

@@ -17,6 +17,7 @@ from . import statuses
 from . import target as tgt
 from . import processes
 from . import tree
+from . import upstream
 from . import verify as ver
 
 
@@ -153,6 +154,32 @@ def cmd_audit(args):
         for family, n in sorted(s['by_status'].items(), key=lambda kv: (-kv[1], kv[0])):
             processes.log('  %4d %s' % (n, family))
     return 0
+
+
+def cmd_compare(args):
+    guard.check_output(args.kdir, args.md, '--md', ours=earlier_comparison)
+    guard.check_output(args.later, args.md, '--md', ours=earlier_comparison)
+    tree.check_kernel_tree(args.kdir)
+    tree.check_kernel_tree(args.later)
+    # the later tree's API unless told: upstream wrote its hooks for that
+    target = tgt.detect(args.later, args.target)
+    rows, target = upstream.compare(args.kdir, args.later, jobs=args.jobs,
+                                    timeout=args.timeout, cache_dir=cache_dir(args),
+                                    target=target)
+    page = upstream.markdown(rows, args.kdir, args.later, target)
+    if args.md:
+        write(args.md, page + '\n')
+    else:
+        sys.stdout.write(page + '\n')
+    count = {v: sum(r.verdict == v for r in rows) for v in upstream.VERDICTS}
+    processes.log('compare: %d handlers: %s' % (len(rows), ', '.join(
+        '%d %s' % (count[v], v) for v in upstream.VERDICTS if count[v])))
+    return 0
+
+
+def earlier_comparison(head):
+    """Is this the start of a page compare wrote?"""
+    return head.startswith(b'# ') and b' by hand' in head.split(b'\n', 1)[0]
 
 
 def cache_dir(args):
@@ -320,6 +347,20 @@ def parser():
     p.add_argument('-v', '--verbose', action='store_true',
                    help='show the commands run and the count per status')
     p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser('compare', help='compare the conversion with upstream\'s by hand',
+                       description='Convert KDIR for the API of LATER (a later kernel '
+                       'tree, e.g. the current one) and compare each handler\'s prepare '
+                       'hook with the one upstream wrote by hand in LATER: the same, '
+                       'different (with the diff), converted by one side only. Writes '
+                       'Markdown; neither tree is written to.')
+    p.add_argument('kdir', metavar='KDIR', help='the kernel tree to convert')
+    p.add_argument('later', metavar='LATER', help='a later kernel tree, converted by hand')
+    p.add_argument('--md', metavar='FILE', help='write the page to FILE (default: '
+                   'standard output)')
+    spatch_options(p)
+    p.add_argument('-v', '--verbose', action='store_true', help='show the commands run')
+    p.set_defaults(func=cmd_compare)
     return top
 
 
