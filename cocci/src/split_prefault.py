@@ -144,8 +144,9 @@ class Tok:
         return self.text
 
 
-def tokenize(text, start, end):
-    """Tokens of text[start:end], comments and whitespace left out."""
+def tokenize(text, start, end, directives=None):
+    """Tokens of text[start:end], comments and whitespace left out;
+    preprocessor lines go to directives (refused when it is None)."""
     toks = []
     pos = start
     while pos < end:
@@ -153,11 +154,13 @@ def tokenize(text, start, end):
         if not m:
             raise Blocked(order('unreadable'), 'cannot read the source at offset %d' % pos)
         kind = m.lastgroup
-        if kind == 'pp':
+        if kind == 'pp' and directives is None:
             raise Blocked(order('preprocessor'), 'the handler has preprocessor lines (line %d) '
                           'in its body; split it by hand'
                           % (text.count('\n', 0, m.start()) + 1))
-        if kind not in ('ws', 'comment'):
+        if kind == 'pp':
+            directives.append(Tok(kind, m.group(), m.start(), m.end()))
+        elif kind not in ('ws', 'comment'):
             toks.append(Tok(kind, m.group(), m.start(), m.end()))
         pos = m.end()
     return toks
@@ -427,6 +430,8 @@ class Split:
         self.reason = ''
         self.remove = set()       # (line, column) of the statements to remove
         self.prototypes = None    # what replaces the name and parameters of a prototype
+        self.hooks = {'complete'}     # hooks besides prepare this definition defines
+        self.null_hooks = []      # hooks another #ifdef variant has: '#define NAME_hook NULL'
 
 
 def is_pure(toks, i, j, ok_ident):
@@ -538,7 +543,64 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
 
 def read_body(h, line):
     h.head, h.name_at, h.lbrace, h.rbrace = find_function(h.text, h.name, line)
-    h.toks = tokenize(h.text, h.lbrace + 1, h.rbrace)
+    directives = []
+    h.toks = tokenize(h.text, h.lbrace + 1, h.rbrace, directives)
+    if directives:
+        refuse_directives(h, directives)
+
+
+# Preprocessor lines in a body: spatch keeps them in place while the split
+# removes the statements around them and writes the hooks above, so they
+# would end up at the end of the last hook.
+CONDITIONALS = ('if', 'ifdef', 'ifndef', 'elif', 'else', 'endif')
+
+
+def refuse_directives(h, directives):
+    """The reason a body with preprocessor lines is left alone, in the
+    terms of what a developer can change."""
+    def word(d):
+        return d.text.lstrip()[1:].split(None, 1)[0] if d.text.lstrip()[1:].strip() else ''
+
+    def line(d):
+        return h.text.count('\n', 0, d.start) + 1
+    first = directives[0]
+    if word(first) in ('if', 'ifdef', 'ifndef') and not h.text[h.lbrace + 1:first.start].strip() \
+            and word(directives[-1]) == 'endif' and not h.text[directives[-1].end:h.rbrace].strip() \
+            and any(word(d) in ('else', 'elif') and depth_at(directives, d) == 1
+                    for d in directives):
+        raise Blocked(order('preprocessor'),
+                      'the whole body of %s is %s (line %d) with an #else: write each '
+                      'branch as a definition of %s of its own (#ifdef around the '
+                      'functions), then rerun: each is then analysed on its own'
+                      % (h.name, ' '.join(first.text.split()), line(first), h.name))
+    defines = [d for d in directives if word(d) in ('define', 'undef')]
+    if defines and not any(word(d) in CONDITIONALS for d in directives):
+        d = defines[0]
+        raise Blocked(order('preprocessor'),
+                      '%s has %s inside its body (line %d); spatch leaves preprocessor '
+                      'lines in place while the split moves the statements around them: '
+                      'move it above the function, then rerun'
+                      % (h.name, ' '.join(d.text.split()), line(d)))
+    cond = next((d for d in directives if word(d) in CONDITIONALS), first)
+    raise Blocked(order('preprocessor'),
+                  '%s has %s inside its body (line %d); spatch leaves preprocessor lines '
+                  'in place while the split moves the statements around them: test the '
+                  'option with IS_ENABLED() instead, or split it by hand'
+                  % (h.name, ' '.join(cond.text.split()), line(cond)))
+
+
+def depth_at(directives, d):
+    """Nesting depth of the conditional d belongs to (1: outermost)."""
+    depth = 0
+    for x in directives:
+        w = x.text.lstrip()[1:].split(None, 1)[0] if x.text.lstrip()[1:].strip() else ''
+        if w in ('if', 'ifdef', 'ifndef'):
+            depth += 1
+        if x is d:
+            return depth
+        if w == 'endif':
+            depth -= 1
+    return depth
 
 
 def cut(h):
@@ -1463,6 +1525,7 @@ def render_split(h, prepare, complete):
     complete_header, abort_header = hook_headers(h)
     text_out = prepare + '\n}\n\n' + complete_header + '\n{\n' + complete
     if split.abort:
+        split.hooks.add('abort')
         text_out += '\n}\n\n%s\n{\n\tkfree(context);' % abort_header
     text_out = text_out.lstrip('\t')
     if h.proto:
@@ -1846,15 +1909,8 @@ def split_decide(ff):
                       '%s is also used at line %s; convert those users together '
                       'with it' % (h, ', '.join(str(k[0]) for k in others)))
             continue
-        if len(ff.defs[h]) > 1:
-            out[h] = (order('ifdef-variants'),
-                      '%s has %d definitions (one per preprocessor branch); '
-                      'split each by hand' % (h, len(ff.defs[h])))
-            continue
         try:
-            done = []
-            for (v, _, fp, _, pos) in ff.defs[h]:
-                done.append((pos, split_handler(source(ff), h, pos[0], v, fp)))
+            done = split_definitions(ff, h)
         except Blocked as why:
             out[h] = (why.code, why.reason)
             continue
@@ -1868,11 +1924,130 @@ def split_decide(ff):
                       'convert by hand' % (h, partial[0], partial[1], partial[0]))
             continue
         abort = any(sp.abort for (_, sp) in done)
-        out[h] = ('converted:abort' if abort else 'converted:complete', done[0][1].reason)
+        out[h] = ('converted:abort' if abort else 'converted:complete', variants_reason(h, done))
         for pos, sp in done:
             splits[pos] = sp
     ff.split_decision = (out, splits)
     return ff.split_decision
+
+
+def split_definitions(ff, h):
+    """[(position, Split)] of every definition of h.  #ifdef variants are
+    each written on their own: the ones that populate are split, the others
+    become a plain NAME_prepare; the initializer names the same hooks in
+    every configuration, so a variant without a hook another one has
+    defines it NULL, as the kernel writes an operation a configuration
+    leaves out ('#define foo_compat_ioctl NULL')."""
+    text = source(ff)
+    defs = ff.defs[h]
+    if len(defs) == 1:
+        (v, _, fp, _, pos), = defs
+        return [(pos, split_handler(text, h, pos[0], v, fp))]
+    check_variants_not_declared(text, h, defs)
+    split = [d for d in defs if populates(text, h, d.pos[0], d.vma)]
+    check_one_populating_variant(h, defs, split)
+    done = []
+    for (v, _, fp, _, pos) in defs:
+        if (v, _, fp, _, pos) in split:
+            done.append((pos, split_handler(text, h, pos[0], v, fp)))
+        else:
+            done.append((pos, plain_prepare(text, h, pos[0], v, fp)))
+    hooks = set().union(*(sp.hooks for (_, sp) in done))
+    for (_, sp) in done:
+        sp.null_hooks = sorted(hooks - sp.hooks, key=['complete', 'abort'].index)
+    return done
+
+
+def check_variants_not_declared(text, h, defs):
+    """A prototype before #ifdef variants would declare hooks that some
+    branch defines NULL, or not at all."""
+    hd = Handler(text, h, defs[0].vma, defs[0].filep)
+    find_forward_declaration(hd)
+    if hd.proto:
+        raise Blocked(order('ifdef-variants'),
+                      '%s has %d definitions (one per preprocessor branch) and a forward '
+                      'declaration; move the definitions above their first use and drop '
+                      'it, then rerun' % (h, len(defs)))
+
+
+def check_one_populating_variant(h, defs, split):
+    """The rules that write the hooks tell #ifdef variants apart by
+    whether they populate: one may, the others only configure."""
+    if len(split) > 1:
+        raise Blocked(order('ifdef-variants'),
+                      '%s has %d definitions (one per preprocessor branch) that populate '
+                      'page tables (lines %s); split_prefault.cocci splits one per handler: '
+                      'split the others by hand' % (h, len(split), ', '.join(
+                          str(d.pos[0]) for d in split)))
+    if not split:
+        raise Blocked(order('ifdef-variants'),
+                      '%s has %d definitions (one per preprocessor branch), none of which '
+                      'makes a populate call itself; convert each by hand' % (h, len(defs)))
+
+
+def populates(text, name, line, vma):
+    """Does the definition of name on line make a populate call on its VMA?"""
+    h = Handler(text, name, vma, None)
+    read_body(h, line)
+    return bool(h.calls_in(Stmt(h.toks, 0, len(h.toks)), SPLIT_POPULATE | {'vm_iomap_memory'})) \
+        if h.toks else False
+
+
+def plain_prepare(text, name, line, vma, filep):
+    """The #ifdef variant of a split handler that does not populate: its
+    body on the desc, as mmap_to_prepare.cocci writes a prepare."""
+    h = Handler(text, name, vma, filep)
+    read_body(h, line)
+    check_body_not_empty(h)
+    check_hook_names_free(h)
+    cut_nothing(h)
+    edits = Edits(text)
+    translate_prepare(text, edits, h.stmts, vma, filep, name)
+    body = render(text, edits, h.stmts)
+    if filep and filep in variables(h.toks):
+        decl = h.stmts[0].decl
+        body = '\tstruct file *%s = desc->file;\n%s%s' % (filep, '' if decl else '\n', body)
+    split = Split()
+    split.hooks = set()
+    split.body = body.lstrip('\t')[:-1]
+    # the final return stays for split_plain_definition to find this variant
+    split.remove = {(text.count('\n', 0, st.start) + 1, st.start - line_start(text, st.start))
+                    for st in h.stmts[:-1]}
+    split.reason = '%s becomes %s_prepare' % (name, name)
+    return split
+
+
+def cut_nothing(h):
+    """The statements of a body that stays whole."""
+    h.stmts = []
+    i = 0
+    while i < len(h.toks):
+        j = statement_end(h.toks, i)
+        h.stmts.append(Stmt(h.toks, i, j))
+        h.stmts[-1].decl = parse_declaration(h.text, h.stmts[-1].toks)
+        i = j
+    if h.stmts[-1].words[0] != 'return':
+        raise Blocked(order('no-final-return'), '%s does not end with a return statement; '
+                      'convert it by hand' % h.name)
+
+
+def variants_reason(h, done):
+    """What the report says of a handler split in one or more #ifdef
+    variants: the words of the split, and what becomes of the other variants."""
+    split = [sp for (_, sp) in done if 'complete' in sp.hooks]
+    reason = split[0].reason
+    plain = [(pos, sp) for (pos, sp) in done if sp.null_hooks]
+    for pos, sp in plain:
+        reason += '; its #ifdef variant at line %d, which does not populate, becomes %s_prepare ' \
+            'with %s defined NULL' % (pos[0], h, ' and '.join(
+                '%s_%s' % (h, hook) for hook in sp.null_hooks))
+    return reason
+
+
+def split_null_hooks(ff, fn, p):
+    """'#define NAME_hook NULL' lines the definition at p gets after it."""
+    sp = split_of(ff, fn, p)
+    return sp.null_hooks if sp else []
 
 
 def report_split(ff, h, p, emit):

@@ -158,6 +158,58 @@ class Split(unittest.TestCase):
                          8 + len('remap_pfn_range_complete('))
 
 
+class Preprocessor(unittest.TestCase):
+    """Preprocessor lines in a body to split: each reason says what to change."""
+
+    def refusal(self, body):
+        with self.assertRaises(sp.Blocked) as why:
+            split(body)
+        self.assertEqual(why.exception.code, 'blocked:order(preprocessor)')
+        return why.exception.reason
+
+    def test_a_define_is_to_move_above_the_function(self):
+        reason = self.refusal('#define FOO_BAR 4\n\treturn remap_pfn_range(vma, vma->vm_start, '
+                              'FOO_BAR, PAGE_SIZE, vma->vm_page_prot);\n')
+        self.assertIn('#define FOO_BAR 4 inside its body (line 3)', reason)
+        self.assertIn('move it above the function', reason)
+
+    def test_a_body_that_is_one_ifdef_else_is_two_definitions(self):
+        reason = self.refusal('#ifdef CONFIG_MMU\n\treturn remap_pfn_range(vma, vma->vm_start, '
+                              '1, PAGE_SIZE, vma->vm_page_prot);\n#else\n\treturn -ENOSYS;\n'
+                              '#endif\n')
+        self.assertIn('the whole body of foo_mmap is #ifdef CONFIG_MMU (line 3) with an #else',
+                      reason)
+
+    def test_an_ifdef_among_the_checks_points_to_is_enabled(self):
+        reason = self.refusal('#ifdef CONFIG_FOO_RO\n\tif (vma->vm_flags & VM_WRITE)\n'
+                              '\t\treturn -EPERM;\n#endif\n\treturn remap_pfn_range(vma, '
+                              'vma->vm_start, 1, PAGE_SIZE, vma->vm_page_prot);\n')
+        self.assertIn('#ifdef CONFIG_FOO_RO inside its body (line 3)', reason)
+        self.assertIn('IS_ENABLED()', reason)
+
+
+class Variants(unittest.TestCase):
+    """#ifdef variants: the one that populates is split, the others become
+    plain prepares defining NULL the hooks they lack."""
+
+    TEXT = ('#ifdef CONFIG_FOO\nstatic int foo_mmap(struct file *file, struct vm_area_struct *vma)'
+            '\n{\n\treturn remap_pfn_range(vma, vma->vm_start, 1, PAGE_SIZE,\n'
+            '\t\t\t       vma->vm_page_prot);\n}\n#else\n'
+            'static int foo_mmap(struct file *file, struct vm_area_struct *vma)\n{\n'
+            '\tvm_flags_set(vma, VM_DONTCOPY);\n\treturn -ENOSYS;\n}\n#endif\n')
+
+    def test_only_the_populating_variant_populates(self):
+        self.assertTrue(sp.populates(self.TEXT, 'foo_mmap', 2, 'vma'))
+        self.assertFalse(sp.populates(self.TEXT, 'foo_mmap', 8, 'vma'))
+
+    def test_plain_variant_is_its_body_on_the_desc(self):
+        plain = sp.plain_prepare(self.TEXT, 'foo_mmap', 8, 'vma', 'file')
+        self.assertEqual(plain.body, 'desc->vm_flags |= VM_DONTCOPY;\n\treturn -ENOSYS')
+        self.assertEqual(plain.hooks, set())
+        # all but the final return, which split_plain_definition finds it by
+        self.assertEqual(plain.remove, {(10, 1)})
+
+
 class Combine(unittest.TestCase):
     def handler(self, name, status):
         return verdicts.Handler('a.c', 1, name, ['f'], status, 'why')
