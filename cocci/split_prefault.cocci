@@ -17,8 +17,10 @@
 //# semantic patches report them the same way, and only that one converts
 //# them.  Left alone and reported (MODE=report says why): a lock held from
 //# the checks across the populate call, VMA writes after it, population on
-//# some paths only, several remaps, population inside a helper, dma_mmap_*,
-//# and handlers that take references vm_ops->close gives back.
+//# some paths only, several remaps, population inside a helper, a helper
+//# that other code also calls, dma_mmap_*, and handlers that take
+//# references vm_ops->close gives back.  A helper only the handler calls
+//# is converted with it to take the desc.
 //# vm_iomap_memory() is split only as the last statement of a handler,
 //# its checks written out in prepare.
 //# Generated: edit cocci/src/ and mmap_to_prepare.cocci, then run
@@ -3617,6 +3619,11 @@ def translate_tokens(text, edits, w, vma, name):
                 continue
             callee = vma_callee(w[max(0, k - 60):k + 1], vma)
             line = text.count('\n', 0, t.start) + 1
+            if callee in HELPERS_IN_PLACE:
+                rename_helper_call(edits, w[max(0, k - 60):k], callee)
+                edits.replace(t.start, t.end, 'desc')
+                k += 1
+                continue
             if callee != vma:
                 raise Blocked('blocked:unknown-vma-use(%s)' % callee,
                               '%s passes the VMA to %s() (line %d) before populating; '
@@ -3635,6 +3642,44 @@ def translate_tokens(text, edits, w, vma, name):
 SPLIT_BY = 'mmap_to_prepare.cocci converts it'
 
 
+# Helpers converted in place with the handler being split: name -> its
+# desc name (helper_prepare_name()).  Set by split_decide() around one
+# split_handler() call, read by translate_tokens().
+HELPERS_IN_PLACE = {}
+
+
+def rename_helper_call(edits, w, callee):
+    """The last call of callee in w takes the helper's desc name."""
+    for t in reversed(w):
+        if t.text == callee and t.kind == 'ident':
+            if HELPERS_IN_PLACE[callee] != callee:
+                edits.replace(t.start, t.end, HELPERS_IN_PLACE[callee])
+            return
+
+
+def split_helpers(ff, h):
+    """({helper: desc name}, None) for the same-file helpers h passes its
+    VMA to that are converted in place to take the desc, as
+    mmap_to_prepare.cocci converts those of the handlers it converts;
+    (None, why) when one that could be is also called elsewhere."""
+    helpers = helpers_of(ff, h, set())
+    out = {}
+    for hp in sorted(helpers):
+        if blocked_use(ff, hp, set()):
+            # the split says why when it meets the call
+            continue
+        others = [k for (where, k) in ff.refs.get(hp, [])
+                  if where != h and where not in helpers]
+        if others:
+            return None, ('blocked:unknown-vma-use(%s)' % hp,
+                          '%s passes the VMA to %s(), which is also used at line %d; '
+                          'split_prefault.cocci converts only a helper that the '
+                          'handler alone calls: give %s() a desc twin by hand, then '
+                          'rerun' % (h, hp, others[0][0], hp))
+        out[hp] = helper_prepare_name(ff, hp)
+    return out, None
+
+
 def split_decide(ff):
     """Status of every handler for this semantic patch, and the split of
     every definition to rewrite (by position of its name)."""
@@ -3642,6 +3687,7 @@ def split_decide(ff):
         return ff.split_decision
     status, _ = decide(ff)
     out, splits = {}, {}
+    ff.split_helpers = {}
     hook_keys = {pos for uses in ff.hooks.values() for (_, _, pos) in uses}
     for h, (code, reason) in status.items():
         if code == 'converted:prepare':
@@ -3661,13 +3707,20 @@ def split_decide(ff):
                       '%s has %d definitions (one per preprocessor branch); '
                       'split each by hand' % (h, len(ff.defs[h])))
             continue
+        helpers, why = split_helpers(ff, h)
+        if why:
+            out[h] = why
+            continue
         try:
             done = []
+            HELPERS_IN_PLACE.update(helpers)
             for (v, _, fp, _, pos) in ff.defs[h]:
                 done.append((pos, split_handler(source(ff), h, pos[0], v, fp)))
         except Blocked as why:
             out[h] = (why.code, why.reason)
             continue
+        finally:
+            HELPERS_IN_PLACE.clear()
         partial = partial_remap(ff, h)
         if partial:
             out[h] = ('blocked:unknown-vma-use(%s)' % partial[0],
@@ -3678,6 +3731,7 @@ def split_decide(ff):
                       'convert by hand' % (h, partial[0], partial[1], partial[0]))
             continue
         abort = any(sp.abort for (_, sp) in done)
+        ff.split_helpers.update(helpers)
         out[h] = ('converted:abort' if abort else 'converted:complete', done[0][1].reason)
         for pos, sp in done:
             splits[pos] = sp
@@ -3924,3 +3978,147 @@ struct proc_ops fops = { ...,
 + .proc_mmap_complete = fn_complete,
 + .proc_mmap_abort = fn_abort
   , ...};
+
+// ---------------------------------------------------------------------------
+// Helpers the split handler alone passes its VMA to (split_helpers()): they
+// take the desc, as mmap_to_prepare.cocci converts those of its handlers.
+// The call in prepare is written by the split; these rewrite the helpers.
+// ---------------------------------------------------------------------------
+
+@script:python split_helper depends on has_hooks@
+fn << vma_fn.fn;
+v << vma_fn.v;
+p << vma_fn.p;
+shfn;
+shnew;
+shv;
+@@
+ff = facts(p)
+split_decide(ff)
+new = ff.split_helpers.get(fn)
+coccinelle.shfn = fn if new else SKIP
+coccinelle.shnew = new if new else SKIP
+coccinelle.shv = v
+
+@split_helper_flags depends on patch && has_hooks@
+identifier split_helper.shfn, split_helper.shv;
+expression F, G;
+position p;
+fresh identifier SET = script:python(F, p) { flags_to_set(F, p) };
+fresh identifier CLEAR = script:python(F, p) { flags_to_clear(F, p) };
+fresh identifier CLEAR_G = script:python(G, p) { flags_to_clear(G, p) };
+@@
+shfn(...) {
+<...
+(
+- vm_flags_set@p(shv, F);
++ desc->vm_flags |= SET;
+|
+- vm_flags_clear@p(shv, F);
++ desc->vm_flags &= CLEAR;
+|
+- vm_flags_mod@p(shv, F, G);
++ desc->vm_flags |= SET;
++ desc->vm_flags &= CLEAR_G;
+)
+...>
+}
+
+@split_helper_fields depends on patch && has_hooks@
+identifier split_helper.shfn, split_helper.shv;
+type T;
+@@
+shfn(...) {
+<...
+(
+- (shv->vm_end - shv->vm_start)
++ vma_desc_size(desc)
+|
+- shv->vm_end - shv->vm_start
++ vma_desc_size(desc)
+|
+- vma_pages(shv)
++ vma_desc_pages(desc)
+|
+- (T)shv->vm_start
++ (T)desc->start
+|
+- (T)shv->vm_end
++ (T)desc->end
+|
+- (T)shv->vm_pgoff
++ (T)desc->pgoff
+|
+- shv->vm_start
++ desc->start
+|
+- shv->vm_end
++ desc->end
+|
+- shv->vm_pgoff
++ desc->pgoff
+|
+- shv->vm_flags
++ desc->vm_flags
+|
+- shv->vm_page_prot
++ desc->page_prot
+|
+- shv->vm_ops
++ desc->vm_ops
+|
+- shv->vm_private_data
++ desc->private_data
+|
+- shv->vm_file
++ desc->vm_file
+|
+- shv->vm_mm
++ desc->mm
+)
+...>
+}
+
+// What is left of the VMA are arguments of helpers converted alongside.
+@split_helper_vma depends on patch && has_hooks@
+identifier split_helper.shfn, split_helper.shv;
+@@
+shfn(...) {
+<...
+- shv
++ desc
+...>
+}
+
+@split_helper_header depends on patch && has_hooks@
+identifier split_helper.shfn, split_helper.shnew, v;
+type T;
+@@
+T
+- shfn
++ shnew
+  (...,
+- struct vm_area_struct *v
++ struct vm_area_desc *desc
+ , ...) { ... }
+
+@split_helper_prototype depends on patch && has_hooks@
+identifier split_helper.shfn, split_helper.shnew, v;
+type T;
+@@
+T
+- shfn
++ shnew
+  (...,
+- struct vm_area_struct *v
++ struct vm_area_desc *desc
+ , ...);
+
+// Calls of one converted helper in another (prepare's is the split's).
+@split_helper_call depends on patch && has_hooks@
+identifier split_helper.shfn, split_helper.shnew;
+expression list args;
+@@
+- shfn
++ shnew
+  (args)

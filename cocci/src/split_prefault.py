@@ -1807,6 +1807,11 @@ def translate_tokens(text, edits, w, vma, name):
                 continue
             callee = vma_callee(w[max(0, k - 60):k + 1], vma)
             line = text.count('\n', 0, t.start) + 1
+            if callee in HELPERS_IN_PLACE:
+                rename_helper_call(edits, w[max(0, k - 60):k], callee)
+                edits.replace(t.start, t.end, 'desc')
+                k += 1
+                continue
             if callee != vma:
                 raise Blocked('blocked:unknown-vma-use(%s)' % callee,
                               '%s passes the VMA to %s() (line %d) before populating; '
@@ -1825,6 +1830,44 @@ def translate_tokens(text, edits, w, vma, name):
 SPLIT_BY = 'mmap_to_prepare.cocci converts it'
 
 
+# Helpers converted in place with the handler being split: name -> its
+# desc name (helper_prepare_name()).  Set by split_decide() around one
+# split_handler() call, read by translate_tokens().
+HELPERS_IN_PLACE = {}
+
+
+def rename_helper_call(edits, w, callee):
+    """The last call of callee in w takes the helper's desc name."""
+    for t in reversed(w):
+        if t.text == callee and t.kind == 'ident':
+            if HELPERS_IN_PLACE[callee] != callee:
+                edits.replace(t.start, t.end, HELPERS_IN_PLACE[callee])
+            return
+
+
+def split_helpers(ff, h):
+    """({helper: desc name}, None) for the same-file helpers h passes its
+    VMA to that are converted in place to take the desc, as
+    mmap_to_prepare.cocci converts those of the handlers it converts;
+    (None, why) when one that could be is also called elsewhere."""
+    helpers = helpers_of(ff, h, set())
+    out = {}
+    for hp in sorted(helpers):
+        if blocked_use(ff, hp, set()):
+            # the split says why when it meets the call
+            continue
+        others = [k for (where, k) in ff.refs.get(hp, [])
+                  if where != h and where not in helpers]
+        if others:
+            return None, ('blocked:unknown-vma-use(%s)' % hp,
+                          '%s passes the VMA to %s(), which is also used at line %d; '
+                          'split_prefault.cocci converts only a helper that the '
+                          'handler alone calls: give %s() a desc twin by hand, then '
+                          'rerun' % (h, hp, others[0][0], hp))
+        out[hp] = helper_prepare_name(ff, hp)
+    return out, None
+
+
 def split_decide(ff):
     """Status of every handler for this semantic patch, and the split of
     every definition to rewrite (by position of its name)."""
@@ -1832,6 +1875,7 @@ def split_decide(ff):
         return ff.split_decision
     status, _ = decide(ff)
     out, splits = {}, {}
+    ff.split_helpers = {}
     hook_keys = {pos for uses in ff.hooks.values() for (_, _, pos) in uses}
     for h, (code, reason) in status.items():
         if code == 'converted:prepare':
@@ -1851,13 +1895,20 @@ def split_decide(ff):
                       '%s has %d definitions (one per preprocessor branch); '
                       'split each by hand' % (h, len(ff.defs[h])))
             continue
+        helpers, why = split_helpers(ff, h)
+        if why:
+            out[h] = why
+            continue
         try:
             done = []
+            HELPERS_IN_PLACE.update(helpers)
             for (v, _, fp, _, pos) in ff.defs[h]:
                 done.append((pos, split_handler(source(ff), h, pos[0], v, fp)))
         except Blocked as why:
             out[h] = (why.code, why.reason)
             continue
+        finally:
+            HELPERS_IN_PLACE.clear()
         partial = partial_remap(ff, h)
         if partial:
             out[h] = ('blocked:unknown-vma-use(%s)' % partial[0],
@@ -1868,6 +1919,7 @@ def split_decide(ff):
                       'convert by hand' % (h, partial[0], partial[1], partial[0]))
             continue
         abort = any(sp.abort for (_, sp) in done)
+        ff.split_helpers.update(helpers)
         out[h] = ('converted:abort' if abort else 'converted:complete', done[0][1].reason)
         for pos, sp in done:
             splits[pos] = sp
