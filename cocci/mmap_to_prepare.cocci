@@ -14,7 +14,10 @@
 //# through, keep the VMA pointer, or are called directly by other
 //# code are left alone and reported (MODE=report says why, one line each).
 //# A static helper that takes the VMA is converted with its handler when all
-//# of its callers are converted; otherwise the handler is left alone.
+//# of its callers are converted.  One that other code also calls, and that
+//# only reads fields a desc has, becomes a core __NAME() of those fields,
+//# which prepare calls, and NAME() a wrapper of it for the other callers;
+//# otherwise the handler is left alone.
 //# A non-static handler used from another file is not visible here:
 //# scripts/convert.py checks the whole tree for such users.
 //#
@@ -349,6 +352,9 @@ class FileFacts:
 		self.aliases = {}	# handler -> value of '#define HANDLER VALUE'
 		self.reported = set()	# handlers already reported
 		self.decision = None
+		self.written = set()	# keys of VMA fields written or whose address is taken
+		self.twins = {}		# helper -> TwinPlan: a core of the fields, the helper its wrapper
+		self.twin_plans = {}	# helper -> (TwinPlan or None, why not)
 		self.text = None	# the file, read once (source())
 
 
@@ -444,7 +450,9 @@ def use_blocker(ff, fn, name, k, seen):
 			'their own conversion' % (fn, callee))
 	helper = [d for d in ff.defs.get(callee, []) if not d.is_handler]
 	if helper and all(d.index == index for d in helper):
-		return blocked_use(ff, callee, seen)
+		why = blocked_use(ff, callee, seen)
+		# decide() lets a twin serve only a helper that other code calls too
+		return None if why and twin_plan(ff, callee)[0] else why
 	if callee in DELEGATES or (callee not in ff.defs and 'mmap' in callee):
 		return ('blocked:delegates(%s)' % callee,
 			'%s hands the VMA to %s(), which must gain a prepare '
@@ -848,17 +856,238 @@ def decide(ff):
 			helpers = helpers_of(ff, h, set())
 			outside = [(hp, k) for hp in helpers for (where, k) in ff.refs.get(hp, [])
 				   if where not in convert and where not in helpers]
-			if outside:
-				hp, k = outside[0]
-				status[h] = ('blocked:unknown-vma-use(%s)' % hp,
-					     '%s passes the VMA to %s(), which is also used at line %d; '
-					     'give %s a desc twin by hand' % (h, hp, k[0], hp))
+			why = helper_blocker(ff, h, helpers, outside)
+			if why:
+				status[h] = why
 				convert.discard(h)
 				changed = True
 	for h in list(convert):
 		convert |= helpers_of(ff, h, set())
+	twins_of(ff, status, convert)
+	convert -= set(ff.twins)
 	ff.decision = (status, convert)
 	return ff.decision
+
+
+# ---------------------------------------------------------------------------
+# Helper twins.  A static helper that only reads fields a desc has, and that
+# other code (the fault path) also calls with a VMA, is split the way
+# upstream split drivers/dax/device.c check_vma(): a core __NAME() takes the
+# fields, NAME() stays as a wrapper passing them from the VMA, so its other
+# callers compile unchanged, and prepare calls the core with the desc's.
+# ---------------------------------------------------------------------------
+
+# The fields a core takes, in upstream's order: field -> (parameter, type,
+# desc expression); mainline with vma_flags_t reads the flags by bit.
+TWIN_FIELDS = collections.OrderedDict([
+	('vm_flags', ('vm_flags', 'vm_flags_t', 'desc->vm_flags')),
+	('vm_start', ('start', 'unsigned long', 'desc->start')),
+	('vm_end', ('end', 'unsigned long', 'desc->end')),
+	('vm_pgoff', ('pgoff', 'pgoff_t', 'desc->pgoff')),
+	('vm_file', ('file', 'struct file *', 'desc->vm_file')),
+	('vm_page_prot', ('page_prot', 'pgprot_t', 'desc->page_prot')),
+])
+TWIN_BITS = ('flags', 'vma_flags_t', 'desc->vma_flags', 'flags')
+# VMA helpers that read one field: what a core calls on that field instead.
+ACCESSORS = {'vma_is_dax': ('vm_file',), 'vma_pages': ('vm_start', 'vm_end')}
+
+TwinPlan = collections.namedtuple('TwinPlan',
+				  'core vma index last inline void fields params')
+
+
+def twin_field(ff, fld):
+	"""(parameter, type, desc expression, VMA field) of one field of a core."""
+	if fld == 'vm_flags' and uses_bits(ff):
+		return TWIN_BITS
+	return TWIN_FIELDS[fld] + (fld,)
+
+
+def split_params(text):
+	"""The parameters of a prototype's text between its parentheses."""
+	parts, depth, cur = [], 0, ''
+	for ch in text:
+		if ch == ',' and depth == 0:
+			parts.append(' '.join(cur.split()))
+			cur = ''
+			continue
+		depth += ch in '([{'
+		depth -= ch in ')]}'
+		cur += ch
+	parts.append(' '.join(cur.split()))
+	return [part for part in parts if part]
+
+
+def call_at(ff, line, col):
+	"""(arguments, text after the call on its line) of the call whose name
+	starts at line:col."""
+	lines = source(ff).split('\n')
+	text = '\n'.join(lines[line - 1:])
+	start = text.index('(', col)
+	depth = 0
+	for i in range(start, len(text)):
+		depth += text[i] == '('
+		depth -= text[i] == ')'
+		if depth == 0:
+			break
+	rest = text[i + 1:].split('\n', 1)[0]
+	return split_params(text[start + 1:i]), rest
+
+
+def twin_plan(ff, fn):
+	"""(TwinPlan, '') when fn can become a wrapper of a core of the fields it
+	reads, else (None, why not)."""
+	if fn not in ff.twin_plans:
+		ff.twin_plans[fn] = make_twin_plan(ff, fn)
+	return ff.twin_plans[fn]
+
+
+def make_twin_plan(ff, fn):
+	defs = ff.defs.get(fn, [])
+	if len(defs) != 1 or defs[0].is_handler:
+		return None, '%s has %d definitions' % (fn, len(defs))
+	d = defs[0]
+	fields = set()
+	for (where, name, k) in ff.vma_uses:
+		if where != fn or name != d.vma:
+			continue
+		call = ff.call_args.get(k)
+		if call and call.callee in ACCESSORS:
+			fields |= set(ACCESSORS[call.callee])
+			continue
+		if call and call.callee.startswith('vm_flags_'):
+			return None, '%s changes the VMA flags with %s() (line %d)' \
+				% (fn, call.callee, k[0])
+		fld = ff.fields.get(k)
+		if fld in TWIN_FIELDS and k not in ff.written and k not in ff.flag_ops \
+		   and k not in ff.flag_assigns and k not in ff.forbidden:
+			why = bits_blocker(ff, fn, k) if uses_bits(ff) else None
+			if why:
+				return None, why[1]
+			fields.add(fld)
+			continue
+		if fld:
+			return None, '%s writes vma->%s (line %d)' % (fn, fld, k[0])
+		why = use_blocker(ff, fn, name, k, set())
+		return None, why[1] if why else '%s uses the VMA itself (line %d)' % (fn, k[0])
+	lines = source(ff).split('\n')
+	line, col = d.pos
+	prefix = lines[line - 1][:col]
+	storage = prefix if prefix.strip() else lines[line - 2] if line > 1 else ''
+	if not re.match(r'^static\s+(inline\s+)?\w', storage):
+		return None, '%s is not static' % fn
+	core = '__' + fn
+	params = call_at(ff, line, col)[0]
+	if any(re.search(r'[(\[]', p) or not re.search(r'\w$', p) for p in params):
+		return None, 'the parameters of %s are not plain declarations' % fn
+	order = [fld for fld in TWIN_FIELDS if fld in fields]
+	names = [twin_field(ff, fld)[0] for fld in order] + [core]
+	body = re.sub(r'(->|\.)\s*\w+', '', function_text(ff, fn))
+	taken = [n for n in names if re.search(r'\b%s\b' % n, body if n != core else source(ff))]
+	if taken:
+		return None, '%s already uses the name %s' % (fn, taken[0])
+	return TwinPlan(core, d.vma, d.index, d.index == len(params) - 1,
+			bool(re.match(r'^static\s+inline\b', storage)),
+			bool(re.search(r'\bvoid\s*$', storage)), order, params), ''
+
+
+def helper_blocker(ff, h, helpers, outside):
+	"""Why the helpers h passes its VMA to stop it, or None.  A helper that
+	other code also calls gets a twin; one only converted code calls is
+	rewritten in place, so it must take a desc."""
+	for hp in sorted(helpers):
+		others = [k for (hq, k) in outside if hq == hp]
+		if others:
+			plan, why = twin_plan(ff, hp)
+			if plan is None:
+				return ('blocked:unknown-vma-use(%s)' % hp,
+					'%s passes the VMA to %s(), which is also used at line %d; '
+					'%s, which a core taking the VMA fields by value cannot do: '
+					'give %s a desc twin by hand' % (h, hp, others[0][0], why, hp))
+			continue
+		why = blocked_use(ff, hp, set())
+		if why:
+			return why
+	return None
+
+
+def twins_of(ff, status, convert):
+	"""The helpers of converted handlers that get a twin; their handlers'
+	report lines say so."""
+	for h in sorted(convert):
+		if h not in ff.hooks:
+			continue
+		helpers = helpers_of(ff, h, set())
+		for hp in sorted(helpers):
+			if any(where not in convert and where not in helpers
+			       for (where, _) in ff.refs.get(hp, [])):
+				plan = twin_plan(ff, hp)[0]
+				ff.twins[hp] = plan
+				code, reason = status[h]
+				status[h] = (code, '%s; it calls %s(), the part of %s() that '
+					     'takes the VMA fields, and %s() stays for its other '
+					     'callers' % (reason, plan.core, hp, hp))
+
+
+def twin_text(ff, plan, args, align, end):
+	"""plan.core(args) wrapped at 80 columns from column align."""
+	return '%s(%s)' % (plan.core, wrap_list(args, ', ', align + len(plan.core) + 1, end))
+
+
+def twin_wrapper(ff, fn):
+	"""The statement of the wrapper: the core called with the VMA fields."""
+	plan = ff.twins[fn]
+	names = [re.search(r'(\w+)$', p).group(1) for p in plan.params]
+	fields = ['%s->%s' % (plan.vma, 'flags' if f == 'vm_flags' and uses_bits(ff) else f)
+		  for f in plan.fields]
+	args = names[:plan.index] + fields + names[plan.index + 1:]
+	lead = '' if plan.void else 'return '
+	return lead + twin_text(ff, plan, args, 8 + len(lead), ');')
+
+
+def twin_header(ff, fn):
+	"""(type of its first parameter, the rest) of the core's parameter
+	list, wrapped at 80 columns below its parenthesis."""
+	plan = ff.twins[fn]
+	line, col = ff.defs[fn][0].pos
+	prefix = source(ff).split('\n')[line - 1][:col].expandtabs(8)
+	fields = []
+	for f in plan.fields:
+		name, kind = twin_field(ff, f)[:2]
+		fields.append('%s%s%s' % (kind, '' if kind.endswith('*') else ' ', name))
+	parts = plan.params[:plan.index] + fields + plan.params[plan.index + 1:]
+	text = wrap_list(parts, ', ', len(prefix) + len(plan.core) + 1, ')')
+	first = re.match(r'^(.*?)(\w+)$', parts[0])
+	return first.group(1).strip(), text[len(first.group(1)):]
+
+
+def twin_call(p, fn):
+	"""A call of fn in converted code: the core with the desc fields."""
+	ff = facts(p)
+	plan = ff.twins[fn]
+	line, col = int(p[0].line), int(p[0].column)
+	args, rest = call_at(ff, line, col)
+	fields = [twin_field(ff, f)[2] for f in plan.fields]
+	args = args[:plan.index] + fields + args[plan.index + 1:]
+	start = len(source(ff).split('\n')[line - 1][:col].expandtabs(8))
+	return twin_text(ff, plan, args, start, ')' + rest)
+
+
+def on_flags(test):
+	"""A vma_desc_test*() of the desc, written on a core's flags."""
+	return re.sub(r'\bvma_desc_test(_any|_all)?\(desc, ', r'vma_flags_test\1(&flags, ', test)
+
+
+def file_is_dax_text(ff):
+	"""vma_is_dax(vma) on the core's file: file_is_dax() where the tree has
+	it (Linux 6.19 on), else what it does."""
+	try:
+		with open(os.path.join(tree_top(ff.path), 'include', 'linux', 'fs.h'),
+			  errors='replace') as src:
+			if re.search(r'\bfile_is_dax\(', src.read()):
+				return 'file_is_dax(file)'
+	except OSError:
+		pass
+	return '(file && IS_DAX(file->f_mapping->host))'
 
 
 def primitives(ff, fn, seen=None):
@@ -1548,6 +1777,34 @@ p << hook_name_used.p;
 @@
 hook_name_seen(fn, p)
 
+// Fields written, or whose address is taken (phys_mem_access_prot_allowed()
+// writes &vma->vm_page_prot): a core taking the fields by value cannot.
+@vma_field_written depends on has_hooks@
+idexpression struct vm_area_struct *v;
+identifier fld;
+expression E;
+assignment operator aop;
+position p;
+@@
+(
+ v@p->fld aop E
+|
+ &v@p->fld
+|
+ v@p->fld++
+|
+ v@p->fld--
+|
+ ++v@p->fld
+|
+ --v@p->fld
+)
+
+@script:python depends on has_hooks@
+p << vma_field_written.p;
+@@
+facts(p).written.add(key(p))
+
 // END shared
 
 // ---------------------------------------------------------------------------
@@ -1698,6 +1955,47 @@ gh;
 @@
 coccinelle.gh = h if h in GENERIC else SKIP
 
+// A helper that gets a twin (twin_plan()): tfn for every rule, wtfn or bfn
+// for its flags as a word or as bits, and one of four names for the shape
+// of its header, which spatch matches apart: static or static inline, the
+// VMA its last parameter or not.
+@script:python twin_fn depends on has_hooks@
+fn << vma_fn.fn;
+v << vma_fn.v;
+p << vma_fn.p;
+tfn;
+wtfn;
+btfn;
+tmid;
+tlast;
+timid;
+tilast;
+tv;
+tcore;
+tdax;
+twrap;
+tparams;
+FT;
+@@
+ff = facts(p)
+decide(ff)
+plan = ff.twins.get(fn)
+shape = (plan.inline, plan.last) if plan else None
+coccinelle.tfn = fn if plan else SKIP
+coccinelle.wtfn = fn if plan and not uses_bits(ff) else SKIP
+coccinelle.btfn = fn if plan and uses_bits(ff) else SKIP
+coccinelle.tmid = fn if shape == (False, False) else SKIP
+coccinelle.tlast = fn if shape == (False, True) else SKIP
+coccinelle.timid = fn if shape == (True, False) else SKIP
+coccinelle.tilast = fn if shape == (True, True) else SKIP
+coccinelle.tv = v
+coccinelle.tcore = plan.core if plan else SKIP
+coccinelle.tdax = file_is_dax_text(ff) if plan else SKIP
+coccinelle.twrap = twin_wrapper(ff, fn) if plan else SKIP
+first, rest = twin_header(ff, fn) if plan else ('int', SKIP)
+coccinelle.tparams = rest
+coccinelle.FT = cocci.make_type(first)
+
 // ---------------------------------------------------------------------------
 // Context mode: the handlers that would be converted.
 // ---------------------------------------------------------------------------
@@ -1711,6 +2009,22 @@ identifier converted_handler.hfn;
 // ---------------------------------------------------------------------------
 // Patch mode: rewrite the bodies, then the headers, then the wiring.
 // ---------------------------------------------------------------------------
+
+// Converted code calls the core of a twin with the desc fields.  First of
+// the rewrites: its positions must be those of the file as read (and
+// twin_fn binds one function at a time, never a caller with its callee).
+@twin_call depends on patch && has_hooks@
+identifier converted_fn.cfn, callee;
+expression list args;
+position p : script:python(callee) { callee in facts(p).twins };
+fresh identifier CALL = script:python(p, callee) { twin_call(p, callee) };
+@@
+cfn(...) {
+<...
+- callee@p(args)
++ CALL
+...>
+}
 
 // The flag helpers become plain |= and &= ~ on desc->vm_flags, wrapped at
 // 80 columns the way the kernel wraps long flag lists.
@@ -1976,6 +2290,190 @@ map_fn(...) {
 )
 ...>
 }
+
+// The body of the twin becomes the core's: the fields are its parameters.
+@twin_fields depends on patch && has_hooks@
+identifier twin_fn.tfn, twin_fn.tv, twin_fn.tdax;
+@@
+tfn(...) {
+<...
+(
+- vma_pages(tv)
++ ((end - start) >> PAGE_SHIFT)
+|
+- vma_is_dax(tv)
++ tdax
+|
+- tv->vm_start
++ start
+|
+- tv->vm_end
++ end
+|
+- tv->vm_pgoff
++ pgoff
+|
+- tv->vm_file
++ file
+|
+- tv->vm_page_prot
++ page_prot
+)
+...>
+}
+
+@twin_flags_word depends on patch && has_hooks@
+identifier twin_fn.wtfn, twin_fn.tv;
+@@
+wtfn(...) {
+<...
+- tv->vm_flags
++ vm_flags
+...>
+}
+
+// vma_flags_t: the tests of the desc, written on the core's flags.
+@twin_flags_compare_in_if depends on patch && has_hooks@
+identifier twin_fn.btfn, twin_fn.tv;
+expression F, E;
+statement S;
+fresh identifier EQ = script:python(F, E) { on_flags(bits_equal(F, E, True)) };
+fresh identifier NE = script:python(F, E) { on_flags(bits_differ(F, E, True)) };
+@@
+btfn(...) {
+<...
+(
+  if (
+- (tv->vm_flags & F) == E
++ EQ
+  ) S
+|
+  if (
+- (tv->vm_flags & F) != E
++ NE
+  ) S
+)
+...>
+}
+
+@twin_flags_compare depends on patch && has_hooks@
+identifier twin_fn.btfn, twin_fn.tv;
+expression F, E;
+fresh identifier EQ = script:python(F, E) { on_flags(bits_equal(F, E)) };
+fresh identifier NE = script:python(F, E) { on_flags(bits_differ(F, E)) };
+@@
+btfn(...) {
+<...
+(
+- (tv->vm_flags & F) == E
++ EQ
+|
+- (tv->vm_flags & F) != E
++ NE
+)
+...>
+}
+
+@twin_flags_test depends on patch && has_hooks@
+identifier twin_fn.btfn, twin_fn.tv;
+expression F;
+fresh identifier TEST = script:python(F) { on_flags(bits_test(F)) };
+@@
+btfn(...) {
+<...
+(
+- !(tv->vm_flags & F)
++ !TEST
+|
+- (tv->vm_flags & F)
++ TEST
+|
+- tv->vm_flags & F
++ TEST
+)
+...>
+}
+
+// The helper becomes the core, and a wrapper with its name and VMA follows.
+@twin_header_mid depends on patch && has_hooks@
+identifier twin_fn.tmid, twin_fn.tv, twin_fn.tcore, twin_fn.tparams, twin_fn.twrap;
+type twin_fn.FT;
+type T;
+parameter list before, after;
+@@
+  static T
+- tmid
++ tcore
+  (
+- before, struct vm_area_struct *tv, after
++ FT tparams
+  )
+  {...}
++
++ static T tmid(before, struct vm_area_struct *tv, after)
++ {
++ twrap;
++ }
+
+@twin_header_last depends on patch && has_hooks@
+identifier twin_fn.tlast, twin_fn.tv, twin_fn.tcore, twin_fn.tparams, twin_fn.twrap;
+type twin_fn.FT;
+type T;
+parameter list before;
+@@
+  static T
+- tlast
++ tcore
+  (
+- before, struct vm_area_struct *tv
++ FT tparams
+  )
+  {...}
++
++ static T tlast(before, struct vm_area_struct *tv)
++ {
++ twrap;
++ }
+
+@twin_header_inline_mid depends on patch && has_hooks@
+identifier twin_fn.timid, twin_fn.tv, twin_fn.tcore, twin_fn.tparams, twin_fn.twrap;
+type twin_fn.FT;
+type T;
+parameter list before, after;
+@@
+  static inline T
+- timid
++ tcore
+  (
+- before, struct vm_area_struct *tv, after
++ FT tparams
+  )
+  {...}
++
++ static inline T timid(before, struct vm_area_struct *tv, after)
++ {
++ twrap;
++ }
+
+@twin_header_inline_last depends on patch && has_hooks@
+identifier twin_fn.tilast, twin_fn.tv, twin_fn.tcore, twin_fn.tparams, twin_fn.twrap;
+type twin_fn.FT;
+type T;
+parameter list before;
+@@
+  static inline T
+- tilast
++ tcore
+  (
+- before, struct vm_area_struct *tv
++ FT tparams
+  )
+  {...}
++
++ static inline T tilast(before, struct vm_area_struct *tv)
++ {
++ twrap;
++ }
 
 @fields_to_desc depends on patch && has_hooks@
 identifier converted_fn.cfn, converted_fn.cv;

@@ -17,8 +17,10 @@
 //# semantic patches report them the same way, and only that one converts
 //# them.  Left alone and reported (MODE=report says why): a lock held from
 //# the checks across the populate call, VMA writes after it, population on
-//# some paths only, several remaps, population inside a helper, dma_mmap_*,
-//# and handlers that take references vm_ops->close gives back.
+//# some paths only, several remaps, population inside a helper, a helper
+//# that other code also calls, dma_mmap_*, and handlers that take
+//# references vm_ops->close gives back.  A helper only the handler calls
+//# is converted with it to take the desc.
 //# vm_iomap_memory() is split only as the last statement of a handler,
 //# its checks written out in prepare.  Of #ifdef variants of a handler one
 //# may populate; the others become plain prepares that #define the hooks
@@ -352,6 +354,9 @@ class FileFacts:
 		self.aliases = {}	# handler -> value of '#define HANDLER VALUE'
 		self.reported = set()	# handlers already reported
 		self.decision = None
+		self.written = set()	# keys of VMA fields written or whose address is taken
+		self.twins = {}		# helper -> TwinPlan: a core of the fields, the helper its wrapper
+		self.twin_plans = {}	# helper -> (TwinPlan or None, why not)
 		self.text = None	# the file, read once (source())
 
 
@@ -447,7 +452,9 @@ def use_blocker(ff, fn, name, k, seen):
 			'their own conversion' % (fn, callee))
 	helper = [d for d in ff.defs.get(callee, []) if not d.is_handler]
 	if helper and all(d.index == index for d in helper):
-		return blocked_use(ff, callee, seen)
+		why = blocked_use(ff, callee, seen)
+		# decide() lets a twin serve only a helper that other code calls too
+		return None if why and twin_plan(ff, callee)[0] else why
 	if callee in DELEGATES or (callee not in ff.defs and 'mmap' in callee):
 		return ('blocked:delegates(%s)' % callee,
 			'%s hands the VMA to %s(), which must gain a prepare '
@@ -851,17 +858,238 @@ def decide(ff):
 			helpers = helpers_of(ff, h, set())
 			outside = [(hp, k) for hp in helpers for (where, k) in ff.refs.get(hp, [])
 				   if where not in convert and where not in helpers]
-			if outside:
-				hp, k = outside[0]
-				status[h] = ('blocked:unknown-vma-use(%s)' % hp,
-					     '%s passes the VMA to %s(), which is also used at line %d; '
-					     'give %s a desc twin by hand' % (h, hp, k[0], hp))
+			why = helper_blocker(ff, h, helpers, outside)
+			if why:
+				status[h] = why
 				convert.discard(h)
 				changed = True
 	for h in list(convert):
 		convert |= helpers_of(ff, h, set())
+	twins_of(ff, status, convert)
+	convert -= set(ff.twins)
 	ff.decision = (status, convert)
 	return ff.decision
+
+
+# ---------------------------------------------------------------------------
+# Helper twins.  A static helper that only reads fields a desc has, and that
+# other code (the fault path) also calls with a VMA, is split the way
+# upstream split drivers/dax/device.c check_vma(): a core __NAME() takes the
+# fields, NAME() stays as a wrapper passing them from the VMA, so its other
+# callers compile unchanged, and prepare calls the core with the desc's.
+# ---------------------------------------------------------------------------
+
+# The fields a core takes, in upstream's order: field -> (parameter, type,
+# desc expression); mainline with vma_flags_t reads the flags by bit.
+TWIN_FIELDS = collections.OrderedDict([
+	('vm_flags', ('vm_flags', 'vm_flags_t', 'desc->vm_flags')),
+	('vm_start', ('start', 'unsigned long', 'desc->start')),
+	('vm_end', ('end', 'unsigned long', 'desc->end')),
+	('vm_pgoff', ('pgoff', 'pgoff_t', 'desc->pgoff')),
+	('vm_file', ('file', 'struct file *', 'desc->vm_file')),
+	('vm_page_prot', ('page_prot', 'pgprot_t', 'desc->page_prot')),
+])
+TWIN_BITS = ('flags', 'vma_flags_t', 'desc->vma_flags', 'flags')
+# VMA helpers that read one field: what a core calls on that field instead.
+ACCESSORS = {'vma_is_dax': ('vm_file',), 'vma_pages': ('vm_start', 'vm_end')}
+
+TwinPlan = collections.namedtuple('TwinPlan',
+				  'core vma index last inline void fields params')
+
+
+def twin_field(ff, fld):
+	"""(parameter, type, desc expression, VMA field) of one field of a core."""
+	if fld == 'vm_flags' and uses_bits(ff):
+		return TWIN_BITS
+	return TWIN_FIELDS[fld] + (fld,)
+
+
+def split_params(text):
+	"""The parameters of a prototype's text between its parentheses."""
+	parts, depth, cur = [], 0, ''
+	for ch in text:
+		if ch == ',' and depth == 0:
+			parts.append(' '.join(cur.split()))
+			cur = ''
+			continue
+		depth += ch in '([{'
+		depth -= ch in ')]}'
+		cur += ch
+	parts.append(' '.join(cur.split()))
+	return [part for part in parts if part]
+
+
+def call_at(ff, line, col):
+	"""(arguments, text after the call on its line) of the call whose name
+	starts at line:col."""
+	lines = source(ff).split('\n')
+	text = '\n'.join(lines[line - 1:])
+	start = text.index('(', col)
+	depth = 0
+	for i in range(start, len(text)):
+		depth += text[i] == '('
+		depth -= text[i] == ')'
+		if depth == 0:
+			break
+	rest = text[i + 1:].split('\n', 1)[0]
+	return split_params(text[start + 1:i]), rest
+
+
+def twin_plan(ff, fn):
+	"""(TwinPlan, '') when fn can become a wrapper of a core of the fields it
+	reads, else (None, why not)."""
+	if fn not in ff.twin_plans:
+		ff.twin_plans[fn] = make_twin_plan(ff, fn)
+	return ff.twin_plans[fn]
+
+
+def make_twin_plan(ff, fn):
+	defs = ff.defs.get(fn, [])
+	if len(defs) != 1 or defs[0].is_handler:
+		return None, '%s has %d definitions' % (fn, len(defs))
+	d = defs[0]
+	fields = set()
+	for (where, name, k) in ff.vma_uses:
+		if where != fn or name != d.vma:
+			continue
+		call = ff.call_args.get(k)
+		if call and call.callee in ACCESSORS:
+			fields |= set(ACCESSORS[call.callee])
+			continue
+		if call and call.callee.startswith('vm_flags_'):
+			return None, '%s changes the VMA flags with %s() (line %d)' \
+				% (fn, call.callee, k[0])
+		fld = ff.fields.get(k)
+		if fld in TWIN_FIELDS and k not in ff.written and k not in ff.flag_ops \
+		   and k not in ff.flag_assigns and k not in ff.forbidden:
+			why = bits_blocker(ff, fn, k) if uses_bits(ff) else None
+			if why:
+				return None, why[1]
+			fields.add(fld)
+			continue
+		if fld:
+			return None, '%s writes vma->%s (line %d)' % (fn, fld, k[0])
+		why = use_blocker(ff, fn, name, k, set())
+		return None, why[1] if why else '%s uses the VMA itself (line %d)' % (fn, k[0])
+	lines = source(ff).split('\n')
+	line, col = d.pos
+	prefix = lines[line - 1][:col]
+	storage = prefix if prefix.strip() else lines[line - 2] if line > 1 else ''
+	if not re.match(r'^static\s+(inline\s+)?\w', storage):
+		return None, '%s is not static' % fn
+	core = '__' + fn
+	params = call_at(ff, line, col)[0]
+	if any(re.search(r'[(\[]', p) or not re.search(r'\w$', p) for p in params):
+		return None, 'the parameters of %s are not plain declarations' % fn
+	order = [fld for fld in TWIN_FIELDS if fld in fields]
+	names = [twin_field(ff, fld)[0] for fld in order] + [core]
+	body = re.sub(r'(->|\.)\s*\w+', '', function_text(ff, fn))
+	taken = [n for n in names if re.search(r'\b%s\b' % n, body if n != core else source(ff))]
+	if taken:
+		return None, '%s already uses the name %s' % (fn, taken[0])
+	return TwinPlan(core, d.vma, d.index, d.index == len(params) - 1,
+			bool(re.match(r'^static\s+inline\b', storage)),
+			bool(re.search(r'\bvoid\s*$', storage)), order, params), ''
+
+
+def helper_blocker(ff, h, helpers, outside):
+	"""Why the helpers h passes its VMA to stop it, or None.  A helper that
+	other code also calls gets a twin; one only converted code calls is
+	rewritten in place, so it must take a desc."""
+	for hp in sorted(helpers):
+		others = [k for (hq, k) in outside if hq == hp]
+		if others:
+			plan, why = twin_plan(ff, hp)
+			if plan is None:
+				return ('blocked:unknown-vma-use(%s)' % hp,
+					'%s passes the VMA to %s(), which is also used at line %d; '
+					'%s, which a core taking the VMA fields by value cannot do: '
+					'give %s a desc twin by hand' % (h, hp, others[0][0], why, hp))
+			continue
+		why = blocked_use(ff, hp, set())
+		if why:
+			return why
+	return None
+
+
+def twins_of(ff, status, convert):
+	"""The helpers of converted handlers that get a twin; their handlers'
+	report lines say so."""
+	for h in sorted(convert):
+		if h not in ff.hooks:
+			continue
+		helpers = helpers_of(ff, h, set())
+		for hp in sorted(helpers):
+			if any(where not in convert and where not in helpers
+			       for (where, _) in ff.refs.get(hp, [])):
+				plan = twin_plan(ff, hp)[0]
+				ff.twins[hp] = plan
+				code, reason = status[h]
+				status[h] = (code, '%s; it calls %s(), the part of %s() that '
+					     'takes the VMA fields, and %s() stays for its other '
+					     'callers' % (reason, plan.core, hp, hp))
+
+
+def twin_text(ff, plan, args, align, end):
+	"""plan.core(args) wrapped at 80 columns from column align."""
+	return '%s(%s)' % (plan.core, wrap_list(args, ', ', align + len(plan.core) + 1, end))
+
+
+def twin_wrapper(ff, fn):
+	"""The statement of the wrapper: the core called with the VMA fields."""
+	plan = ff.twins[fn]
+	names = [re.search(r'(\w+)$', p).group(1) for p in plan.params]
+	fields = ['%s->%s' % (plan.vma, 'flags' if f == 'vm_flags' and uses_bits(ff) else f)
+		  for f in plan.fields]
+	args = names[:plan.index] + fields + names[plan.index + 1:]
+	lead = '' if plan.void else 'return '
+	return lead + twin_text(ff, plan, args, 8 + len(lead), ');')
+
+
+def twin_header(ff, fn):
+	"""(type of its first parameter, the rest) of the core's parameter
+	list, wrapped at 80 columns below its parenthesis."""
+	plan = ff.twins[fn]
+	line, col = ff.defs[fn][0].pos
+	prefix = source(ff).split('\n')[line - 1][:col].expandtabs(8)
+	fields = []
+	for f in plan.fields:
+		name, kind = twin_field(ff, f)[:2]
+		fields.append('%s%s%s' % (kind, '' if kind.endswith('*') else ' ', name))
+	parts = plan.params[:plan.index] + fields + plan.params[plan.index + 1:]
+	text = wrap_list(parts, ', ', len(prefix) + len(plan.core) + 1, ')')
+	first = re.match(r'^(.*?)(\w+)$', parts[0])
+	return first.group(1).strip(), text[len(first.group(1)):]
+
+
+def twin_call(p, fn):
+	"""A call of fn in converted code: the core with the desc fields."""
+	ff = facts(p)
+	plan = ff.twins[fn]
+	line, col = int(p[0].line), int(p[0].column)
+	args, rest = call_at(ff, line, col)
+	fields = [twin_field(ff, f)[2] for f in plan.fields]
+	args = args[:plan.index] + fields + args[plan.index + 1:]
+	start = len(source(ff).split('\n')[line - 1][:col].expandtabs(8))
+	return twin_text(ff, plan, args, start, ')' + rest)
+
+
+def on_flags(test):
+	"""A vma_desc_test*() of the desc, written on a core's flags."""
+	return re.sub(r'\bvma_desc_test(_any|_all)?\(desc, ', r'vma_flags_test\1(&flags, ', test)
+
+
+def file_is_dax_text(ff):
+	"""vma_is_dax(vma) on the core's file: file_is_dax() where the tree has
+	it (Linux 6.19 on), else what it does."""
+	try:
+		with open(os.path.join(tree_top(ff.path), 'include', 'linux', 'fs.h'),
+			  errors='replace') as src:
+			if re.search(r'\bfile_is_dax\(', src.read()):
+				return 'file_is_dax(file)'
+	except OSError:
+		pass
+	return '(file && IS_DAX(file->f_mapping->host))'
 
 
 def primitives(ff, fn, seen=None):
@@ -1550,6 +1778,34 @@ fn << hook_name_used.fn;
 p << hook_name_used.p;
 @@
 hook_name_seen(fn, p)
+
+// Fields written, or whose address is taken (phys_mem_access_prot_allowed()
+// writes &vma->vm_page_prot): a core taking the fields by value cannot.
+@vma_field_written depends on has_hooks@
+idexpression struct vm_area_struct *v;
+identifier fld;
+expression E;
+assignment operator aop;
+position p;
+@@
+(
+ v@p->fld aop E
+|
+ &v@p->fld
+|
+ v@p->fld++
+|
+ v@p->fld--
+|
+ ++v@p->fld
+|
+ --v@p->fld
+)
+
+@script:python depends on has_hooks@
+p << vma_field_written.p;
+@@
+facts(p).written.add(key(p))
 
 // ---------------------------------------------------------------------------
 // The split itself (cocci/src/split_prefault.py).
@@ -3429,6 +3685,11 @@ def translate_tokens(text, edits, w, vma, name):
                 continue
             callee = vma_callee(w[max(0, k - 60):k + 1], vma)
             line = text.count('\n', 0, t.start) + 1
+            if callee in HELPERS_IN_PLACE:
+                rename_helper_call(edits, w[max(0, k - 60):k], callee)
+                edits.replace(t.start, t.end, 'desc')
+                k += 1
+                continue
             if callee != vma:
                 raise Blocked('blocked:unknown-vma-use(%s)' % callee,
                               '%s passes the VMA to %s() (line %d) before populating; '
@@ -3447,6 +3708,44 @@ def translate_tokens(text, edits, w, vma, name):
 SPLIT_BY = 'mmap_to_prepare.cocci converts it'
 
 
+# Helpers converted in place with the handler being split: name -> its
+# desc name (helper_prepare_name()).  Set by split_decide() around one
+# split_handler() call, read by translate_tokens().
+HELPERS_IN_PLACE = {}
+
+
+def rename_helper_call(edits, w, callee):
+    """The last call of callee in w takes the helper's desc name."""
+    for t in reversed(w):
+        if t.text == callee and t.kind == 'ident':
+            if HELPERS_IN_PLACE[callee] != callee:
+                edits.replace(t.start, t.end, HELPERS_IN_PLACE[callee])
+            return
+
+
+def split_helpers(ff, h):
+    """({helper: desc name}, None) for the same-file helpers h passes its
+    VMA to that are converted in place to take the desc, as
+    mmap_to_prepare.cocci converts those of the handlers it converts;
+    (None, why) when one that could be is also called elsewhere."""
+    helpers = helpers_of(ff, h, set())
+    out = {}
+    for hp in sorted(helpers):
+        if blocked_use(ff, hp, set()):
+            # the split says why when it meets the call
+            continue
+        others = [k for (where, k) in ff.refs.get(hp, [])
+                  if where != h and where not in helpers]
+        if others:
+            return None, ('blocked:unknown-vma-use(%s)' % hp,
+                          '%s passes the VMA to %s(), which is also used at line %d; '
+                          'split_prefault.cocci converts only a helper that the '
+                          'handler alone calls: give %s() a desc twin by hand, then '
+                          'rerun' % (h, hp, others[0][0], hp))
+        out[hp] = helper_prepare_name(ff, hp)
+    return out, None
+
+
 def split_decide(ff):
     """Status of every handler for this semantic patch, and the split of
     every definition to rewrite (by position of its name)."""
@@ -3454,6 +3753,7 @@ def split_decide(ff):
         return ff.split_decision
     status, _ = decide(ff)
     out, splits = {}, {}
+    ff.split_helpers = {}
     hook_keys = {pos for uses in ff.hooks.values() for (_, _, pos) in uses}
     for h, (code, reason) in status.items():
         if code == 'converted:prepare':
@@ -3468,11 +3768,18 @@ def split_decide(ff):
                       '%s is also used at line %s; convert those users together '
                       'with it' % (h, ', '.join(str(k[0]) for k in others)))
             continue
+        helpers, why = split_helpers(ff, h)
+        if why:
+            out[h] = why
+            continue
         try:
+            HELPERS_IN_PLACE.update(helpers)
             done = split_definitions(ff, h)
         except Blocked as why:
             out[h] = (why.code, why.reason)
             continue
+        finally:
+            HELPERS_IN_PLACE.clear()
         partial = partial_remap(ff, h)
         if partial:
             out[h] = ('blocked:unknown-vma-use(%s)' % partial[0],
@@ -3483,6 +3790,7 @@ def split_decide(ff):
                       'convert by hand' % (h, partial[0], partial[1], partial[0]))
             continue
         abort = any(sp.abort for (_, sp) in done)
+        ff.split_helpers.update(helpers)
         out[h] = ('converted:abort' if abort else 'converted:complete', variants_reason(h, done))
         for pos, sp in done:
             splits[pos] = sp
@@ -3884,3 +4192,147 @@ struct proc_ops fops = { ...,
 + .proc_mmap_complete = fn_complete,
 + .proc_mmap_abort = fn_abort
   , ...};
+
+// ---------------------------------------------------------------------------
+// Helpers the split handler alone passes its VMA to (split_helpers()): they
+// take the desc, as mmap_to_prepare.cocci converts those of its handlers.
+// The call in prepare is written by the split; these rewrite the helpers.
+// ---------------------------------------------------------------------------
+
+@script:python split_helper depends on has_hooks@
+fn << vma_fn.fn;
+v << vma_fn.v;
+p << vma_fn.p;
+shfn;
+shnew;
+shv;
+@@
+ff = facts(p)
+split_decide(ff)
+new = ff.split_helpers.get(fn)
+coccinelle.shfn = fn if new else SKIP
+coccinelle.shnew = new if new else SKIP
+coccinelle.shv = v
+
+@split_helper_flags depends on patch && has_hooks@
+identifier split_helper.shfn, split_helper.shv;
+expression F, G;
+position p;
+fresh identifier SET = script:python(F, p) { flags_to_set(F, p) };
+fresh identifier CLEAR = script:python(F, p) { flags_to_clear(F, p) };
+fresh identifier CLEAR_G = script:python(G, p) { flags_to_clear(G, p) };
+@@
+shfn(...) {
+<...
+(
+- vm_flags_set@p(shv, F);
++ desc->vm_flags |= SET;
+|
+- vm_flags_clear@p(shv, F);
++ desc->vm_flags &= CLEAR;
+|
+- vm_flags_mod@p(shv, F, G);
++ desc->vm_flags |= SET;
++ desc->vm_flags &= CLEAR_G;
+)
+...>
+}
+
+@split_helper_fields depends on patch && has_hooks@
+identifier split_helper.shfn, split_helper.shv;
+type T;
+@@
+shfn(...) {
+<...
+(
+- (shv->vm_end - shv->vm_start)
++ vma_desc_size(desc)
+|
+- shv->vm_end - shv->vm_start
++ vma_desc_size(desc)
+|
+- vma_pages(shv)
++ vma_desc_pages(desc)
+|
+- (T)shv->vm_start
++ (T)desc->start
+|
+- (T)shv->vm_end
++ (T)desc->end
+|
+- (T)shv->vm_pgoff
++ (T)desc->pgoff
+|
+- shv->vm_start
++ desc->start
+|
+- shv->vm_end
++ desc->end
+|
+- shv->vm_pgoff
++ desc->pgoff
+|
+- shv->vm_flags
++ desc->vm_flags
+|
+- shv->vm_page_prot
++ desc->page_prot
+|
+- shv->vm_ops
++ desc->vm_ops
+|
+- shv->vm_private_data
++ desc->private_data
+|
+- shv->vm_file
++ desc->vm_file
+|
+- shv->vm_mm
++ desc->mm
+)
+...>
+}
+
+// What is left of the VMA are arguments of helpers converted alongside.
+@split_helper_vma depends on patch && has_hooks@
+identifier split_helper.shfn, split_helper.shv;
+@@
+shfn(...) {
+<...
+- shv
++ desc
+...>
+}
+
+@split_helper_header depends on patch && has_hooks@
+identifier split_helper.shfn, split_helper.shnew, v;
+type T;
+@@
+T
+- shfn
++ shnew
+  (...,
+- struct vm_area_struct *v
++ struct vm_area_desc *desc
+ , ...) { ... }
+
+@split_helper_prototype depends on patch && has_hooks@
+identifier split_helper.shfn, split_helper.shnew, v;
+type T;
+@@
+T
+- shfn
++ shnew
+  (...,
+- struct vm_area_struct *v
++ struct vm_area_desc *desc
+ , ...);
+
+// Calls of one converted helper in another (prepare's is the split's).
+@split_helper_call depends on patch && has_hooks@
+identifier split_helper.shfn, split_helper.shnew;
+expression list args;
+@@
+- shfn
++ shnew
+  (args)

@@ -1870,6 +1870,11 @@ def translate_tokens(text, edits, w, vma, name):
                 continue
             callee = vma_callee(w[max(0, k - 60):k + 1], vma)
             line = text.count('\n', 0, t.start) + 1
+            if callee in HELPERS_IN_PLACE:
+                rename_helper_call(edits, w[max(0, k - 60):k], callee)
+                edits.replace(t.start, t.end, 'desc')
+                k += 1
+                continue
             if callee != vma:
                 raise Blocked('blocked:unknown-vma-use(%s)' % callee,
                               '%s passes the VMA to %s() (line %d) before populating; '
@@ -1888,6 +1893,44 @@ def translate_tokens(text, edits, w, vma, name):
 SPLIT_BY = 'mmap_to_prepare.cocci converts it'
 
 
+# Helpers converted in place with the handler being split: name -> its
+# desc name (helper_prepare_name()).  Set by split_decide() around one
+# split_handler() call, read by translate_tokens().
+HELPERS_IN_PLACE = {}
+
+
+def rename_helper_call(edits, w, callee):
+    """The last call of callee in w takes the helper's desc name."""
+    for t in reversed(w):
+        if t.text == callee and t.kind == 'ident':
+            if HELPERS_IN_PLACE[callee] != callee:
+                edits.replace(t.start, t.end, HELPERS_IN_PLACE[callee])
+            return
+
+
+def split_helpers(ff, h):
+    """({helper: desc name}, None) for the same-file helpers h passes its
+    VMA to that are converted in place to take the desc, as
+    mmap_to_prepare.cocci converts those of the handlers it converts;
+    (None, why) when one that could be is also called elsewhere."""
+    helpers = helpers_of(ff, h, set())
+    out = {}
+    for hp in sorted(helpers):
+        if blocked_use(ff, hp, set()):
+            # the split says why when it meets the call
+            continue
+        others = [k for (where, k) in ff.refs.get(hp, [])
+                  if where != h and where not in helpers]
+        if others:
+            return None, ('blocked:unknown-vma-use(%s)' % hp,
+                          '%s passes the VMA to %s(), which is also used at line %d; '
+                          'split_prefault.cocci converts only a helper that the '
+                          'handler alone calls: give %s() a desc twin by hand, then '
+                          'rerun' % (h, hp, others[0][0], hp))
+        out[hp] = helper_prepare_name(ff, hp)
+    return out, None
+
+
 def split_decide(ff):
     """Status of every handler for this semantic patch, and the split of
     every definition to rewrite (by position of its name)."""
@@ -1895,6 +1938,7 @@ def split_decide(ff):
         return ff.split_decision
     status, _ = decide(ff)
     out, splits = {}, {}
+    ff.split_helpers = {}
     hook_keys = {pos for uses in ff.hooks.values() for (_, _, pos) in uses}
     for h, (code, reason) in status.items():
         if code == 'converted:prepare':
@@ -1909,11 +1953,18 @@ def split_decide(ff):
                       '%s is also used at line %s; convert those users together '
                       'with it' % (h, ', '.join(str(k[0]) for k in others)))
             continue
+        helpers, why = split_helpers(ff, h)
+        if why:
+            out[h] = why
+            continue
         try:
+            HELPERS_IN_PLACE.update(helpers)
             done = split_definitions(ff, h)
         except Blocked as why:
             out[h] = (why.code, why.reason)
             continue
+        finally:
+            HELPERS_IN_PLACE.clear()
         partial = partial_remap(ff, h)
         if partial:
             out[h] = ('blocked:unknown-vma-use(%s)' % partial[0],
@@ -1924,6 +1975,7 @@ def split_decide(ff):
                       'convert by hand' % (h, partial[0], partial[1], partial[0]))
             continue
         abort = any(sp.abort for (_, sp) in done)
+        ff.split_helpers.update(helpers)
         out[h] = ('converted:abort' if abort else 'converted:complete', variants_reason(h, done))
         for pos, sp in done:
             splits[pos] = sp

@@ -179,6 +179,9 @@ class Checker:
             # helpers the patch converts: functions whose VMA parameter became a desc
             # (by their old names: a helper is renamed for the desc)
             helpers = [r.old for r in comments.renames(diff)]
+            # and helpers that kept their VMA form as a wrapper of a new
+            # __NAME() core of the fields, which prepare calls instead
+            helpers += re.findall(r'^\+static\b[^(\n]*\b__(\w+)\(', diff, re.M)
             for h in mine:
                 if h.status == 'converted:generic':
                     continue

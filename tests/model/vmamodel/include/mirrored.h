@@ -264,6 +264,10 @@ struct inode {
 	struct cdev *i_cdev;
 };
 
+/* include/linux/fs.h (CONFIG_FS_DAX) */
+#define S_DAX			(1 << 13)
+#define IS_DAX(inode)		((inode)->i_flags & S_DAX)
+
 #define FMODE_READ		0x1u
 #define FMODE_WRITE		0x2u
 #define FMODE_EXEC		0x20u
