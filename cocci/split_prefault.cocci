@@ -19,8 +19,9 @@
 //# the checks across the populate call, VMA writes after it, population on
 //# some paths only, several remaps, population inside a helper, a helper
 //# that other code also calls, dma_mmap_*, and handlers that take
-//# references vm_ops->close gives back.  A helper only the handler calls
-//# is converted with it to take the desc.
+//# references vm_ops->close gives back, unless the acquire can move as it
+//# is to the start of mmap_complete.  A helper only the handler calls is
+//# converted with it to take the desc.
 //# vm_iomap_memory() is split only as the last statement of a handler,
 //# its checks written out in prepare.  Of #ifdef variants of a handler one
 //# may populate; the others become plain prepares that #define the hooks
@@ -338,6 +339,7 @@ class FileFacts:
 		self.fields = {}	# key -> field name read through the VMA
 		self.stores = set()	# keys of the VMA stored somewhere
 		self.takes = {}		# function -> [(call taking a reference, key)]
+		self.moved = {}		# handler -> (acquire, key, locals): see acquire_blocker()
 		self.generic = {}	# key of the VMA -> key of its file argument
 		self.refs = {}		# function -> [(where, key)]
 		self.exports = set()	# keys of EXPORT_SYMBOL arguments
@@ -700,6 +702,193 @@ NO_ACTION = {
 }
 
 
+# Something vm_ops->close gives back (docs/conversion.md): taken in prepare,
+# it would leak when the mapping fails after prepare, since that gets no
+# close.  It moves, as it is, to where it runs only for a new mapping that
+# exists: mmap_complete (v1) or a vm_ops->mapped hook (mainline).  Both run
+# after every check, and an error of either unmaps the VMA with its close,
+# so the acquire moves only when the original cannot fail after it (what
+# follows is VMA setup, and population whose result it ignores), it cannot
+# fail itself (its result is not used), what it acquires derives from the
+# file alone, and nothing after it names that.
+def acquire_blocker(ff, fn, take, k):
+	"""None when the acquire take() (at k) of fn moves after the checks
+	(recorded in ff.moved), else why not."""
+	hook = 'a vm_ops->mapped hook' if is_mainline(ff) else 'mmap_complete'
+	what = '%s calls %s() (line %d), which vm_ops->close presumably undoes' \
+		% (fn, take, k[0])
+	refuse = lambda why, todo='convert by hand': (
+		'blocked:needs-abort(%s)' % take, '%s; %s: %s' % (what, why, todo))
+	if fn not in ff.hooks:
+		return refuse('it would have to move to %s, which only the handler '
+			      'itself can do' % hook, 'move the call into the handler, '
+			      'then rerun')
+	if fn in ff.moved and ff.moved[fn][1] != k:
+		return refuse('so does %s() (line %d); one acquire moves to %s, '
+			      'not several' % (ff.moved[fn][0], ff.moved[fn][1][0], hook))
+	text = blank_comments(source(ff))
+	lines = text.split('\n')
+	line = lines[k[0] - 1]
+	start = sum(len(l) + 1 for l in lines[:int(ff.def_pos[fn][0].line) - 1])
+	fnbody = text[start:start + len(function_text(ff, fn))]
+	at = sum(len(l) + 1 for l in lines[:k[0] - 1]) + k[1]
+	stmt = re.match(r'%s\s*\(([^;]*)\)\s*;' % re.escape(take), text[at:])
+	depth = text[start:at].count('{') - text[start:at].count('}')
+	if line[:k[1]].strip() or not stmt:
+		return refuse('it uses what %s() returns, so the acquire can fail; '
+			      'a failure in %s unmaps the new VMA and calls that '
+			      'close, for what was never taken, where the original '
+			      'failed before any VMA existed' % (take, hook))
+	if depth != 1:
+		return refuse('it runs on some paths only (line %d); %s takes it '
+			      'on every path' % (k[0], hook))
+	names = set(re.findall(r'(?<![.>\w])([A-Za-z_]\w*)\b(?!\s*\()', stmt.group(1)))
+	filep = next((d.filep for d in ff.defs[fn] if d.filep), None)
+	decls = {}
+	todo = sorted(names)
+	while todo:
+		x = todo.pop()
+		if x in decls or x == filep or re.match(r'^[A-Z][A-Z0-9_]*$', x):
+			continue
+		if x in vma_param(ff, fn):
+			return refuse('its argument reads the VMA, which %s does not '
+				      'have' % hook if is_mainline(ff) else
+				      'its argument reads the VMA')
+		d = re.search(r'^[ \t]*(?:const\s+)?(?:struct\s+)?\w+[\s*]+%s\s*=\s*([^;]*);'
+			      % x, fnbody, re.M)
+		if d is None:
+			if re.search(r'\b%s\b' % x, fnbody.split(chr(123), 1)[1]):
+				return refuse('%s, which it reads, is not a local initialized '
+					      'where it is declared, so %s could not compute it '
+					      'again' % (x, hook))
+			continue	# a global
+		if len(re.findall(r'(?<![=!<>])\b%s\s*(?:[-+*\x2f%%&|^]?=(?!=)|\+\+|--)|'
+				  r'(?:\+\+|--|&)\s*%s\b(?!\s*(?:->|\.))' % (x, x),
+				  fnbody)) > 1:
+			return refuse('%s, which it reads, changes after its declaration'
+				      % x)
+		decls[x] = d.group(0).strip()
+		todo += re.findall(r'(?<![.>\w])([A-Za-z_]\w*)\b(?!\s*\()', d.group(1))
+	rest = text[at + stmt.end():start + len(fnbody)]
+	failing = re.search(r'\bgoto\b|\breturn\b(?!\s+0\s*;)', rest)
+	if failing:
+		return refuse('the original can still fail after it (line %d), where '
+			      'no close follows; moved to %s, which runs after every '
+			      'check, the acquire may be followed only by what cannot '
+			      'fail' % (k[0] + rest[:failing.start()].count('\n'), hook),
+			      'move what can fail above it, then rerun, or convert by '
+			      'hand')
+	# v1: the population stays after the acquire, in complete
+	pops = [kk[0] for (w, v, kk) in ff.vma_uses if w == fn and kk in ff.call_args
+		and ff.call_args[kk].callee in POPULATE and kk[0] > k[0]]
+	passed = rest if is_mainline(ff) or not pops else \
+		rest[:rest.find('\n', 0) + 1 + sum(len(l) + 1 for l in lines[k[0]:min(pops) - 1])]
+	touched = sorted(x for x in names | set(decls) if re.search(r'\b%s\b' % x, passed))
+	if touched:
+		return refuse('%s, which it takes, is used after it; moved to %s, '
+			      'the acquire would come after that use' % (touched[0], hook),
+			      'move that use above it, then rerun, or convert by hand')
+	if is_mainline(ff):
+		why = mapped_blocker(ff, fn, hook)
+		if why:
+			return refuse(why)
+	ff.moved[fn] = (take, k, [decls[x] for x in sorted(decls, key=fnbody.find)],
+			(at, at + stmt.end()), dict((x, start + re.search(
+				r'\S', fnbody[m.start():]).start() + m.start())
+				for x in decls for m in [re.search(
+					r'^[ \t]*(?:const\s+)?(?:struct\s+)?\w+[\s*]+%s\s*=' % x,
+					fnbody, re.M)]))
+	return None
+
+
+def mapped_hook(ff, fn):
+	"""Mainline: (vm_operations_struct, name of its mapped hook, the body of
+	that hook, {(line, column)} of what leaves the handler) for a handler
+	whose acquire moves, else None."""
+	if not is_mainline(ff) or fn not in ff.moved or fn not in decide(ff)[1]:
+		return None
+	take, k, decls, (a, b), where = ff.moved[fn]
+	text = source(ff)
+	blank = blank_comments(text)
+	lines = text.split('\n')
+	# the comment right above the acquire goes with it
+	first = k[0] - 1
+	while first > 0 and re.match(r'^\s*([/][*].*[*][/]|[/][/].*)\s*$', lines[first - 1]):
+		first -= 1
+	moved = '\n'.join(lines[first:k[0] - 1] + [lines[k[0] - 1][:k[1]] + text[a:b]])
+	# a local only the acquire reads leaves the handler too
+	start = sum(len(l) + 1 for l in lines[:int(ff.def_pos[fn][0].line) - 1])
+	fnbody = blank[start:start + len(function_text(ff, fn))]
+	rest = fnbody[:a - start] + fnbody[b - start:]
+	gone = set()
+	for x in sorted(where, key=where.get, reverse=True):
+		others = rest
+		for y in gone | {x}:
+			e = blank.index(';', where[y])
+			others = others[:where[y] - start] + ' ' * (e - where[y]) + \
+				others[e - start:]
+		if not re.search(r'\b%s\b' % x, others):
+			gone.add(x)
+	at = lambda pos: (blank.count('\n', 0, pos) + 1,
+			  pos - blank.rfind('\n', 0, pos) - 1)
+	removes = {at(a)} | {at(where[x]) for x in gone}
+	body = decls + [''] if decls else []
+	body = '\n\t'.join(body + moved.strip('\t').split('\n\t') + ['return 0'])
+	ops = mapped_ops(ff, fn)[0]
+	return (ops, mapped_name(ops), re.sub(r'\n\t\n', '\n\n', body), removes)
+
+
+def mapped_removes(p):
+	"""Is p the acquire, or a declaration only it needs, of a handler whose
+	acquire goes to a vm_ops->mapped hook?"""
+	ff = facts(p)
+	where = (int(p[0].line), int(p[0].column))
+	return any(where in hook[3] for hook in
+		   (mapped_hook(ff, fn) for fn in list(ff.moved)) if hook)
+
+
+def mapped_ops(ff, fn):
+	"""The vm_operations_struct fn installs, as (name, initializer), or
+	None."""
+	found = re.findall(r'->vm_ops\s*=\s*&\s*(\w+)\s*;', function_text(ff, fn))
+	m = re.search(r'^static\s+const\s+struct\s+vm_operations_struct\s+%s\s*='
+		      r'\s*\{([^;]*)\}\s*;' % re.escape(found[0]), source(ff), re.M) \
+		if len(found) == 1 else None
+	return (found[0], m) if m else None
+
+
+def mapped_blocker(ff, fn, hook):
+	"""Mainline: why the acquire of fn cannot go to a new vm_ops->mapped of
+	the operations fn installs, else None."""
+	ops = mapped_ops(ff, fn)
+	if ops is None:
+		return ('%s goes in the vm_operations_struct the handler installs, '
+			'and it installs no single static const one of this file' % hook)
+	name, m = ops
+	if re.search(r'\.mapped\s*=', m.group(1)):
+		return '%s already has a .mapped' % name
+	if len(re.findall(r'\b%s\b' % name, blank_comments(source(ff)))) != 2:
+		return ('%s is used elsewhere in this file too, where %s would run '
+			'as well' % (name, hook))
+	if mapped_name(name) in ff.hook_names or re.search(
+			r'\b%s\b' % mapped_name(name), source(ff)):
+		return '%s already exists in this file' % mapped_name(name)
+	return None
+
+
+def mapped_name(ops):
+	"""stm_mmap_vmops -> stm_mmap_mapped, the name of its mapped hook."""
+	return re.sub(r'_(vm_?)?ops$', '', ops) + '_mapped'
+
+
+def blank_comments(text):
+	"""text with its comments and strings blanked, lines and columns kept."""
+	# [/][*] and \x22 rather than the plain characters: the lexer of spatch
+	# reads those
+	return re.sub(r'[/][*].*?[*][/]|[/][/][^\n]*|\x22(?:\\.|[^\x22\\\n])*\x22',
+		      lambda m: re.sub(r'[^\n]', ' ', m.group(0)), text, flags=re.S)
+
+
 # When a handler has several blockers, the report names the one a developer
 # must deal with first: the most specific.
 PRIORITY = ['blocked:stacked', 'blocked:dma', 'blocked:delegates',
@@ -724,18 +913,13 @@ def blocked_use(ff, fn, seen):
 			if why:
 				found.append(why)
 	for take, k in ff.takes.get(fn, []):
-		if is_mainline(ff):
-			found.append(('blocked:needs-abort(%s)' % take,
-				      '%s calls %s() (line %d), which vm_ops->close presumably '
-				      'undoes; prepare must stay stateless, so the acquire '
-				      'belongs in a vm_ops->mapped hook, run once the mapping '
-				      'exists: write that by hand' % (fn, take, k[0])))
-			continue
-		found.append(('blocked:needs-abort(%s)' % take,
-			      '%s calls %s() (line %d), which vm_ops->close presumably '
-			      'undoes; with mmap_prepare a mapping that fails after prepare '
-			      'gets no close, so it needs an mmap_abort that gives it back: '
-			      'write that by hand' % (fn, take, k[0])))
+		why = acquire_blocker(ff, fn, take, k)
+		if why:
+			found.append(why)
+	if fn in ff.moved and not is_mainline(ff):
+		found.append(('needs-complete(%s)' % ff.moved[fn][0],
+			      '%s calls %s(), which goes to mmap_complete; %s'
+			      % (fn, ff.moved[fn][0], NEEDS_COMPLETE)))
 	if not found:
 		return None
 	return min(found, key=lambda why: PRIORITY.index(why[0].split('(')[0]))
@@ -848,6 +1032,11 @@ def decide(ff):
 			convert.add(h)
 		else:
 			status[h] = why
+		if why is None and h in ff.moved:
+			ops = mapped_ops(ff, h)[0]
+			status[h] = (status[h][0], status[h][1] + '; %s() moves to %s, '
+				     'the vm_ops->mapped of %s' % (ff.moved[h][0],
+								    mapped_name(ops), ops))
 	# A helper is rewritten in place only when every user is rewritten too.
 	changed = True
 	while changed:
@@ -1517,7 +1706,8 @@ facts(p).fields[key(p)] = fld
 
 // Calls that take something a later vm_ops->close gives back: with
 // mmap_prepare, a mapping that fails after prepare never gets a close, so
-// such a handler needs mmap_abort as well.
+// the acquire must move to where it runs only for a mapping that exists,
+// or the handler is left alone (acquire_blocker()).
 @takes_reference depends on has_hooks@
 identifier take =~ "^(atomic(64|_long)?_inc[A-Za-z0-9_]*|refcount_inc[A-Za-z0-9_]*|kref_get[A-Za-z0-9_]*|get_file|get_device|get_page|folio_get|try_module_get|__module_get|[A-Za-z0-9_]+_get|[A-Za-z0-9_]+_add|[A-Za-z0-9_]+_add_[A-Za-z0-9_]+|k[mzc]alloc[A-Za-z0-9_]*|kv[mz]alloc[A-Za-z0-9_]*|vzalloc|vmalloc(_user|_node|_32)?|kmem_cache_alloc[A-Za-z0-9_]*|[A-Za-z0-9_]+_alloc|[A-Za-z0-9_]+_alloc_[A-Za-z0-9_]+|pm_runtime_get[A-Za-z0-9_]*)$";
 position p;
@@ -2315,6 +2505,8 @@ class Handler:
     ctx_name: str = 'ctx'
     proto: bool = False         # the file declares the handler before its definition
     iomap: tuple = None         # (start, length) of a final return vm_iomap_memory()
+    acquire: tuple = None       # (call, (line, column), ...) moved to complete
+    acquire_stmt: Stmt = None   # its statement
 
     def line_of(self, tok):
         return self.text.count('\n', 0, tok.start) + 1
@@ -2330,10 +2522,11 @@ class Handler:
         return self.text[w[a].start:w[b].end]
 
 
-def split_handler(text, name, line, vma, filep, kind='mmap'):
+def split_handler(text, name, line, vma, filep, kind='mmap', acquire=None):
     """Split the definition of handler name (its name on line) into
-    mmap_prepare + mmap_complete.  Returns a Split, raises Blocked."""
-    h = Handler(text, name, vma, filep)
+    mmap_prepare + mmap_complete; acquire: what acquire_blocker() found to
+    move to complete.  Returns a Split, raises Blocked."""
+    h = Handler(text, name, vma, filep, acquire=acquire)
     read_body(h, line)
     check_body_not_empty(h)
     check_hook_names_free(h)
@@ -2345,6 +2538,7 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     check_no_scoped_lock(h)
     check_no_lock_held(h)
     follow_jumps(h)
+    move_acquire(h)
     prepare_effects(h)
     check_one_remap(h)
     check_populates_always(h)
@@ -2431,6 +2625,9 @@ def cut(h):
         i = j
     split_at = next((n for n, st in enumerate(h.stmts)
                      if h.calls_in(st, SPLIT_POPULATE)), None)
+    if split_at is None and h.acquire and \
+            not any(h.calls_in(st, {'vm_iomap_memory'}) for st in h.stmts):
+        split_at = final_return(h)
     if split_at is None:
         split_at = final_iomap(h)
     while split_at > 0 and lock_taken(h.stmts[split_at - 1]):
@@ -2472,6 +2669,42 @@ def refuse_populates_elsewhere(h, iomap):
                   '%s populates page tables inside %s(), which takes the VMA; split '
                   '%s() by hand into a part on the desc and a part on the VMA, then '
                   'rerun' % (h.name, helper, helper))
+
+
+# --- an acquire that vm_ops->close gives back ---------------------------------
+
+def final_return(h):
+    """A handler that populates nothing but moves an acquire to complete:
+    complete is the acquire and the final return 0, prepare the rest."""
+    if not h.stmts or h.stmts[-1].words != ['return', '0', ';']:
+        raise Blocked(order('no-final-return'), '%s does not end with return 0; '
+                      'move %s() to mmap_complete by hand' % (h.name, h.acquire[0]))
+    return len(h.stmts) - 1
+
+
+def move_acquire(h):
+    """The acquire goes from the checks to the start of complete, which runs
+    only for a mapping that exists (mmap_to_prepare.cocci, acquire_blocker(),
+    says why that keeps the behaviour)."""
+    if not h.acquire:
+        return
+    line = h.acquire[1][0]
+    st = next((st for st in h.prep if h.line_of(st.toks[0]) == line), None)
+    if st is None:
+        raise Blocked('blocked:needs-abort(%s)' % h.acquire[0],
+                      '%s calls %s() (line %d) where the split cannot move it to '
+                      'mmap_complete: convert by hand' % (h.name, h.acquire[0], line))
+    h.prep.remove(st)
+    h.tail.insert(0, st)
+    h.acquire_stmt = st
+
+
+def drop_acquire(h, edits):
+    """Prepare's text goes without the acquire, and the comment above it."""
+    if h.acquire:
+        st = h.acquire_stmt
+        edits.replace(comment_above(h.text, line_start(h.text, st.start)),
+                      line_end(h.text, st.end) + 1, '')
 
 
 # --- one check per refusal ---------------------------------------------------
@@ -3195,6 +3428,7 @@ def render_prepare(h):
     text, prep = h.text, h.prep
     edits = Edits(text)
     translate_prepare(text, edits, prep + h.label_block, h.vma, h.filep, h.name)
+    drop_acquire(h, edits)
     drop_unused_declarations(h, edits, prepare_locals_used(h, edits))
     body = edits.render(comment_above(text, line_start(text, prep[0].start)),
                         line_end(text, prep[-1].end) + 1).rstrip('\n') if prep else ''
@@ -3356,7 +3590,8 @@ def render_split(h, prepare, complete):
     # where spatch finds each top-level statement and declaration it removes
     split.remove = {(h.text.count('\n', 0, st.start) + 1,
                      st.start - line_start(h.text, st.start)) for st in h.stmts}
-    what = ', '.join('%s()' % p for p in split.primitives)
+    what = ', '.join('%s()' % p for p in ([h.acquire[0]] if h.acquire else []) +
+                     split.primitives)
     split.reason = '%s becomes %s_prepare (checks and VMA setup) and %s_complete (%s)' % (
         h.name, h.name, h.name, what)
     if h.carried:
@@ -3774,7 +4009,7 @@ def split_decide(ff):
             continue
         try:
             HELPERS_IN_PLACE.update(helpers)
-            done = split_definitions(ff, h)
+            done = split_definitions(ff, h, acquire=ff.moved.get(h))
         except Blocked as why:
             out[h] = (why.code, why.reason)
             continue
@@ -3798,7 +4033,7 @@ def split_decide(ff):
     return ff.split_decision
 
 
-def split_definitions(ff, h):
+def split_definitions(ff, h, acquire=None):
     """[(position, Split)] of every definition of h.  #ifdef variants are
     each written on their own: the ones that populate are split, the others
     become a plain NAME_prepare; the initializer names the same hooks in
@@ -3809,14 +4044,15 @@ def split_definitions(ff, h):
     defs = ff.defs[h]
     if len(defs) == 1:
         (v, _, fp, _, pos), = defs
-        return [(pos, split_handler(text, h, pos[0], v, fp))]
+        return [(pos, split_handler(text, h, pos[0], v, fp, acquire=acquire))]
     check_variants_not_declared(text, h, defs)
     split = [d for d in defs if populates(text, h, d.pos[0], d.vma)]
     check_one_populating_variant(h, defs, split)
     done = []
     for (v, _, fp, _, pos) in defs:
         if (v, _, fp, _, pos) in split:
-            done.append((pos, split_handler(text, h, pos[0], v, fp)))
+            # a variant without the acquire refuses it (move_acquire)
+            done.append((pos, split_handler(text, h, pos[0], v, fp, acquire=acquire)))
         else:
             done.append((pos, plain_prepare(text, h, pos[0], v, fp)))
     hooks = set().union(*(sp.hooks for (_, sp) in done))

@@ -500,6 +500,8 @@ class Handler:
     ctx_name: str = 'ctx'
     proto: bool = False         # the file declares the handler before its definition
     iomap: tuple = None         # (start, length) of a final return vm_iomap_memory()
+    acquire: tuple = None       # (call, (line, column), ...) moved to complete
+    acquire_stmt: Stmt = None   # its statement
 
     def line_of(self, tok):
         return self.text.count('\n', 0, tok.start) + 1
@@ -515,10 +517,11 @@ class Handler:
         return self.text[w[a].start:w[b].end]
 
 
-def split_handler(text, name, line, vma, filep, kind='mmap'):
+def split_handler(text, name, line, vma, filep, kind='mmap', acquire=None):
     """Split the definition of handler name (its name on line) into
-    mmap_prepare + mmap_complete.  Returns a Split, raises Blocked."""
-    h = Handler(text, name, vma, filep)
+    mmap_prepare + mmap_complete; acquire: what acquire_blocker() found to
+    move to complete.  Returns a Split, raises Blocked."""
+    h = Handler(text, name, vma, filep, acquire=acquire)
     read_body(h, line)
     check_body_not_empty(h)
     check_hook_names_free(h)
@@ -530,6 +533,7 @@ def split_handler(text, name, line, vma, filep, kind='mmap'):
     check_no_scoped_lock(h)
     check_no_lock_held(h)
     follow_jumps(h)
+    move_acquire(h)
     prepare_effects(h)
     check_one_remap(h)
     check_populates_always(h)
@@ -616,6 +620,9 @@ def cut(h):
         i = j
     split_at = next((n for n, st in enumerate(h.stmts)
                      if h.calls_in(st, SPLIT_POPULATE)), None)
+    if split_at is None and h.acquire and \
+            not any(h.calls_in(st, {'vm_iomap_memory'}) for st in h.stmts):
+        split_at = final_return(h)
     if split_at is None:
         split_at = final_iomap(h)
     while split_at > 0 and lock_taken(h.stmts[split_at - 1]):
@@ -657,6 +664,42 @@ def refuse_populates_elsewhere(h, iomap):
                   '%s populates page tables inside %s(), which takes the VMA; split '
                   '%s() by hand into a part on the desc and a part on the VMA, then '
                   'rerun' % (h.name, helper, helper))
+
+
+# --- an acquire that vm_ops->close gives back ---------------------------------
+
+def final_return(h):
+    """A handler that populates nothing but moves an acquire to complete:
+    complete is the acquire and the final return 0, prepare the rest."""
+    if not h.stmts or h.stmts[-1].words != ['return', '0', ';']:
+        raise Blocked(order('no-final-return'), '%s does not end with return 0; '
+                      'move %s() to mmap_complete by hand' % (h.name, h.acquire[0]))
+    return len(h.stmts) - 1
+
+
+def move_acquire(h):
+    """The acquire goes from the checks to the start of complete, which runs
+    only for a mapping that exists (mmap_to_prepare.cocci, acquire_blocker(),
+    says why that keeps the behaviour)."""
+    if not h.acquire:
+        return
+    line = h.acquire[1][0]
+    st = next((st for st in h.prep if h.line_of(st.toks[0]) == line), None)
+    if st is None:
+        raise Blocked('blocked:needs-abort(%s)' % h.acquire[0],
+                      '%s calls %s() (line %d) where the split cannot move it to '
+                      'mmap_complete: convert by hand' % (h.name, h.acquire[0], line))
+    h.prep.remove(st)
+    h.tail.insert(0, st)
+    h.acquire_stmt = st
+
+
+def drop_acquire(h, edits):
+    """Prepare's text goes without the acquire, and the comment above it."""
+    if h.acquire:
+        st = h.acquire_stmt
+        edits.replace(comment_above(h.text, line_start(h.text, st.start)),
+                      line_end(h.text, st.end) + 1, '')
 
 
 # --- one check per refusal ---------------------------------------------------
@@ -1380,6 +1423,7 @@ def render_prepare(h):
     text, prep = h.text, h.prep
     edits = Edits(text)
     translate_prepare(text, edits, prep + h.label_block, h.vma, h.filep, h.name)
+    drop_acquire(h, edits)
     drop_unused_declarations(h, edits, prepare_locals_used(h, edits))
     body = edits.render(comment_above(text, line_start(text, prep[0].start)),
                         line_end(text, prep[-1].end) + 1).rstrip('\n') if prep else ''
@@ -1541,7 +1585,8 @@ def render_split(h, prepare, complete):
     # where spatch finds each top-level statement and declaration it removes
     split.remove = {(h.text.count('\n', 0, st.start) + 1,
                      st.start - line_start(h.text, st.start)) for st in h.stmts}
-    what = ', '.join('%s()' % p for p in split.primitives)
+    what = ', '.join('%s()' % p for p in ([h.acquire[0]] if h.acquire else []) +
+                     split.primitives)
     split.reason = '%s becomes %s_prepare (checks and VMA setup) and %s_complete (%s)' % (
         h.name, h.name, h.name, what)
     if h.carried:
@@ -1959,7 +2004,7 @@ def split_decide(ff):
             continue
         try:
             HELPERS_IN_PLACE.update(helpers)
-            done = split_definitions(ff, h)
+            done = split_definitions(ff, h, acquire=ff.moved.get(h))
         except Blocked as why:
             out[h] = (why.code, why.reason)
             continue
@@ -1983,7 +2028,7 @@ def split_decide(ff):
     return ff.split_decision
 
 
-def split_definitions(ff, h):
+def split_definitions(ff, h, acquire=None):
     """[(position, Split)] of every definition of h.  #ifdef variants are
     each written on their own: the ones that populate are split, the others
     become a plain NAME_prepare; the initializer names the same hooks in
@@ -1994,14 +2039,15 @@ def split_definitions(ff, h):
     defs = ff.defs[h]
     if len(defs) == 1:
         (v, _, fp, _, pos), = defs
-        return [(pos, split_handler(text, h, pos[0], v, fp))]
+        return [(pos, split_handler(text, h, pos[0], v, fp, acquire=acquire))]
     check_variants_not_declared(text, h, defs)
     split = [d for d in defs if populates(text, h, d.pos[0], d.vma)]
     check_one_populating_variant(h, defs, split)
     done = []
     for (v, _, fp, _, pos) in defs:
         if (v, _, fp, _, pos) in split:
-            done.append((pos, split_handler(text, h, pos[0], v, fp)))
+            # a variant without the acquire refuses it (move_acquire)
+            done.append((pos, split_handler(text, h, pos[0], v, fp, acquire=acquire)))
         else:
             done.append((pos, plain_prepare(text, h, pos[0], v, fp)))
     hooks = set().union(*(sp.hooks for (_, sp) in done))

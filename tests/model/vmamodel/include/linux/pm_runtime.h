@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Stub: the whole modelled API is in vma_internal.h */
+#include "../vma_internal.h"
