@@ -108,6 +108,10 @@ def convert(kdir, paths=(), jobs=2, timeout=120, cache_dir=None, target=None):
         return convert_staged(folder, names, jobs, timeout, cache, target.modes())
     together = crossfile.convert_all(kdir, handlers, diffs, run,
                                      lambda path, text: text_diff(kdir, path, text))
+    busy = {p for h in handlers for p in h.together}
+    crossfile.convert_helpers(kdir, handlers, diffs, run,
+                                          lambda path, text: text_diff(kdir, path, text),
+                                          busy)
     check_global_handlers(kdir, handlers, diffs, together)
     for path in errors:
         diffs.pop(path, None)

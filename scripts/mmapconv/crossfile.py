@@ -30,6 +30,7 @@ from . import comments
 from . import guard
 from . import statuses
 from . import tree
+from . import verdicts
 
 MARK = '/* mmap-convert: stand-ins for the files of a cross-file handler */'
 # an external handler installed from more folders than this is a subsystem
@@ -145,10 +146,11 @@ def plan(kdir, group):
     return True
 
 
-def run_with(kdir, files, appendix, run):
+def run_with(kdir, files, appendix, run, cut=True):
     """run(folder, files) on scratch copies of KDIR's files with
     appendix[path] appended; its (handlers, {path: new text}, errors), the
-    stand-ins cut from the texts and the handlers on the tree's paths."""
+    stand-ins cut from the texts (unless not cut: helpers are read from
+    after their marks) and the handlers on the tree's paths."""
     from . import convert as conv
     with tempfile.TemporaryDirectory(prefix='mmap-convert-') as scratch:
         names = guard.stage(kdir, files, scratch)
@@ -161,7 +163,8 @@ def run_with(kdir, files, appendix, run):
         for name, path in names.items():
             if name in diffs:
                 new = conv.new_contents(scratch, diffs[name])[name]
-                texts[path] = cut_stand_ins(new.decode('utf-8', 'surrogateescape'))
+                new = new.decode('utf-8', 'surrogateescape')
+                texts[path] = cut_stand_ins(new) if cut else new
     for h in handlers:
         h.file = names.get(h.file, h.file)
     return handlers, texts, {names.get(p, p): why for p, why in errors.items()}
@@ -287,3 +290,358 @@ def convert_all(kdir, handlers, diffs, run, text_diff):
             together.add(g.name)
     handlers.sort(key=lambda h: (h.file, h.line, h.handler))
     return together
+
+
+# ---------------------------------------------------------------------------
+# VMA helpers defined in another file.  ext4 and xfs pass their VMA to
+# daxdev_mapping_supported(), a static inline of include/linux/dax.h with
+# one definition per configuration; the semantic patches, seeing one file,
+# cannot follow it.  Were it in the handler's file, the helper rules would
+# convert it in place to take the desc.  So each caller's file is run with
+# the helper's definitions appended, and the converted definitions are put
+# back where they stand; a header that declares a non-static helper gets
+# the definitions and a stand-in handler calling it, so that the same
+# rules rewrite its prototype.  Upstream converted dax.h with ext4 and xfs
+# in one patch: all of it, or none.
+
+HELPER_MARK = '/* mmap-convert: helper %s, definition %d */'
+# the reasons of use_blocker() that name a function the VMA is passed to
+HELPER_USE = re.compile(r'^blocked:(?:unknown-vma-use|delegates)\((\w+)\)$')
+DEFINITION = r'^((?:[A-Za-z_][^;{}()\n#]*)?)\b%s\s*\(([^;{)]*)\)\s*\{'
+
+
+class Helper:
+    """A function of another file that converted handlers pass their VMA to."""
+
+    def __init__(self, name, entries):
+        self.name = name
+        self.entries = entries          # the handlers blocked on it
+        self.definition = None          # the file that defines it
+        self.spans = []                 # (start, end) of each definition there
+        self.vma_index = 0              # which argument is the VMA
+        self.callers = []               # the handlers' files
+        self.headers = []               # files that only declare it
+
+    def refuse(self, reason):
+        for e in self.entries:
+            e.reason = reason
+
+
+def helper_groups(handlers):
+    """Handlers blocked because they pass their VMA to a function of no
+    file of theirs, by that function."""
+    found = {}
+    for h in handlers:
+        m = HELPER_USE.match(h.status)
+        if m and re.search(r'(passes|hands) the VMA to %s\(\)' % m.group(1), h.reason):
+            found.setdefault(m.group(1), Helper(m.group(1), [])).entries.append(h)
+    return list(found.values())
+
+
+def code_text(text):
+    """text with comments, strings and preprocessor lines blanked (offsets
+    kept), and where the preprocessor lines were."""
+    code = comments.blank_comments(text)
+    code = re.sub(r'"(?:\\.|[^"\\\n])*"', lambda m: ' ' * len(m.group(0)), code)
+    directives = []
+    for m in re.finditer(r'^[ \t]*#(?:[^\n]*\\\n)*[^\n]*', code, re.M):
+        directives.append((m.start(), m.end()))
+    for start, end in directives:
+        code = code[:start] + re.sub(r'[^\n]', ' ', code[start:end]) + code[end:]
+    return code, directives
+
+
+def function_spans(code, name):
+    """(start, end, parameters) of each definition of name in code: from
+    the start of the line with its return type (the line above when the
+    name starts its line, as in xfs) to its closing brace."""
+    spans = []
+    for m in re.finditer(DEFINITION % re.escape(name), code, re.M):
+        start = m.start()
+        if not m.group(1).strip():
+            start = code.rfind('\n', 0, max(m.start() - 1, 0)) + 1
+        depth, end = 0, None
+        for i in range(m.end() - 1, len(code)):
+            if code[i] == '{':
+                depth += 1
+            elif code[i] == '}':
+                depth -= 1
+                if depth == 0:
+                    end = i + 1
+                    break
+        if end is None:
+            return []
+        head = code[start:m.start()] + m.group(0)
+        spans.append((start, end, m.group(2), bool(re.search(r'\bstatic\b', head))))
+    return spans
+
+
+def enclosing(code, offset):
+    """The function whose body holds offset, '' at the top level, None in
+    an initializer or anything else that is not a function body."""
+    depth, top = 0, None
+    for i in range(offset):
+        if code[i] == '{':
+            if depth == 0:
+                top = i
+            depth += 1
+        elif code[i] == '}':
+            depth -= 1
+    if depth == 0:
+        return ''
+    head = code[:top].rstrip()
+    k = max(head.rfind(';'), head.rfind('}')) + 1
+    m = re.search(r'\b([A-Za-z_]\w*)\s*\([^;{}=]*\)\s*$', head[k:])
+    return m.group(1) if m and '=' not in head[k:m.start() + k] else None
+
+
+def uses(code, name):
+    """The offsets at which code names name."""
+    return [m.start() for m in re.finditer(r'\b%s\b' % re.escape(name), code)]
+
+
+def vma_index(params):
+    parts = [p.strip() for p in params.split(',')]
+    found = [i for i, p in enumerate(parts) if re.search(r'\bstruct\s+vm_area_struct\s*\*', p)]
+    return found[0] if len(found) == 1 else None
+
+
+def plan_helper(kdir, helper, texts):
+    """Find the definitions, callers and declarations of a helper; False
+    with the reason said when its handlers cannot convert with it, None
+    when it is not a helper of this kind (defined nowhere in the tree, or
+    called from more folders than a driver's: its blocked status stands)."""
+    name = helper.name
+    files = [p for p in sorted(texts) if name in texts[p][2]]
+    defs = {p: function_spans(texts[p][0], name) for p in files}
+    defs = {p: s for p, s in defs.items() if s}
+    if not defs:
+        return None
+    mine = {e.file for e in helper.entries}
+    if any(p in mine for p in defs):
+        return None             # a helper of the handler's own file
+    callers = [p for p in files if p not in defs and p.endswith('.c')]
+    if len({os.path.dirname(p) for p in callers}) > MAX_FOLDERS:
+        return None
+    where = ', '.join(sorted(defs))
+    if len(defs) > 1:
+        statics = [p for p in defs if all(s[3] for s in defs[p])]
+        helper.refuse('%s() is defined in %s%s; convert it by hand, with every caller'
+                      % (name, where, ' (%s: a static namesake)' % ', '.join(statics)
+                         if statics else ''))
+        return False
+    path, spans = next(iter(defs.items()))
+    header = path.endswith('.h')
+    if header and not all(s[3] for s in spans) or not header and \
+       (len(spans) != 1 or spans[0][3]):
+        helper.refuse('%s() is defined in %s in a way the conversion does not follow '
+                      '(a header\'s static inline, or one non-static definition); convert '
+                      'it by hand, with every caller' % (name, path))
+        return False
+    indexes = {vma_index(s[2]) for s in spans}
+    if len(indexes) != 1 or None in indexes:
+        helper.refuse('%s() of %s takes its VMA at different places in its definitions; '
+                      'convert it by hand, with every caller' % (name, path))
+        return False
+    helper.definition, helper.spans, helper.vma_index = path, spans, indexes.pop()
+    # its own helpers are not appended with it: one that takes the VMA on
+    # stops it here, where the reason can name it
+    code = texts[path][0]
+    for start, end, params, _ in spans:
+        vma = re.search(r'\*\s*(\w+)\s*$', params.split(',')[helper.vma_index]).group(1)
+        for m in re.finditer(r'\b(\w+)\s*\(([^;]*?)\)\s*[;)]', code[start:end]):
+            if m.group(1) != name and re.search(r'\b%s\b' % vma, m.group(2)) and \
+               function_spans(code, m.group(1)):
+                helper.refuse('%s() of %s passes the VMA to %s() of the same file, which '
+                              'the conversion does not follow across files; convert them '
+                              'by hand, with every caller' % (name, path, m.group(1)))
+                return False
+    # a handler other files name would be renamed under them
+    for e in helper.entries:
+        if not verdicts.is_static(texts[e.file][3], e.handler):
+            users = [p for p in named_in(kdir, e.handler) if p != e.file]
+            if users:
+                helper.refuse('%s() of %s could take the desc with %s, but %s is not static '
+                              'and is used in %s; convert those users together with it'
+                              % (name, path, e.handler, e.handler, ', '.join(users[:3])))
+                return False
+    # every other use: a prototype, its export, or a call in a handler
+    # blocked on it; anything else keeps a VMA the helper no longer takes
+    for p in files:
+        code, directives = texts[p][:2]
+        inside = [(s[0], s[1]) for s in defs.get(p, [])]
+        # the handlers, and the same-file helpers that hand their VMA on
+        # (the reason names the function that does)
+        handlers = {w for e in helper.entries if e.file == p
+                    for w in (e.handler, e.reason.split(' ', 1)[0])}
+        declares = False
+        for k in uses(code, name):
+            if any(a <= k < b for a, b in inside):
+                continue
+            if any(a <= k < b for a, b in directives):
+                what = 'a preprocessor line'
+            else:
+                fn = enclosing(code, k)
+                line = code[code.rfind('\n', 0, k) + 1:code.find('\n', k)]
+                if fn == '' and re.match(r'\s*EXPORT_SYMBOL(_GPL)?\s*\(', line) and p == path:
+                    continue
+                if fn == '' and re.match(r'%s\s*\([^;{}]*\)\s*;' % re.escape(name), code[k:]):
+                    declares = True
+                    continue
+                if fn in handlers:
+                    continue
+                what = '%s()' % fn if fn else 'code outside a function'
+            line = code.count('\n', 0, k) + 1
+            helper.refuse('%s() of %s is also used by %s (%s:%d), which does not convert '
+                          'with the mmap handlers that call it; give that user a desc, or '
+                          'give %s() a desc form beside the VMA one, by hand'
+                          % (name, path, what, p, line, name))
+            return False
+        if p != path and p.endswith('.h') and declares and not handlers:
+            helper.headers.append(p)
+        elif p != path and handlers:
+            helper.callers.append(p)
+    return True
+
+
+def helper_appendix(kdir, helper, texts, stand_in):
+    """The definitions of helper, each after a mark, and with stand_in a
+    handler that passes its VMA to it (for a header that declares it)."""
+    text = texts[helper.definition][3]
+    out = ''
+    for i, (start, end, _, _) in enumerate(helper.spans):
+        out += HELPER_MARK % (helper.name, i) + '\n' + text[start:end] + '\n'
+    if stand_in:
+        n = len(helper.spans[0][2].split(','))
+        args = ['vma' if i == helper.vma_index else '0' for i in range(n)]
+        out += ('int mmap_convert_stand_in_%s(struct file *file, struct vm_area_struct *vma)\n'
+                '{\n\treturn %s(%s);\n}\n' % (helper.name, helper.name, ', '.join(args)))
+        out += stand_in_initializer('mmap_convert_stand_in_' + helper.name, 'mmap') \
+            .replace('\n' + MARK + '\n', '', 1)
+    return out
+
+
+def converted_definitions(text, helper):
+    """The definitions of helper as a staged file's conversion left them
+    after the marks, or None when a mark is gone."""
+    out = []
+    for i in range(len(helper.spans)):
+        mark = HELPER_MARK % (helper.name, i)
+        k = text.find(mark)
+        if k < 0:
+            return None
+        k += len(mark) + 1
+        ends = [text.find(HELPER_MARK % (helper.name, i + 1), k)] + \
+            [text.find(m, k) for m in ('int mmap_convert_stand_in_',
+                                       '/* mmap-convert: helper ')]
+        end = min([e for e in ends if e >= 0] or [len(text)])
+        out.append(text[k:end].rstrip('\n'))
+    return out
+
+
+def new_name(definitions, name):
+    m = re.search(r'\b(\w+)\s*\(', definitions[0])
+    return m.group(1) if m else name
+
+
+def convert_helpers(kdir, handlers, diffs, run, text_diff, busy=()):
+    """Convert the handlers that pass their VMA to a helper of another file
+    with it, each helper a group: all its callers, its definitions, its
+    prototypes.  handlers and diffs are updated in place; busy holds files
+    other groups changed, left alone here.  Returns the handlers
+    converted."""
+    helpers = [g for g in helper_groups(handlers)]
+    if not helpers:
+        return set()
+    names = sorted({g.name for g in helpers})
+    texts = {}
+    # one search for all of them: a grep per name would cost seconds each
+    for p in sorted(p for p in tree.files_matching(kdir, '|'.join(names), word=True)
+                    if not p.startswith(('tools/', 'Documentation/'))):
+        with open(os.path.join(kdir, p), errors='surrogateescape') as src:
+            raw = src.read()
+        code, directives = code_text(raw)
+        texts[p] = (code, directives, set(re.findall(r'[A-Za-z_]\w*', code)), raw)
+    todo = []
+    for g in helpers:
+        if plan_helper(kdir, g, texts) and not {g.definition, *g.callers, *g.headers} & set(busy):
+            todo.append(g)
+    done = set()
+    while todo:
+        appendix = {}
+        for g in todo:
+            for p in g.callers + g.headers:
+                appendix[p] = appendix.get(p, '\n' + MARK + '\n') + \
+                    helper_appendix(kdir, g, texts, p in g.headers)
+        found, staged, errors = run_with(kdir, sorted(appendix), appendix, run, cut=False)
+        keep, out = [], {}
+        for g in todo:
+            why = None
+            versions = set()
+            for p in g.callers + g.headers:
+                if p in errors or p not in staged:
+                    why = '%s could not be analysed with %s() in it' % (p, g.name)
+                    break
+                defs = converted_definitions(staged[p], g)
+                versions.add(tuple(defs) if defs else None)
+            bad = [h for h in found if any(h.file == e.file and h.handler == e.handler
+                                           for e in g.entries) and not h.converted]
+            if bad:
+                why = '%s; %s() is defined in %s' % (bad[0].reason, g.name, g.definition)
+                g.refuse(why)
+                for e in g.entries:
+                    if e.file == bad[0].file and e.handler == bad[0].handler:
+                        e.status = bad[0].status
+                continue
+            if why is None and (len(versions) != 1 or None in versions):
+                why = ('%s() of %s converts differently in its callers\' files; convert it '
+                       'by hand, with every caller' % (g.name, g.definition))
+            if why is None and versions.pop() == tuple(
+                    texts[g.definition][3][s[0]:s[1]] for s in g.spans):
+                why = '%s() of %s is left unchanged by the conversion' % (g.name, g.definition)
+            if why:
+                g.refuse(why)
+                continue
+            keep.append(g)
+        if len(keep) < len(todo):
+            todo = keep
+            continue
+        for g in todo:
+            defs = converted_definitions(staged[g.callers[0]], g)
+            new = new_name(defs, g.name)
+            text = texts[g.definition][3]
+            for (start, end, _, _), body in reversed(list(zip(g.spans, defs))):
+                text = text[:start] + body + text[end:]
+            if new != g.name:
+                text = re.sub(r'\b(EXPORT_SYMBOL(?:_GPL)?\s*\(\s*)%s(\s*\))' % re.escape(g.name),
+                              r'\g<1>%s\g<2>' % new, text)
+            out[g.definition] = text
+            for p in g.callers + g.headers:
+                out[p] = cut_stand_ins(staged[p])
+        left = [g for g in todo for p in [g.definition] + g.callers + g.headers
+                if g.name != new_name(converted_definitions(staged[g.callers[0]], g), g.name)
+                and g.name in comments.code_names(out[p])]
+        if left:
+            for g in left:
+                g.refuse('%s() is named in a way the conversion cannot rename with it; '
+                         'convert it by hand, with every caller' % g.name)
+            todo = [g for g in todo if g not in left]
+            continue
+        files = set(out)
+        mine = {(e.file, e.handler) for g in todo for e in g.entries}
+        handlers[:] = [h for h in handlers if h.file not in files]
+        for h in found:
+            if h.file in files and not h.handler.startswith('mmap_convert_stand_in_'):
+                if (h.file, h.handler) in mine:
+                    g = next(g for g in todo if any(e.file == h.file and e.handler == h.handler
+                                                   for e in g.entries))
+                    h.reason += '; with %s() of %s' % (g.name, g.definition)
+                    h.together = sorted({g.definition, *g.callers, *g.headers})
+                    done.add(h.handler)
+                handlers.append(h)
+        for path in files:
+            diffs[path] = text_diff(path, out[path])
+        break
+    handlers.sort(key=lambda h: (h.file, h.line, h.handler))
+    return done
+
