@@ -115,7 +115,36 @@ def convert(kdir, paths=(), jobs=2, timeout=120, cache_dir=None, target=None):
     check_global_handlers(kdir, handlers, diffs, together)
     for path in errors:
         diffs.pop(path, None)
+    drop_broken_groups(handlers, diffs)
     return handlers, finish(kdir, diffs), errors, len(files)
+
+
+def drop_broken_groups(handlers, diffs):
+    """A handler converted with other files (crossfile: a header, another
+    file's initializer or helper) is all or nothing: when one file of its
+    group lost its diff afterwards (check_global_handlers, a spatch error
+    on that file), the rest of the group goes too, or the tree would not
+    build; so do the other conversions in the files dropped."""
+    dropped = True
+    while dropped:
+        dropped = False
+        for h in handlers:
+            group = set(h.together) | {h.file}
+            lost = sorted(p for p in group if p not in diffs)
+            if not h.converted or not h.together or not lost:
+                continue
+            for path in group:
+                diffs.pop(path, None)
+            dropped = True
+            h.status = statuses.CALLED_ELSEWHERE
+            h.reason = ('%s converts only together with %s, and %s is left alone'
+                        % (h.handler, ', '.join(sorted(group - {h.file})), ', '.join(lost)))
+            for other in handlers:
+                if other is not h and other.converted and other.file in group and \
+                   not other.together:
+                    other.status = statuses.CALLED_ELSEWHERE
+                    other.reason = ('left alone with %s, in the same file, which converts '
+                                    'only together with other files' % h.handler)
 
 
 def finish(kdir, diffs):

@@ -88,5 +88,32 @@ class StandIns(unittest.TestCase):
         self.assertEqual(got, [['a_mmap', 'b_mmap'], ['c_mmap']])
 
 
+class BrokenGroups(unittest.TestCase):
+    def handler(self, name, path, together=(), status=statuses.PREPARE):
+        return verdicts.Handler(file=path, line=1, handler=name, fops=['f_fops'],
+                                status=status, reason='', together=list(together))
+
+    def test_a_group_that_lost_a_file_goes_whole(self):
+        from mmapconv import convert as conv
+        grouped = [self.handler('a_mmap', 'fs/a.c', ['fs/a.c', 'include/h.h']),
+                   self.handler('b_mmap', 'fs/b.c', ['fs/b.c', 'include/h.h'])]
+        sibling = self.handler('c_mmap', 'fs/b.c')
+        alone = self.handler('d_mmap', 'fs/d.c')
+        diffs = {'fs/a.c': 'A', 'include/h.h': 'H', 'fs/d.c': 'D'}    # fs/b.c lost
+        conv.drop_broken_groups(grouped + [sibling, alone], diffs)
+        self.assertEqual(diffs, {'fs/d.c': 'D'})
+        self.assertEqual([h.status for h in grouped + [sibling]],
+                         [statuses.CALLED_ELSEWHERE] * 3)
+        self.assertIn('fs/b.c is left alone', grouped[1].reason)
+        self.assertEqual(alone.status, statuses.PREPARE)
+
+    def test_a_whole_group_stays(self):
+        from mmapconv import convert as conv
+        h = self.handler('a_mmap', 'fs/a.c', ['fs/a.c', 'include/h.h'])
+        diffs = {'fs/a.c': 'A', 'include/h.h': 'H'}
+        conv.drop_broken_groups([h], diffs)
+        self.assertEqual((len(diffs), h.status), (2, statuses.PREPARE))
+
+
 if __name__ == '__main__':
     unittest.main()
