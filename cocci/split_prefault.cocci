@@ -309,6 +309,38 @@ def bits_differ(flags, value, alone=False):
 	return bits_compare(flags, value, '!=', alone)
 
 
+# Helpers of include/linux/mm.h that read a vm_flags_t word, and the form
+# for a vma_flags_t desc that a tree may have (Linux 7.2 has all four):
+# helper -> (that form, how include/linux/mm.h declares it).
+FLAG_HELPERS = {
+	'is_nommu_shared_mapping': ('is_nommu_shared_vma_flags',
+				    r'\bis_nommu_shared_vma_flags\(\s*const vma_flags_t \*'),
+	'is_cow_mapping': ('vma_desc_is_cow_mapping',
+			   r'\bvma_desc_is_cow_mapping\(\s*(const )?struct vm_area_desc \*'),
+	'is_shared_maywrite': ('is_shared_maywrite',
+			       r'\bis_shared_maywrite\(\s*const vma_flags_t \*'),
+	'vm_get_page_prot': ('vma_get_page_prot',
+			     r'\bvma_get_page_prot\(\s*vma_flags_t '),
+}
+TREE_FLAG_HELPERS = {}
+
+
+def flag_helper_twins(path):
+	"""The FLAG_HELPERS whose desc form the tree's include/linux/mm.h
+	declares; a file outside a tree is taken to be from Linux 7.2."""
+	folder = tree_top(path)
+	if folder not in TREE_FLAG_HELPERS:
+		try:
+			with open(os.path.join(folder, 'include', 'linux', 'mm.h'),
+				  errors='replace') as src:
+				text = src.read()
+			TREE_FLAG_HELPERS[folder] = {
+				h for h, (_, decl) in FLAG_HELPERS.items() if re.search(decl, text)}
+		except OSError:
+			TREE_FLAG_HELPERS[folder] = set(FLAG_HELPERS)
+	return TREE_FLAG_HELPERS[folder]
+
+
 # Legacy populate calls that mainline records as an action in prepare:
 # (action for the whole mapping, action for a range).
 ACTIONS = {
@@ -348,6 +380,7 @@ class FileFacts:
 		self.def_pos = {}	# function -> position of its first definition
 		self.flag_tests = {}	# key of vma->vm_flags in a flag test -> flags
 		self.flag_compares = {}	# key of (vma->vm_flags & F) == E -> (F, E)
+		self.flag_helpers = {}	# key of vma->vm_flags passed to FLAG_HELPERS -> helper
 		self.flag_assigns = set()	# keys of vma->vm_flags = E
 		self.flag_ops = {}	# key of the VMA of vm_flags_*() -> [flags]
 		self.shapes = {}	# key of a populate call -> its statement
@@ -482,6 +515,14 @@ def bits_blocker(ff, fn, k):
 			'vma_desc_set/clear_flags(): convert by hand' % (fn, k[0]))
 	if ff.fields.get(k) != 'vm_flags' or k in ff.flag_ops:
 		return None
+	if k in ff.flag_helpers:
+		helper = ff.flag_helpers[k]
+		if helper in flag_helper_twins(ff.path):
+			return None
+		return ('blocked:unknown-vma-use(vm_flags)',
+			'%s passes vma->vm_flags to %s() (line %d), and this tree has '
+			'no %s() for a desc: convert by hand'
+			% (fn, helper, k[0], FLAG_HELPERS[helper][0]))
 	if k in ff.flag_compares:
 		if bits_compare(*ff.flag_compares[k], op='==') is None:
 			return ('blocked:unknown-vma-use(vm_flags)',
@@ -1814,6 +1855,54 @@ p << vma_flags_condition.p;
 F << vma_flags_condition.F;
 @@
 facts(p).flag_tests[key(p)] = F
+
+// A test whose value is only true or false outside a condition: kept in a
+// bool, through !!, as the condition of ?:, or an operand of && and ||.
+// In an int or an unsigned long it is the value of the bits, left alone.
+@vma_flags_truth depends on has_hooks@
+idexpression struct vm_area_struct *v;
+identifier x;
+expression F, E1, E2;
+typedef bool;
+bool B;
+position p;
+@@
+(
+ bool x = (v@p->vm_flags & F);
+|
+ B = (v@p->vm_flags & F)
+|
+ (v@p->vm_flags & F) ? E1 : E2
+|
+ E1 && (v@p->vm_flags & F)
+|
+ (v@p->vm_flags & F) && E1
+|
+ E1 || (v@p->vm_flags & F)
+|
+ (v@p->vm_flags & F) || E1
+)
+
+@script:python depends on has_hooks@
+p << vma_flags_truth.p;
+F << vma_flags_truth.F;
+@@
+facts(p).flag_tests[key(p)] = F
+
+// Helpers of include/linux/mm.h that read the flags word (FLAG_HELPERS).
+@vma_flags_helper depends on has_hooks@
+idexpression struct vm_area_struct *v;
+identifier fh = {is_nommu_shared_mapping, is_cow_mapping, is_shared_maywrite,
+		 vm_get_page_prot};
+position p;
+@@
+fh(v@p->vm_flags)
+
+@script:python depends on has_hooks@
+p << vma_flags_helper.p;
+fh << vma_flags_helper.fh;
+@@
+facts(p).flag_helpers[key(p)] = fh
 
 // ... unless the condition compares the bits with something else than 0:
 // bits_compare() says what that means with vma_desc_test_all/any().
