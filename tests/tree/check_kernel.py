@@ -195,7 +195,10 @@ class Checker:
                     continue
                 self.check(body is not None and not POPULATE.search(body),
                            '%s: %s populates or maps nothing itself' % (path, h.handler))
-                extra = unexplained_vma_uses(params, body or '', helpers)
+                # a helper of another file converted with the handler (crossfile)
+                group = [r.old for p in h.together if p != path and p in diffs
+                         for r in comments.renames(diffs[p])]
+                extra = unexplained_vma_uses(params, body or '', helpers + group)
                 self.check(not extra, '%s: every VMA use of %s has a desc translation %s'
                            % (path, h.handler, extra[:2]))
                 _, new_body = function_body(after, h.handler + '_prepare')
