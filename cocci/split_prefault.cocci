@@ -1322,6 +1322,13 @@ def file_is_dax_text(ff):
 	return '(file && IS_DAX(file->f_mapping->host))'
 
 
+def on_desc(ff, fn):
+	"""The name fn has when the translation rules rewrite its VMA uses into
+	desc uses, or SKIP: here, every function converted.  The Python of
+	split_prefault.cocci replaces it."""
+	return fn if fn in decide(ff)[1] else SKIP
+
+
 def primitives(ff, fn, seen=None):
 	"""Populate and dma_mmap_* calls fn makes on its VMA, itself or through
 	same-file helpers: what the audit lists as the primitives of the handler."""
@@ -2085,6 +2092,60 @@ position p;
 p << vma_field_written.p;
 @@
 facts(p).written.add(key(p))
+
+// ---------------------------------------------------------------------------
+// The functions whose VMA uses become desc uses: those on_desc() names.
+// As the other script rules, these never discard a match; a function that
+// is not rewritten is bound to SKIP, a name no C code uses.
+// ---------------------------------------------------------------------------
+
+@script:python converted_fn depends on has_hooks@
+fn << vma_fn.fn;
+v << vma_fn.v;
+p << vma_fn.p;
+cfn;
+cv;
+@@
+coccinelle.cfn = on_desc(facts(p), fn)
+coccinelle.cv = v
+
+// The flag helpers are written as the target's desc takes them: a
+// vm_flags_t word (wfn) or vma_flags_t bits (bfn).
+@script:python converted_flags depends on has_hooks@
+fn << vma_fn.fn;
+v << vma_fn.v;
+p << vma_fn.p;
+wfn;
+bfn;
+fv;
+@@
+ff = facts(p)
+name = on_desc(ff, fn)
+coccinelle.wfn = SKIP if uses_bits(ff) else name
+coccinelle.bfn = name if uses_bits(ff) else SKIP
+coccinelle.fv = v
+
+// Mainline: the converted handlers whose populate call becomes an action
+// over the whole mapping (full_fn), over a range (range_fn), the
+// vm_iomap_memory() equivalent (iomap_fn), or a page array (map_fn).
+@script:python action_fn depends on has_hooks@
+fn << vma_fn.fn;
+v << vma_fn.v;
+p << vma_fn.p;
+full_fn;
+range_fn;
+iomap_fn;
+map_fn;
+av;
+@@
+ff = facts(p)
+name = on_desc(ff, fn)
+action = ff.actions.get(fn, ('',))[0] if name != SKIP else ''
+coccinelle.full_fn = name if action.endswith('_full') else SKIP
+coccinelle.range_fn = name if action in ('mmap_action_remap', 'mmap_action_ioremap') else SKIP
+coccinelle.iomap_fn = name if action == 'mmap_action_simple_ioremap' else SKIP
+coccinelle.map_fn = name if action == 'mmap_action_map_kernel_pages_full' else SKIP
+coccinelle.av = v
 
 // ---------------------------------------------------------------------------
 // The split itself (cocci/src/split_prefault.py).
