@@ -2847,7 +2847,7 @@ expression F;
 type T;
 identifier gen = {generic_file_mmap, generic_file_readonly_mmap};
 fresh identifier gen_prepare = gen ## "_prepare";
-typedef u64;
+typedef u64, __u64, uint64_t;
 @@
 cfn(...) {
 <...
@@ -2859,8 +2859,20 @@ cfn(...) {
 - (u64)cv->vm_end - cv->vm_start
 + (u64)vma_desc_size(desc)
 |
+- (__u64)cv->vm_end - cv->vm_start
++ (__u64)vma_desc_size(desc)
+|
+- (uint64_t)cv->vm_end - cv->vm_start
++ (uint64_t)vma_desc_size(desc)
+|
+- (size_t)cv->vm_end - cv->vm_start
++ (size_t)vma_desc_size(desc)
+|
 - (unsigned long)cv->vm_end - cv->vm_start
 + (unsigned long)vma_desc_size(desc)
+|
+- (unsigned long long)cv->vm_end - cv->vm_start
++ (unsigned long long)vma_desc_size(desc)
 |
 - cv->vm_end - cv->vm_start
 + vma_desc_size(desc)
