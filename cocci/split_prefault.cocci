@@ -3178,11 +3178,6 @@ def writes(st, x):
     return False
 
 
-def top_assignment(st, x):
-    w = st.toks
-    return len(w) > 2 and w[0].text == x and w[1].text == '=' and w[-1].text == ';'
-
-
 def uses(sts, x):
     return any(t.text == x and t.kind == 'ident' and
                (k == 0 or st.toks[k - 1].text not in ('->', '.'))
