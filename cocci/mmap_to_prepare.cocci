@@ -1322,6 +1322,13 @@ def file_is_dax_text(ff):
 	return '(file && IS_DAX(file->f_mapping->host))'
 
 
+def on_desc(ff, fn):
+	"""The name fn has when the translation rules rewrite its VMA uses into
+	desc uses, or SKIP: here, every function converted.  The Python of
+	split_prefault.cocci replaces it."""
+	return fn if fn in decide(ff)[1] else SKIP
+
+
 def primitives(ff, fn, seen=None):
 	"""Populate and dma_mmap_* calls fn makes on its VMA, itself or through
 	same-file helpers: what the audit lists as the primitives of the handler."""
@@ -2086,6 +2093,60 @@ p << vma_field_written.p;
 @@
 facts(p).written.add(key(p))
 
+// ---------------------------------------------------------------------------
+// The functions whose VMA uses become desc uses: those on_desc() names.
+// As the other script rules, these never discard a match; a function that
+// is not rewritten is bound to SKIP, a name no C code uses.
+// ---------------------------------------------------------------------------
+
+@script:python converted_fn depends on has_hooks@
+fn << vma_fn.fn;
+v << vma_fn.v;
+p << vma_fn.p;
+cfn;
+cv;
+@@
+coccinelle.cfn = on_desc(facts(p), fn)
+coccinelle.cv = v
+
+// The flag helpers are written as the target's desc takes them: a
+// vm_flags_t word (wfn) or vma_flags_t bits (bfn).
+@script:python converted_flags depends on has_hooks@
+fn << vma_fn.fn;
+v << vma_fn.v;
+p << vma_fn.p;
+wfn;
+bfn;
+fv;
+@@
+ff = facts(p)
+name = on_desc(ff, fn)
+coccinelle.wfn = SKIP if uses_bits(ff) else name
+coccinelle.bfn = name if uses_bits(ff) else SKIP
+coccinelle.fv = v
+
+// Mainline: the converted handlers whose populate call becomes an action
+// over the whole mapping (full_fn), over a range (range_fn), the
+// vm_iomap_memory() equivalent (iomap_fn), or a page array (map_fn).
+@script:python action_fn depends on has_hooks@
+fn << vma_fn.fn;
+v << vma_fn.v;
+p << vma_fn.p;
+full_fn;
+range_fn;
+iomap_fn;
+map_fn;
+av;
+@@
+ff = facts(p)
+name = on_desc(ff, fn)
+action = ff.actions.get(fn, ('',))[0] if name != SKIP else ''
+coccinelle.full_fn = name if action.endswith('_full') else SKIP
+coccinelle.range_fn = name if action in ('mmap_action_remap', 'mmap_action_ioremap') else SKIP
+coccinelle.iomap_fn = name if action == 'mmap_action_simple_ioremap' else SKIP
+coccinelle.map_fn = name if action == 'mmap_action_map_kernel_pages_full' else SKIP
+coccinelle.av = v
+
 // END shared
 
 // ---------------------------------------------------------------------------
@@ -2137,32 +2198,6 @@ report_handler(facts(p), h, p, coccilib.org.print_safe_todo)
 // These scripts never discard a match: a discarded binding would also drop
 // the functions other rules inherit. A function that is not to be rewritten
 // is bound to SKIP instead, a name no C code uses.
-@script:python converted_fn depends on has_hooks@
-fn << vma_fn.fn;
-v << vma_fn.v;
-p << vma_fn.p;
-cfn;
-cv;
-@@
-coccinelle.cfn = fn if fn in decide(facts(p))[1] else SKIP
-coccinelle.cv = v
-
-// The flag helpers are written as the target's desc takes them: a
-// vm_flags_t word (wfn) or vma_flags_t bits (bfn).
-@script:python converted_flags depends on has_hooks@
-fn << vma_fn.fn;
-v << vma_fn.v;
-p << vma_fn.p;
-wfn;
-bfn;
-fv;
-@@
-ff = facts(p)
-converted = fn in decide(ff)[1]
-coccinelle.wfn = fn if converted and not uses_bits(ff) else SKIP
-coccinelle.bfn = fn if converted and uses_bits(ff) else SKIP
-coccinelle.fv = v
-
 @script:python converted_handler depends on has_hooks@
 fn << vma_fn.fn;
 p << vma_fn.p;
@@ -2198,27 +2233,6 @@ ff = facts(p)
 wanted = fn in decide(ff)[1] and fn in ff.hooks and uses_file(ff, fn)
 coccinelle.hfn = fn if wanted else SKIP
 coccinelle.hfp = fp
-
-// Mainline: the converted handlers whose populate call becomes an action
-// over the whole mapping (full_fn), over a range (range_fn), the
-// vm_iomap_memory() equivalent (iomap_fn), or a page array (map_fn).
-@script:python action_fn depends on has_hooks@
-fn << vma_fn.fn;
-v << vma_fn.v;
-p << vma_fn.p;
-full_fn;
-range_fn;
-iomap_fn;
-map_fn;
-av;
-@@
-ff = facts(p)
-action = ff.actions.get(fn, ('',))[0] if fn in decide(ff)[1] else ''
-coccinelle.full_fn = fn if action.endswith('_full') else SKIP
-coccinelle.range_fn = fn if action in ('mmap_action_remap', 'mmap_action_ioremap') else SKIP
-coccinelle.iomap_fn = fn if action == 'mmap_action_simple_ioremap' else SKIP
-coccinelle.map_fn = fn if action == 'mmap_action_map_kernel_pages_full' else SKIP
-coccinelle.av = v
 
 // A file that converts a handler also converts its tests of another
 // file's f_op->mmap: a converted file_operations has no .mmap, so the
@@ -2336,49 +2350,6 @@ cfn(...) {
 <...
 - callee@p(args)
 + CALL
-...>
-}
-
-// The flag helpers become plain |= and &= ~ on desc->vm_flags, wrapped at
-// 80 columns the way the kernel wraps long flag lists.
-@flags_set_to_desc depends on patch && has_hooks@
-identifier converted_flags.wfn, converted_flags.fv;
-expression F;
-position p;
-fresh identifier SET = script:python(F, p) { flags_to_set(F, p) };
-@@
-wfn(...) {
-<...
-- vm_flags_set@p(fv, F);
-+ desc->vm_flags |= SET;
-...>
-}
-
-@flags_clear_to_desc depends on patch && has_hooks@
-identifier converted_flags.wfn, converted_flags.fv;
-expression F;
-position p;
-fresh identifier CLEAR = script:python(F, p) { flags_to_clear(F, p) };
-@@
-wfn(...) {
-<...
-- vm_flags_clear@p(fv, F);
-+ desc->vm_flags &= CLEAR;
-...>
-}
-
-@flags_mod_to_desc depends on patch && has_hooks@
-identifier converted_flags.wfn, converted_flags.fv;
-expression F, G;
-position p;
-fresh identifier SET = script:python(F, p) { flags_to_set(F, p) };
-fresh identifier CLEAR = script:python(G, p) { flags_to_clear(G, p) };
-@@
-wfn(...) {
-<...
-- vm_flags_mod@p(fv, F, G);
-+ desc->vm_flags |= SET;
-+ desc->vm_flags &= CLEAR;
 ...>
 }
 
@@ -2824,13 +2795,59 @@ parameter list before;
 + twrap;
 + }
 
+// BEGIN shared translation: scripts/gen_cocci.py copies this part into
+// split_prefault.cocci too, which runs it over the prepare half of a split.
+
+// The flag helpers become plain |= and &= ~ on desc->vm_flags, wrapped at
+// 80 columns the way the kernel wraps long flag lists.
+@flags_set_to_desc depends on patch && has_hooks@
+identifier converted_flags.wfn, converted_flags.fv;
+expression F;
+position p;
+fresh identifier SET = script:python(F, p) { flags_to_set(F, p) };
+@@
+wfn(...) {
+<...
+- vm_flags_set@p(fv, F);
++ desc->vm_flags |= SET;
+...>
+}
+
+@flags_clear_to_desc depends on patch && has_hooks@
+identifier converted_flags.wfn, converted_flags.fv;
+expression F;
+position p;
+fresh identifier CLEAR = script:python(F, p) { flags_to_clear(F, p) };
+@@
+wfn(...) {
+<...
+- vm_flags_clear@p(fv, F);
++ desc->vm_flags &= CLEAR;
+...>
+}
+
+@flags_mod_to_desc depends on patch && has_hooks@
+identifier converted_flags.wfn, converted_flags.fv;
+expression F, G;
+position p;
+fresh identifier SET = script:python(F, p) { flags_to_set(F, p) };
+fresh identifier CLEAR = script:python(G, p) { flags_to_clear(G, p) };
+@@
+wfn(...) {
+<...
+- vm_flags_mod@p(fv, F, G);
++ desc->vm_flags |= SET;
++ desc->vm_flags &= CLEAR;
+...>
+}
+
 @fields_to_desc depends on patch && has_hooks@
 identifier converted_fn.cfn, converted_fn.cv;
 expression F;
 type T;
 identifier gen = {generic_file_mmap, generic_file_readonly_mmap};
 fresh identifier gen_prepare = gen ## "_prepare";
-typedef u64;
+typedef u64, __u64, uint64_t;
 @@
 cfn(...) {
 <...
@@ -2842,8 +2859,20 @@ cfn(...) {
 - (u64)cv->vm_end - cv->vm_start
 + (u64)vma_desc_size(desc)
 |
+- (__u64)cv->vm_end - cv->vm_start
++ (__u64)vma_desc_size(desc)
+|
+- (uint64_t)cv->vm_end - cv->vm_start
++ (uint64_t)vma_desc_size(desc)
+|
+- (size_t)cv->vm_end - cv->vm_start
++ (size_t)vma_desc_size(desc)
+|
 - (unsigned long)cv->vm_end - cv->vm_start
 + (unsigned long)vma_desc_size(desc)
+|
+- (unsigned long long)cv->vm_end - cv->vm_start
++ (unsigned long long)vma_desc_size(desc)
 |
 - cv->vm_end - cv->vm_start
 + vma_desc_size(desc)
@@ -2904,6 +2933,8 @@ cfn(...) {
 + desc
 ...>
 }
+
+// END shared translation
 
 // A local that held the size of the mapping for the remap is unused once
 // mmap_action_*_full() takes the size from the desc: it goes.

@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The Python of split_prefault.cocci: from the source of an f_op->mmap
 # handler that populates page tables, write mmap_prepare and mmap_complete
-# (and mmap_abort).  In order: tokens and statements; split_handler() and
-# its phases over a Handler record (cut, one check per refusal, value
-# classification, rendering of each hook); split_decide() and what the
-# rules of split_prefault.cocci.in ask.  scripts/gen_cocci.py embeds this
-# file into cocci/split_prefault.cocci, so that the semantic patch stays one
-# self-contained file for make coccicheck; tests/unit imports it directly.
+# (and mmap_abort), both on the VMA: the translation rules of the shared
+# part then put prepare on the desc.  In order: tokens and statements;
+# split_handler() and its phases over a Handler record (cut, one check per
+# refusal, value classification, rendering of each hook); split_decide()
+# and what the rules of split_prefault.cocci.in ask.  scripts/gen_cocci.py
+# embeds this file into cocci/split_prefault.cocci, so that the semantic
+# patch stays one self-contained file for make coccicheck; tests/unit
+# imports it directly.
 # Inside the .cocci, spatch strips C++-style comments even from Python code,
 # so this file never uses a double slash (integer division is divmod()).
 # The C lexer of spatch also reads this code: an apostrophe in a comment
@@ -88,12 +90,6 @@ POINTER_SIZED = {
     'unsigned short', 'short', 'char', 'unsigned char',
 }
 
-# VMA fields a desc mirrors (docs/conversion.md, "The prepare half").
-DESC_FIELD = {
-    'vm_start': 'start', 'vm_end': 'end', 'vm_pgoff': 'pgoff',
-    'vm_flags': 'vm_flags', 'vm_page_prot': 'page_prot', 'vm_ops': 'vm_ops',
-    'vm_private_data': 'private_data', 'vm_file': 'vm_file', 'vm_mm': 'mm',
-}
 VMA_WRITERS = {'vm_flags_set', 'vm_flags_clear', 'vm_flags_mod', 'vm_flags_init',
                'vm_flags_reset'}
 ASSIGN_OPS = {'=', '+=', '-=', '|=', '&=', '^=', '<<=', '>>=', '*=', '/=', '%='}
@@ -375,6 +371,37 @@ def wrap_flags(flags, col, op):
     return 'desc->vm_flags %s %s;' % (op, flags_operand_at(flags, col, op + ' ', op == '&='))
 
 
+def spelled(expr):
+    """c_text() of an expression spatch hands over token by token, with
+    commas, casts, subscripts and unary operators spelled as kernel code
+    does."""
+    text = c_text(expr).replace(' , ', ', ')
+    text = re.sub(r'\(((?:\w+ )*\w+(?: \*+)?)\) (?=[\w(])', r'(\1)', text)
+    text = re.sub(r'(?<=[\w)\]]) \[ ?', '[', text).replace(' ]', ']')
+    return re.sub(r'(^|[(\[]|[-+*/%&|^<>=?:!~,] )([-!~*&]) (?=[\w(])', r'\1\2', text)
+
+
+def call_too_long(name, args, p):
+    """Does the call at p, arguments as spatch hands them over, pass 80
+    columns on one line (indented with tabs, as prepare is)?"""
+    line = '%s(%s);' % (name, ', '.join(map(spelled, args)))
+    return 8 * int(p[0].column) + len(line) > 80
+
+
+def assignment_too_long(var, expr, p):
+    return 8 * int(p[0].column) + len('%s = %s;' % (var, spelled(expr))) > 80
+
+
+def wrapped_call(name, args, p):
+    """The call name(args), arguments as spatch hands them over, wrapped at
+    p; without its semicolon, which spatch adds."""
+    return wrap_call(name, [spelled(a) for a in args], 8 * int(p[0].column))[:-1]
+
+
+def wrapped_assignment(var, expr, p):
+    return wrap_assignment(var, spelled(expr), 8 * int(p[0].column))[:-1]
+
+
 def wrap_assignment(var, expr, col):
     """'var = expr;', the expression continued on an aligned line when the
     whole passes 80 columns."""
@@ -432,6 +459,7 @@ class Split:
         self.prototypes = None    # what replaces the name and parameters of a prototype
         self.hooks = {'complete'}     # hooks besides prepare this definition defines
         self.null_hooks = []      # hooks another #ifdef variant has: '#define NAME_hook NULL'
+        self.pfn_name = None      # the pfn prepare computes once for complete
 
 
 def is_pure(toks, i, j, ok_ident):
@@ -502,6 +530,8 @@ class Handler:
     iomap: tuple = None         # (start, length) of a final return vm_iomap_memory()
     acquire: tuple = None       # (call, (line, column), ...) moved to complete
     acquire_stmt: Stmt = None   # its statement
+    # VMA uses the shared translation rules do not rewrite: [(line, column, callee)]
+    untranslatable: tuple = ()
 
     def line_of(self, tok):
         return self.text.count('\n', 0, tok.start) + 1
@@ -516,12 +546,18 @@ class Handler:
     def tok_text(self, w, a, b):
         return self.text[w[a].start:w[b].end]
 
+    def expr_text(self, w, a, b):
+        """An expression of the handler on one line, as prepare writes it."""
+        return ' '.join(self.tok_text(w, a, b).split())
 
-def split_handler(text, name, line, vma, filep, kind='mmap', acquire=None):
+
+def split_handler(text, name, line, vma, filep, kind='mmap', acquire=None, untranslatable=()):
     """Split the definition of handler name (its name on line) into
     mmap_prepare + mmap_complete; acquire: what acquire_blocker() found to
-    move to complete.  Returns a Split, raises Blocked."""
-    h = Handler(text, name, vma, filep, acquire=acquire)
+    move to complete.  Returns a Split, raises Blocked.  Prepare is written
+    on the VMA: the translation rules of the shared part rewrite it on the
+    desc, except the uses listed in untranslatable."""
+    h = Handler(text, name, vma, filep, acquire=acquire, untranslatable=untranslatable)
     read_body(h, line)
     check_body_not_empty(h)
     check_hook_names_free(h)
@@ -871,6 +907,25 @@ def check_one_remap(h):
                       'mapping: split it by hand' % h.name)
 
 
+def check_prepare_uses(h, stmts):
+    """The VMA uses of prepare that the shared translation rules leave
+    alone: a same-file helper that takes the VMA, or the VMA itself."""
+    spans = [(h.text.count('\n', 0, st.start) + 1, st.start - line_start(h.text, st.start),
+              h.text.count('\n', 0, st.end) + 1, st.end - line_start(h.text, st.end))
+             for st in stmts]
+    for (line, col, callee) in h.untranslatable:
+        if not any((a, b) <= (line, col) < (c, d) for (a, b, c, d) in spans):
+            continue
+        if callee:
+            raise Blocked('blocked:unknown-vma-use(%s)' % callee,
+                          '%s passes the VMA to %s() (line %d) before populating; '
+                          'split_prefault.cocci does not convert helpers: give %s() '
+                          'a desc twin by hand, then rerun' % (h.name, callee, line, callee))
+        raise Blocked('blocked:unknown-vma-use(%s)' % h.vma,
+                      '%s uses the VMA itself at line %d before populating; a desc '
+                      'cannot stand in for it' % (h.name, line))
+
+
 def check_populates_always(h):
     conditional = [st for (_, st, k) in h.prims if not unconditional(st, k)]
     if conditional:
@@ -922,12 +977,12 @@ def split_iomap(h):
         names[x] = next(n for n in (x, 'iomap_' + x, 'vm_iomap_' + x)
                         if not re.search(r'\b%s\b' % n, body_text))
     last = h.tail[0]
-    names['START'] = translate_expr(h.text, last.toks, *h.iomap[0], h.vma, h.name)
-    names['LEN'] = translate_expr(h.text, last.toks, *h.iomap[1], h.vma, h.name)
+    names['START'] = h.expr_text(last.toks, *h.iomap[0])
+    names['LEN'] = h.expr_text(last.toks, *h.iomap[1])
     h.prims = [('vm_iomap_memory', last, 1)]
     h.carried, h.ctx_fields, h.pfn_name = [names['pfn']], [], names['pfn']
+    check_prepare_uses(h, h.prep)
     edits = Edits(h.text)
-    translate_prepare(h.text, edits, h.prep, h.vma, h.filep, h.name)
     decls = [st for st in h.prep if st.decl]
     checks = [st for st in h.prep if not st.decl]
     new_decls = '\tphys_addr_t %s;\n\tunsigned long %s, %s, %s;\n' % (
@@ -966,11 +1021,6 @@ def writes(st, x):
         if prev == '&' and nxt not in ('->', '.', '['):
             return True
     return False
-
-
-def top_assignment(st, x):
-    w = st.toks
-    return len(w) > 2 and w[0].text == x and w[1].text == '=' and w[-1].text == ';'
 
 
 def uses(sts, x):
@@ -1377,7 +1427,7 @@ def drop_unused_declarations(h, edits, used):
 def prepare_ending(h, edits):
     """The lines prepare ends with: the context handed over, the prepare
     side of each populate call, return 0, the copied error paths."""
-    text, vma, name, ctx_name = h.text, h.vma, h.name, h.ctx_name
+    text, ctx_name = h.text, h.ctx_name
     out = []
     if h.carried:
         if h.ctx_fields:
@@ -1391,8 +1441,8 @@ def prepare_ending(h, edits):
             x = h.carried[0]
             if x == h.pfn_name:
                 rst, pa, pb = h.remap
-                out.append('\t' + wrap_assignment(h.pfn_name, translate_expr(
-                    text, rst.toks, pa, pb, vma, name), 8))
+                # on one line: split_wrap_pfn wraps it once on the desc
+                out.append('\t%s = %s;' % (h.pfn_name, h.expr_text(rst.toks, pa, pb)))
                 out.append('\tdesc->mmap_context = (void *)%s;' % h.pfn_name)
             elif x == h.pgoff_name:
                 out.append('\tdesc->mmap_context = (void *)desc->pgoff;')
@@ -1405,10 +1455,10 @@ def prepare_ending(h, edits):
         if fn == 'flags':
             line = '\t' + wrap_flags(args, 8, '|=')
         else:
-            texts = [translate_expr(text, st.toks, a, b, vma, name) for (a, b) in args]
+            texts = [h.expr_text(st.toks, a, b) for (a, b) in args]
             if h.pfn_name:
                 texts[0] = h.pfn_name
-            line = '\t' + wrap_call(fn, ['desc'] + texts, 8)
+            line = '\t%s(%s);' % (fn, ', '.join(['desc'] + texts))   # split_wrap_call
         if line not in done:
             done.add(line)
             out.append(line)
@@ -1421,8 +1471,8 @@ def prepare_ending(h, edits):
 def render_prepare(h):
     """The body of NAME_prepare: the checks on the desc, then the ending."""
     text, prep = h.text, h.prep
+    check_prepare_uses(h, prep + h.label_block)
     edits = Edits(text)
-    translate_prepare(text, edits, prep + h.label_block, h.vma, h.filep, h.name)
     drop_acquire(h, edits)
     drop_unused_declarations(h, edits, prepare_locals_used(h, edits))
     body = edits.render(comment_above(text, line_start(text, prep[0].start)),
@@ -1562,6 +1612,7 @@ def render_split(h, prepare, complete):
     split = Split()
     split.primitives = sorted({c for (c, _, _) in h.prims})
     split.carried = h.carried
+    split.pfn_name = h.pfn_name
     split.prepare, split.complete = prepare, complete
     if h.ctx_fields:
         split.context_struct = context_struct(h)
@@ -1828,129 +1879,11 @@ def tedits_call_rename(text, edits, st, k, new_name):
     edits.replace(name_tok.start, w[close].end, new)
 
 
-def translate_expr(text, w, a, b, vma, name):
-    """An expression of the handler, written on the desc instead of the VMA."""
-    edits = Edits(text)
-    sub = w[a:b + 1]
-    translate_tokens(text, edits, sub, vma, name)
-    return ' '.join(edits.render(sub[0].start, sub[-1].end).split())
-
-
-def translate_prepare(text, edits, stmts, vma, filep, name):
-    for st in stmts:
-        translate_tokens(text, edits, st.toks, vma, name)
-
-
-# Tokens around vm_end - vm_start that leave it one operand: what binds
-# less tightly than a subtraction (and + before it, which gives the same
-# value in unsigned arithmetic).
-SIZE_PREV = {'(', ',', 'return', '?', ':', '<', '>', '<=', '>=', '==', '!=',
-             '&&', '||', '+', ';', '{', '}', '[', '|', '^', '<<', '>>'} | ASSIGN_OPS
-SIZE_NEXT = {')', ',', ';', '<', '>', '<=', '>=', '==', '!=', '&&', '||', '+', '-',
-             '?', ':', '>>', '<<', ']', '}', '|', '^', '&'}
-# Casts in front of vm_end that change no value of vm_end - vm_start, since
-# vm_end >= vm_start: unsigned and at least as wide as unsigned long.
-WIDENING_CASTS = {'u64', '__u64', 'uint64_t', 'unsigned long', 'unsigned long long',
-                  'size_t'}
-
-
-def widening_cast(w, k):
-    """Does a cast of WIDENING_CASTS end right before w[k], itself after
-    something that leaves the cast and what follows one operand?"""
-    if not k or w[k - 1].text != ')':
-        return False
-    i = k - 2
-    while i >= 0 and w[i].kind == 'ident':
-        i -= 1
-    words = ' '.join(t.text for t in w[i + 1:k - 1])
-    return i >= 0 and w[i].text == '(' and words in WIDENING_CASTS and \
-        (i == 0 or w[i - 1].text in SIZE_PREV)
-
-
-def translate_tokens(text, edits, w, vma, name):
-    """Rewrite the VMA uses of w (docs/conversion.md, "The prepare half")."""
-    k = 0
-    n = len(w)
-
-    def at(i, *words):
-        return all(i + m < n and w[i + m].text == x for m, x in enumerate(words))
-    while k < n:
-        t = w[k]
-        if t.text in ('vm_flags_set', 'vm_flags_clear', 'vm_flags_mod') and \
-           at(k + 1, '(', vma, ','):
-            args, close = call_args(w, k)
-            if close + 1 >= n or w[close + 1].text != ';':
-                raise Blocked('blocked:unknown-vma-use(%s)' % t.text,
-                              '%s uses %s() inside an expression' % (name, t.text))
-            col = column(text, t.start)
-            flags = [' '.join(text[w[a].start:w[b].end].split()) for (a, b) in args[1:]]
-            if t.text == 'vm_flags_set':
-                new = wrap_flags(flags[0], col, '|=')
-            elif t.text == 'vm_flags_clear':
-                new = wrap_flags(flags[0], col, '&=')
-            else:
-                new = wrap_flags(flags[0], col, '|=') + '\n' + indent_to(col) + \
-                    wrap_flags(flags[1], col, '&=')
-            edits.replace(t.start, w[close + 1].end, new)
-            k = close + 2
-            continue
-        if t.text == 'vma_pages' and at(k + 1, '(', vma, ')'):
-            edits.replace(t.start, w[k + 3].end, 'vma_desc_pages(desc)')
-            k += 4
-            continue
-        if at(k, '(', vma, '->', 'vm_end', '-', vma, '->', 'vm_start', ')'):
-            edits.replace(t.start, w[k + 8].end, 'vma_desc_size(desc)')
-            k += 9
-            continue
-        if at(k, vma, '->', 'vm_end', '-', vma, '->', 'vm_start') and \
-           (k == 0 or w[k - 1].text in SIZE_PREV or widening_cast(w, k)) and \
-           (k + 7 >= n or w[k + 7].text in SIZE_NEXT):
-            edits.replace(t.start, w[k + 6].end, 'vma_desc_size(desc)')
-            k += 7
-            continue
-        if t.text == vma and t.kind == 'ident' and not (k and w[k - 1].text in ('->', '.')):
-            if at(k + 1, '->') and w[k + 2].text in DESC_FIELD:
-                edits.replace(t.start, w[k + 2].end, 'desc->' + DESC_FIELD[w[k + 2].text])
-                k += 3
-                continue
-            callee = vma_callee(w[max(0, k - 60):k + 1], vma)
-            line = text.count('\n', 0, t.start) + 1
-            if callee in HELPERS_IN_PLACE:
-                rename_helper_call(edits, w[max(0, k - 60):k], callee)
-                edits.replace(t.start, t.end, 'desc')
-                k += 1
-                continue
-            if callee != vma:
-                raise Blocked('blocked:unknown-vma-use(%s)' % callee,
-                              '%s passes the VMA to %s() (line %d) before populating; '
-                              'split_prefault.cocci does not convert helpers: give %s() '
-                              'a desc twin by hand, then rerun' % (name, callee, line, callee))
-            raise Blocked('blocked:unknown-vma-use(%s)' % vma,
-                          '%s uses the VMA itself at line %d before populating; a desc '
-                          'cannot stand in for it' % (name, line))
-        k += 1
-
-
 # ---------------------------------------------------------------------------
 # The decision of split_prefault.cocci, and what its rules ask
 # ---------------------------------------------------------------------------
 
 SPLIT_BY = 'mmap_to_prepare.cocci converts it'
-
-
-# Helpers converted in place with the handler being split: name -> its
-# desc name (helper_prepare_name()).  Set by split_decide() around one
-# split_handler() call, read by translate_tokens().
-HELPERS_IN_PLACE = {}
-
-
-def rename_helper_call(edits, w, callee):
-    """The last call of callee in w takes the helper's desc name."""
-    for t in reversed(w):
-        if t.text == callee and t.kind == 'ident':
-            if HELPERS_IN_PLACE[callee] != callee:
-                edits.replace(t.start, t.end, HELPERS_IN_PLACE[callee])
-            return
 
 
 def split_helpers(ff, h):
@@ -2003,13 +1936,10 @@ def split_decide(ff):
             out[h] = why
             continue
         try:
-            HELPERS_IN_PLACE.update(helpers)
-            done = split_definitions(ff, h, acquire=ff.moved.get(h))
+            done = split_definitions(ff, h, helpers, acquire=ff.moved.get(h))
         except Blocked as why:
             out[h] = (why.code, why.reason)
             continue
-        finally:
-            HELPERS_IN_PLACE.clear()
         partial = partial_remap(ff, h)
         if partial:
             out[h] = ('blocked:unknown-vma-use(%s)' % partial[0],
@@ -2028,7 +1958,7 @@ def split_decide(ff):
     return ff.split_decision
 
 
-def split_definitions(ff, h, acquire=None):
+def split_definitions(ff, h, helpers, acquire=None):
     """[(position, Split)] of every definition of h.  #ifdef variants are
     each written on their own: the ones that populate are split, the others
     become a plain NAME_prepare; the initializer names the same hooks in
@@ -2039,17 +1969,20 @@ def split_definitions(ff, h, acquire=None):
     defs = ff.defs[h]
     if len(defs) == 1:
         (v, _, fp, _, pos), = defs
-        return [(pos, split_handler(text, h, pos[0], v, fp, acquire=acquire))]
+        return [(pos, split_handler(text, h, pos[0], v, fp, acquire=acquire,
+                                    untranslatable=untranslatable(ff, h, v, helpers)))]
     check_variants_not_declared(text, h, defs)
     split = [d for d in defs if populates(text, h, d.pos[0], d.vma)]
     check_one_populating_variant(h, defs, split)
     done = []
     for (v, _, fp, _, pos) in defs:
+        others = untranslatable(ff, h, v, helpers)
         if (v, _, fp, _, pos) in split:
             # a variant without the acquire refuses it (move_acquire)
-            done.append((pos, split_handler(text, h, pos[0], v, fp, acquire=acquire)))
+            done.append((pos, split_handler(text, h, pos[0], v, fp, acquire=acquire,
+                                            untranslatable=others)))
         else:
-            done.append((pos, plain_prepare(text, h, pos[0], v, fp)))
+            done.append((pos, plain_prepare(text, h, pos[0], v, fp, others)))
     hooks = set().union(*(sp.hooks for (_, sp) in done))
     for (_, sp) in done:
         sp.null_hooks = sorted(hooks - sp.hooks, key=['complete', 'abort'].index)
@@ -2091,17 +2024,17 @@ def populates(text, name, line, vma):
         if h.toks else False
 
 
-def plain_prepare(text, name, line, vma, filep):
+def plain_prepare(text, name, line, vma, filep, untranslatable=()):
     """The #ifdef variant of a split handler that does not populate: its
-    body on the desc, as mmap_to_prepare.cocci writes a prepare."""
-    h = Handler(text, name, vma, filep)
+    body, which the shared translation rules put on the desc, as
+    mmap_to_prepare.cocci writes a prepare."""
+    h = Handler(text, name, vma, filep, untranslatable=untranslatable)
     read_body(h, line)
     check_body_not_empty(h)
     check_hook_names_free(h)
     cut_nothing(h)
-    edits = Edits(text)
-    translate_prepare(text, edits, h.stmts, vma, filep, name)
-    body = render(text, edits, h.stmts)
+    check_prepare_uses(h, h.stmts)
+    body = render(text, Edits(text), h.stmts)
     if filep and filep in variables(h.toks):
         decl = h.stmts[0].decl
         body = '\tstruct file *%s = desc->file;\n%s%s' % (filep, '' if decl else '\n', body)
@@ -2146,6 +2079,26 @@ def split_null_hooks(ff, fn, p):
     """'#define NAME_hook NULL' lines the definition at p gets after it."""
     sp = split_of(ff, fn, p)
     return sp.null_hooks if sp else []
+
+
+def untranslatable(ff, fn, vma, helpers=()):
+    """The uses of the VMA parameter of fn that have no desc translation
+    (not in the facts of vma_translatable or vma_flags_statement, nor
+    passed to one of the helpers that take the desc with it), in order:
+    (line, column, the function it is passed to or None)."""
+    callee = {k: ff.call_args[k].callee for k in ff.call_args}
+    return sorted(k + (callee.get(k),) for (where, name, k) in ff.vma_uses
+                  if where == fn and name == vma and k not in ff.allowed
+                  and callee.get(k) not in helpers)
+
+
+def on_desc(ff, fn):
+    """The shared translation rules rewrite the prepare half of a split and
+    the helpers that take the desc with it (replacing the on_desc() of the
+    shared part, whose conversions are mmap_to_prepare.cocci's)."""
+    if split_status(ff, fn) in ('converted:complete', 'converted:abort'):
+        return fn + '_prepare'
+    return fn if fn in ff.split_helpers else SKIP
 
 
 def report_split(ff, h, p, emit):

@@ -26,9 +26,10 @@ class Split(unittest.TestCase):
                   '\tif (remap_pfn_range(vma, vma->vm_start, FOO_PFN, PAGE_SIZE,\n'
                   '\t\t\t    vma->vm_page_prot))\n\t\treturn -EAGAIN;\n\treturn 0;\n')
         prepare, complete = s.body.split('\n}\n\n', 1)
-        self.assertIn('if (desc->pgoff)', prepare)
+        # still on the VMA: the shared translation rules put it on the desc
+        self.assertIn('if (vma->vm_pgoff)', prepare)
         self.assertIn('remap_pfn_range_prepare(desc, FOO_PFN);\n\treturn 0', prepare)
-        self.assertNotIn('vma', prepare)
+        self.assertNotIn('remap_pfn_range(', prepare)
         self.assertIn('remap_pfn_range_complete(vma, vma->vm_start, FOO_PFN', complete)
         self.assertIn('return -EAGAIN;', complete)
         self.assertNotIn('vm_pgoff', complete)
@@ -40,10 +41,32 @@ class Split(unittest.TestCase):
         s = split('\treturn remap_pfn_range(vma, vma->vm_start, BASE + vma->vm_pgoff,\n'
                   '\t\t\t       PAGE_SIZE, vma->vm_page_prot);\n')
         self.assertEqual(s.carried, ['pfn'])
-        self.assertIn('pfn = BASE + desc->pgoff;', s.body)
+        self.assertIn('pfn = BASE + vma->vm_pgoff;', s.prepare)
         self.assertIn('desc->mmap_context = (void *)pfn;', s.body)
         self.assertIn('unsigned long pfn = (unsigned long)context;', s.body)
-        self.assertNotIn('vma->vm_pgoff', s.body)
+        self.assertNotIn('vma->vm_pgoff', s.complete)
+
+    def test_a_use_the_shared_rules_leave_alone_is_refused(self):
+        # foo_setup(vma) at line 4, column 11 (the file opens with the header
+        # and the brace): the shared facts found no desc translation for it
+        body = ('\tfoo_setup(vma);\n'
+                '\treturn remap_pfn_range(vma, vma->vm_start, FOO_PFN, PAGE_SIZE,\n'
+                '\t\t\t       vma->vm_page_prot);\n')
+        text = 'static int foo_mmap(struct file *file, struct vm_area_struct *vma)\n{\n%s}\n' % body
+        with self.assertRaises(sp.Blocked) as why:
+            sp.split_handler(text, 'foo_mmap', 1, 'vma', 'file',
+                             untranslatable=[(3, 11, 'foo_setup')])
+        self.assertEqual(why.exception.code, 'blocked:unknown-vma-use(foo_setup)')
+        # the same use in complete is find_populate_calls()'s to refuse
+        self.assertTrue(sp.split_handler(text, 'foo_mmap', 1, 'vma', 'file',
+                                         untranslatable=[(4, 24, None)]))
+
+    def test_wrapped_lines_spell_what_spatch_hands_over_as_kernel_code(self):
+        self.assertEqual(sp.spelled('( virt_to_phys ( ( void * ) buf -> p ) >> PAGE_SHIFT )'
+                                    ' + desc -> pgoff'),
+                         '(virt_to_phys((void *)buf->p) >> PAGE_SHIFT) + desc->pgoff')
+        self.assertEqual(sp.spelled('f ( & a [ 0 ] , - 1 )'), 'f(&a[0], -1)')
+        self.assertEqual(sp.spelled('( a ) - b'), '(a) - b')
 
     def test_two_values_make_a_context_object_and_an_abort(self):
         s = split('\tunsigned long a, b;\n\n\ta = get_a(vma->vm_pgoff);\n'
@@ -202,9 +225,10 @@ class Variants(unittest.TestCase):
         self.assertTrue(sp.populates(self.TEXT, 'foo_mmap', 2, 'vma'))
         self.assertFalse(sp.populates(self.TEXT, 'foo_mmap', 8, 'vma'))
 
-    def test_plain_variant_is_its_body_on_the_desc(self):
+    def test_plain_variant_is_its_body_for_the_translation(self):
         plain = sp.plain_prepare(self.TEXT, 'foo_mmap', 8, 'vma', 'file')
-        self.assertEqual(plain.body, 'desc->vm_flags |= VM_DONTCOPY;\n\treturn -ENOSYS')
+        # the shared translation rules put it on the desc
+        self.assertEqual(plain.body, 'vm_flags_set(vma, VM_DONTCOPY);\n\treturn -ENOSYS')
         self.assertEqual(plain.hooks, set())
         # all but the final return, which split_plain_definition finds it by
         self.assertEqual(plain.remove, {(10, 1)})
