@@ -27,6 +27,7 @@ import re
 import tempfile
 
 from . import comments
+from . import csource
 from . import guard
 from . import statuses
 from . import tree
@@ -360,15 +361,7 @@ def function_spans(code, name):
         start = m.start()
         if not m.group(1).strip():
             start = code.rfind('\n', 0, max(m.start() - 1, 0)) + 1
-        depth, end = 0, None
-        for i in range(m.end() - 1, len(code)):
-            if code[i] == '{':
-                depth += 1
-            elif code[i] == '}':
-                depth -= 1
-                if depth == 0:
-                    end = i + 1
-                    break
+        end = csource.block_end(code, m.end())
         if end is None:
             return []
         head = code[start:m.start()] + m.group(0)

@@ -12,6 +12,7 @@ import os
 import re
 import textwrap
 
+from . import csource
 from . import statuses
 
 WIDTH = 72
@@ -203,15 +204,9 @@ def handlers_from_diff(path, diff, make_handler):
 
 
 def function_body(source, name):
-    """The body of the definition of name in C source, by brace matching."""
-    m = re.search(r'^[^\n;#=]*\b%s\s*\([^;{]*\)\s*\{' % re.escape(name), source, re.M)
-    if not m:
-        return ''
-    depth, i = 1, m.end()
-    while depth and i < len(source):
-        depth += {'{': 1, '}': -1}.get(source[i], 0)
-        i += 1
-    return source[m.end():i - 1]
+    """The body of the definition of name in C source, or ''."""
+    d = csource.definition(source, name)
+    return d.body if d else ''
 
 
 def strip_parens(expr):

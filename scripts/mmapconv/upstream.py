@@ -14,6 +14,7 @@ import os
 import re
 
 from . import comments
+from . import csource
 from . import convert as conv
 from . import target as tgt
 from . import tree
@@ -33,27 +34,11 @@ GONE = 'gone'
 VERDICTS = (SAME, DIFFERS, UPSTREAM_ONLY, OURS_ONLY, NEITHER, GONE)
 
 
-def block_end(source, i):
-    """The offset just past the brace that closes the block whose opening
-    brace ends just before offset i."""
-    depth = 1
-    while depth and i < len(source):
-        depth += {'{': 1, '}': -1}.get(source[i], 0)
-        i += 1
-    return i
-
-
-def definition(source, name):
-    """The text of the definition of function name in C source, from the
-    start of its header line to its closing brace, or None."""
-    m = re.search(r'^[^\n;#=]*\b%s\s*\([^;{]*\)\s*\{' % re.escape(name), source, re.M)
-    return source[m.start():block_end(source, m.end())] if m else None
-
-
 def initializer(source, variable):
     """The body of the initializer of the ops variable, or None."""
     m = re.search(r'\b%s\s*(?:\[[^\]]*\])?\s*=\s*\{' % re.escape(variable), source)
-    return source[m.end():block_end(source, m.end()) - 1] if m else None
+    end = m and csource.block_end(source, m.end())
+    return source[m.end():end - 1] if end else None
 
 
 def tokens(text):
@@ -116,8 +101,8 @@ def hook_definition(texts, variable):
     for text in texts.values():
         prepare, _ = hooks(text, variable)
         if prepare:
-            return prepare, next((d for d in (definition(t, prepare) for t in texts.values())
-                                  if d is not None), None)
+            return prepare, next((d.text for d in (csource.definition(t, prepare)
+                                                   for t in texts.values()) if d), None)
     return None, None
 
 

@@ -40,7 +40,7 @@ TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(TOP, 'scripts'))
 
 from mmapconv import UserError, statuses, processes  # noqa: E402
-from mmapconv import comments  # noqa: E402
+from mmapconv import comments, csource  # noqa: E402
 from mmapconv import convert as conv  # noqa: E402
 from mmapconv import spatch as sp  # noqa: E402
 
@@ -68,15 +68,9 @@ POPULATE = re.compile(r'\b(remap_pfn_range|io_remap_pfn_range|vm_iomap_memory|vm
 
 
 def function_body(source, name):
-    """(parameter text, body text) of the first definition of name, by brace matching."""
-    m = re.search(r'^[^\n;#]*\b%s\s*\(([^;{]*)\)\s*\{' % re.escape(name), source, re.M)
-    if not m:
-        return None, None
-    depth, i = 1, m.end()
-    while depth and i < len(source):
-        depth += {'{': 1, '}': -1}.get(source[i], 0)
-        i += 1
-    return m.group(1), source[m.end():i - 1]
+    """(parameter text, body text) of the first definition of name, or (None, None)."""
+    d = csource.definition(source, name)
+    return (d.params, d.body) if d else (None, None)
 
 
 def allowed_uses(vma, helpers):

@@ -78,12 +78,6 @@ class Later:
 
 
 class Parts(unittest.TestCase):
-    def test_definition_runs_from_header_to_closing_brace(self):
-        d = upstream.definition(OURS, 'foo_mmap_prepare')
-        self.assertTrue(d.startswith('static int foo_mmap_prepare('))
-        self.assertTrue(d.endswith('return 0;\n}'))
-        self.assertIsNone(upstream.definition(OURS, 'bar'))
-
     def test_hooks_of_an_initializer(self):
         self.assertEqual(upstream.hooks(OURS, 'foo_fops'), ('foo_mmap_prepare', None))
         self.assertEqual(upstream.hooks(THEIRS_LEGACY, 'foo_fops'), (None, 'foo_mmap'))

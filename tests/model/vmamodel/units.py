@@ -5,6 +5,8 @@ name that nothing defines, and the stubs that fill them in."""
 
 import re
 
+from mmapconv import csource
+
 OBJECT = re.compile(r'\bstruct\s+(file_operations|proc_ops|vm_operations_struct)\s+'
                     r'(\w+)\s*(\[[^\]]*\])?\s*=\s*\{')
 MEMBER = re.compile(r'\.(\w+)\s*=\s*(\w+)')
@@ -15,11 +17,8 @@ CONFIG = re.compile(r'\bCONFIG_\w+')
 def initializers(text):
     """(struct, name, is_array, body) of each ops initializer in text."""
     for m in OBJECT.finditer(text):
-        depth, i = 1, m.end()
-        while depth and i < len(text):
-            depth += {'{': 1, '}': -1}.get(text[i], 0)
-            i += 1
-        yield m.group(1), m.group(2), bool(m.group(3)), text[m.end():i - 1]
+        end = csource.block_end(text, m.end()) or len(text) + 1
+        yield m.group(1), m.group(2), bool(m.group(3)), text[m.end():end - 1]
 
 
 def undefined(name, text, known):
