@@ -7,7 +7,12 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from mmapconv.cli import main  # noqa: E402
+try:
+    from mmapconv.cli import main  # noqa: E402
+except KeyboardInterrupt:
+    # Ctrl-C before main() can catch it: nothing was read or written yet
+    print('convert.py: interrupted', file=sys.stderr)
+    sys.exit(130)
 
 if __name__ == '__main__':
     sys.exit(main())

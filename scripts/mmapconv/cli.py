@@ -365,9 +365,9 @@ def parser():
 
 
 def main(argv=None):
-    args = parser().parse_args(argv)
-    processes.VERBOSE = getattr(args, 'verbose', False)
     try:
+        args = parser().parse_args(argv)
+        processes.VERBOSE = getattr(args, 'verbose', False)
         return args.func(args)
     except UserError as err:
         print('convert.py: error: %s' % err, file=sys.stderr)

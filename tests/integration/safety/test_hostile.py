@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
@@ -308,10 +309,16 @@ class Hostile(unittest.TestCase):
 
     def test_interrupted_in_place_leaves_all_or_nothing(self):
         # a signal at some moment of a real run: the tree is either as it
-        # was or fully converted, with no temporary file left
+        # was or fully converted, with no temporary file left.  The moments
+        # count from when convert.py is up (Python's own start-up, before
+        # any of its code runs, is slow on a loaded machine)
+        start = time.monotonic()
+        subprocess.run(CONVERT + ['--help'], stdout=subprocess.DEVNULL, check=True)
+        up = time.monotonic() - start
         with tempfile.TemporaryDirectory() as d:
             for delay, sig in ((0.3, signal.SIGINT), (0.8, signal.SIGTERM),
                                (1.2, signal.SIGINT)):
+                delay += up
                 work = copy(self.tree, os.path.join(d, 'w%s' % delay))
                 before = snapshot(work)
                 full = dict(os.environ, HOME=self.home)
