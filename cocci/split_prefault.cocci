@@ -1689,6 +1689,55 @@ p << vma_translatable.p;
 @@
 facts(p).allowed.add(key(p))
 
+// A test of the VMA pointer itself: mmap never passes a NULL one, nor
+// mmap_prepare a NULL desc, so the same test of the desc (vma_to_desc) has
+// the same value.  Expressions and statements match in rules of their own.
+@vma_null_test depends on has_hooks@
+idexpression struct vm_area_struct *v;
+expression E;
+position p;
+@@
+(
+!v@p
+|
+v@p == NULL
+|
+v@p != NULL
+|
+NULL == v@p
+|
+NULL != v@p
+|
+v@p && E
+|
+E && v@p
+|
+v@p || E
+|
+E || v@p
+)
+
+@script:python depends on has_hooks@
+p << vma_null_test.p;
+@@
+facts(p).allowed.add(key(p))
+
+@vma_truth_test depends on has_hooks@
+idexpression struct vm_area_struct *v;
+statement S, S2;
+position p;
+@@
+(
+if (v@p) S else S2
+|
+if (v@p) S
+)
+
+@script:python depends on has_hooks@
+p << vma_truth_test.p;
+@@
+facts(p).allowed.add(key(p))
+
 // Only whole statements: their translation is a statement too.
 @vma_flags_statement depends on has_hooks@
 idexpression struct vm_area_struct *v;
