@@ -135,6 +135,11 @@ GENERIC = {
 	'generic_file_readonly_mmap': 'generic_file_readonly_mmap_prepare',
 }
 SKIP = 'mmap_convert_nothing_to_rewrite'
+# The name of the struct vm_area_desc * a converted function takes: desc,
+# as upstream names it, or the next name when the function, or one
+# converted with it, already uses that one (desc_name()).  The desc_name*
+# rules look for the same names.
+DESC_NAMES = ('desc', 'vma_desc')
 
 # Which API the output is written for.  'v1': mmap_prepare + mmap_complete
 # (+ mmap_abort) with desc->vm_flags and desc->mmap_context.  'mainline'
@@ -252,33 +257,33 @@ def flag_bits(flags):
 	return bits
 
 
-def bits_call(flags, p, call):
-	"""Arguments of vma_desc_set_flags() and friends, desc first, wrapped
-	at 80 columns with continuation lines under the first argument (one
-	identifier, so that spatch keeps the spacing)."""
+def bits_call(flags, p, call, desc):
+	"""Arguments of vma_desc_set_flags() and friends, the desc (named
+	desc) first, wrapped at 80 columns with continuation lines under the
+	first argument (one identifier, so that spatch keeps the spacing)."""
 	align = 8 * int(p[0].column) + len(call + '(')
-	return wrap_list(['desc'] + flag_bits(flags), ', ', align, ');')
+	return wrap_list([desc] + flag_bits(flags), ', ', align, ');')
 
 
-def bits_to_set(flags, p):
-	return bits_call(flags, p, 'vma_desc_set_flags')
+def bits_to_set(flags, p, desc):
+	return bits_call(flags, p, 'vma_desc_set_flags', desc)
 
 
-def bits_to_clear(flags, p):
-	return bits_call(flags, p, 'vma_desc_clear_flags')
+def bits_to_clear(flags, p, desc):
+	return bits_call(flags, p, 'vma_desc_clear_flags', desc)
 
 
-def bits_test(flags):
+def bits_test(flags, desc):
 	"""vma_desc_test(desc, ...) for one bit, vma_desc_test_any() for more."""
 	bits = flag_bits(flags)
 	name = 'vma_desc_test' if len(bits) == 1 else 'vma_desc_test_any'
-	return '%s(desc, %s)' % (name, ', '.join(bits))
+	return '%s(%s, %s)' % (name, desc, ', '.join(bits))
 
 
-def bits_compare(flags, value, op, alone=False):
-	"""(vma->vm_flags & flags) OP value as vma_desc_test_all/any(), or
-	None when value has a bit that flags has not.  A compound test is
-	parenthesized unless it stands alone in a condition."""
+def bits_compare(flags, value, op, desc, alone=False):
+	"""(vma->vm_flags & flags) OP value as vma_desc_test_all/any() of the
+	desc named desc, or None when value has a bit that flags has not.  A
+	compound test is parenthesized unless it stands alone in a condition."""
 	mask, want = flag_bits(flags), flag_bits(value)
 	if value.strip() == '0':
 		want = []
@@ -287,11 +292,11 @@ def bits_compare(flags, value, op, alone=False):
 	rest = [bit for bit in mask if bit not in want]
 	if not want:
 		# == 0: none of the bits; != 0: any of them
-		return ('!' if op == '==' else '') + bits_test(flags)
+		return ('!' if op == '==' else '') + bits_test(flags, desc)
 
 	def test(bits, kind):
 		name = 'vma_desc_test' if len(bits) == 1 else 'vma_desc_test_' + kind
-		return '%s(desc, %s)' % (name, ', '.join(bits))
+		return '%s(%s, %s)' % (name, desc, ', '.join(bits))
 	if op == '==':
 		parts = [test(want, 'all')] + ['!' + test(rest, 'any')] * bool(rest)
 		text = ' && '.join(parts)
@@ -301,12 +306,12 @@ def bits_compare(flags, value, op, alone=False):
 	return '(%s)' % text if len(parts) > 1 and not alone else text
 
 
-def bits_equal(flags, value, alone=False):
-	return bits_compare(flags, value, '==', alone)
+def bits_equal(flags, value, desc, alone=False):
+	return bits_compare(flags, value, '==', desc, alone)
 
 
-def bits_differ(flags, value, alone=False):
-	return bits_compare(flags, value, '!=', alone)
+def bits_differ(flags, value, desc, alone=False):
+	return bits_compare(flags, value, '!=', desc, alone)
 
 
 # Helpers of include/linux/mm.h that read a vm_flags_t word, and the form
@@ -375,7 +380,8 @@ class FileFacts:
 		self.generic = {}	# key of the VMA -> key of its file argument
 		self.refs = {}		# function -> [(where, key)]
 		self.exports = set()	# keys of EXPORT_SYMBOL arguments
-		self.desc_users = set()	# functions already using the name desc
+		self.desc_users = {}	# function -> the DESC_NAMES it already uses
+		self.desc_names = None	# function -> the name of its desc (desc_of())
 		self.hook_names = {}	# NAME_prepare -> first line naming it
 		self.def_pos = {}	# function -> position of its first definition
 		self.flag_tests = {}	# key of vma->vm_flags in a flag test -> flags
@@ -524,7 +530,7 @@ def bits_blocker(ff, fn, k):
 			'no %s() for a desc: convert by hand'
 			% (fn, helper, k[0], FLAG_HELPERS[helper][0]))
 	if k in ff.flag_compares:
-		if bits_compare(*ff.flag_compares[k], op='==') is None:
+		if bits_compare(*ff.flag_compares[k], op='==', desc=DESC_NAMES[0]) is None:
 			return ('blocked:unknown-vma-use(vm_flags)',
 				'%s compares vma->vm_flags & %s with %s (line %d), which has '
 				'no vma_desc_test*() form: convert by hand'
@@ -943,11 +949,12 @@ def blocked_use(ff, fn, seen):
 	if fn in seen:
 		return None
 	seen.add(fn)
-	if fn in ff.desc_users:
-		return ('blocked:unknown-vma-use(desc)',
-			'%s already uses the name desc; rename it, then rerun' % fn)
 	names = vma_param(ff, fn)
 	found = []
+	if not free_desc_names(ff, fn):
+		found.append(('blocked:unknown-vma-use(desc)',
+			      '%s already uses %s, the names its struct vm_area_desc '
+			      'could take; rename one, then rerun' % (fn, ' and '.join(DESC_NAMES))))
 	for (where, name, k) in ff.vma_uses:
 		if where == fn and name in names:
 			why = use_blocker(ff, fn, name, k, seen)
@@ -964,6 +971,58 @@ def blocked_use(ff, fn, seen):
 	if not found:
 		return None
 	return min(found, key=lambda why: PRIORITY.index(why[0].split('(')[0]))
+
+
+def free_desc_names(ff, fn):
+	"""The DESC_NAMES that fn does not use yet."""
+	return [name for name in DESC_NAMES if name not in ff.desc_users.get(fn, ())]
+
+
+def desc_name(ff, group):
+	"""{function: the name of its desc} for functions converted together
+	(a handler and the helpers that take its desc): the first of
+	DESC_NAMES that none of them uses, so that they read alike; else each
+	its own (blocked_use() refuses a function that uses them all)."""
+	for name in DESC_NAMES:
+		if not any(name in ff.desc_users.get(fn, ()) for fn in group):
+			return dict.fromkeys(group, name)
+	return dict((fn, (free_desc_names(ff, fn) + [DESC_NAMES[0]])[0]) for fn in group)
+
+
+def desc_groups(ff, functions):
+	"""The functions in groups converted together: those linked by
+	passing their VMA (now their desc) from one to the other."""
+	linked = dict((fn, helpers_of(ff, fn, set()) & set(functions)) for fn in functions)
+	groups, seen = [], set()
+	for fn in sorted(functions):
+		group, todo = set(), [fn]
+		while todo:
+			f = todo.pop()
+			if f not in group and f not in seen:
+				group.add(f)
+				todo += sorted(linked[f] | {g for g in functions if f in linked[g]})
+		if group:
+			groups.append(sorted(group))
+			seen |= group
+	return groups
+
+
+def desc_of(ff, fn):
+	"""The name of the desc fn takes once converted (the first of
+	DESC_NAMES for a function that is not: no rule writes it).  The Python
+	of split_prefault.cocci replaces it, as on_desc()."""
+	decide(ff)
+	return ff.desc_names.get(fn, DESC_NAMES[0])
+
+
+def desc_note(ff, h, names):
+	"""What the report of h says when its desc is not named desc; names:
+	desc_name() of its group."""
+	if names[h] == DESC_NAMES[0]:
+		return ''
+	users = [fn for fn in sorted(names) if DESC_NAMES[0] in ff.desc_users.get(fn, ())]
+	return '; its desc is named %s, as %s already use%s the name %s' % (
+		names[h], ' and '.join(users), '' if len(users) > 1 else 's', DESC_NAMES[0])
 
 
 def helpers_of(ff, fn, out):
@@ -1097,6 +1156,12 @@ def decide(ff):
 		convert |= helpers_of(ff, h, set())
 	twins_of(ff, status, convert)
 	convert -= set(ff.twins)
+	ff.desc_names = {}
+	for group in desc_groups(ff, convert):
+		names = desc_name(ff, group)
+		ff.desc_names.update(names)
+		for h in [fn for fn in group if fn in ff.hooks]:
+			status[h] = (status[h][0], status[h][1] + desc_note(ff, h, names))
 	ff.decision = (status, convert)
 	return ff.decision
 
@@ -1110,16 +1175,16 @@ def decide(ff):
 # ---------------------------------------------------------------------------
 
 # The fields a core takes, in upstream's order: field -> (parameter, type,
-# desc expression); mainline with vma_flags_t reads the flags by bit.
+# desc member); mainline with vma_flags_t reads the flags by bit.
 TWIN_FIELDS = collections.OrderedDict([
-	('vm_flags', ('vm_flags', 'vm_flags_t', 'desc->vm_flags')),
-	('vm_start', ('start', 'unsigned long', 'desc->start')),
-	('vm_end', ('end', 'unsigned long', 'desc->end')),
-	('vm_pgoff', ('pgoff', 'pgoff_t', 'desc->pgoff')),
-	('vm_file', ('file', 'struct file *', 'desc->vm_file')),
-	('vm_page_prot', ('page_prot', 'pgprot_t', 'desc->page_prot')),
+	('vm_flags', ('vm_flags', 'vm_flags_t', 'vm_flags')),
+	('vm_start', ('start', 'unsigned long', 'start')),
+	('vm_end', ('end', 'unsigned long', 'end')),
+	('vm_pgoff', ('pgoff', 'pgoff_t', 'pgoff')),
+	('vm_file', ('file', 'struct file *', 'vm_file')),
+	('vm_page_prot', ('page_prot', 'pgprot_t', 'page_prot')),
 ])
-TWIN_BITS = ('flags', 'vma_flags_t', 'desc->vma_flags', 'flags')
+TWIN_BITS = ('flags', 'vma_flags_t', 'vma_flags', 'flags')
 # VMA helpers that read one field: what a core calls on that field instead.
 ACCESSORS = {'vma_is_dax': ('vm_file',), 'vma_pages': ('vm_start', 'vm_end')}
 
@@ -1128,7 +1193,7 @@ TwinPlan = collections.namedtuple('TwinPlan',
 
 
 def twin_field(ff, fld):
-	"""(parameter, type, desc expression, VMA field) of one field of a core."""
+	"""(parameter, type, desc member, VMA field) of one field of a core."""
 	if fld == 'vm_flags' and uses_bits(ff):
 		return TWIN_BITS
 	return TWIN_FIELDS[fld] + (fld,)
@@ -1292,21 +1357,35 @@ def twin_header(ff, fn):
 	return first.group(1).strip(), text[len(first.group(1)):]
 
 
-def twin_call(p, fn):
-	"""A call of fn in converted code: the core with the desc fields."""
+def twin_call(p, fn, desc=DESC_NAMES[0]):
+	"""A call of fn in converted code: the core with the fields of the
+	desc named desc."""
 	ff = facts(p)
 	plan = ff.twins[fn]
 	line, col = int(p[0].line), int(p[0].column)
 	args, rest = call_at(ff, line, col)
-	fields = [twin_field(ff, f)[2] for f in plan.fields]
+	fields = ['%s->%s' % (desc, twin_field(ff, f)[2]) for f in plan.fields]
 	args = args[:plan.index] + fields + args[plan.index + 1:]
 	start = len(source(ff).split('\n')[line - 1][:col].expandtabs(8))
 	return twin_text(ff, plan, args, start, ')' + rest)
 
 
-def on_flags(test):
-	"""A vma_desc_test*() of the desc, written on a core's flags."""
-	return re.sub(r'\bvma_desc_test(_any|_all)?\(desc, ', r'vma_flags_test\1(&flags, ', test)
+def on_flags(test, desc=DESC_NAMES[0]):
+	"""A vma_desc_test*() of the desc named desc, written on a core's flags."""
+	return re.sub(r'\bvma_desc_test(_any|_all)?\(%s, ' % desc, r'vma_flags_test\1(&flags, ', test)
+
+
+def core_test(flags):
+	"""bits_test() on a core's flags."""
+	return on_flags(bits_test(flags, DESC_NAMES[0]))
+
+
+def core_equal(flags, value, alone=False):
+	return on_flags(bits_equal(flags, value, DESC_NAMES[0], alone))
+
+
+def core_differ(flags, value, alone=False):
+	return on_flags(bits_differ(flags, value, DESC_NAMES[0], alone))
 
 
 def file_is_dax_text(ff):
@@ -1394,30 +1473,30 @@ def wrap_list(parts, sep, align, end):
 	return ('\n' + '\t' * tabs + ' ' * spaces).join(lines)
 
 
-def flags_operand(flags, p, op, negate=False):
-	"""Right-hand side of desc->vm_flags OP, wrapped like kernel code:
-	continuation lines line up with the first flag."""
+def flags_operand(flags, p, op, desc, negate=False):
+	"""Right-hand side of desc->vm_flags OP (the desc named desc), wrapped
+	like kernel code: continuation lines line up with the first flag."""
 	# kernel code is indented with tabs
-	return flags_operand_at(flags, 8 * int(p[0].column), op, negate)
+	return flags_operand_at(flags, 8 * int(p[0].column), op, desc, negate)
 
 
-def flags_operand_at(flags, indent, op, negate=False):
+def flags_operand_at(flags, indent, op, desc, negate=False):
 	"""flags_operand() for a statement starting at column indent."""
 	flags = ' '.join(flags.split())
 	opening, closing = '', ''
 	if negate:
 		opening = '~' if re.match(r'^\w+$', flags) else '~('
 		closing = '' if opening == '~' else ')'
-	align = indent + len('desc->vm_flags ' + op + opening)
+	align = indent + len(desc + '->vm_flags ' + op + opening)
 	return opening + wrap_list(flags.split(' | '), ' | ', align, closing + ';') + closing
 
 
-def flags_to_set(flags, p):
-	return flags_operand(flags, p, '|= ')
+def flags_to_set(flags, p, desc):
+	return flags_operand(flags, p, '|= ', desc)
 
 
-def flags_to_clear(flags, p):
-	return flags_operand(flags, p, '&= ', True)
+def flags_to_clear(flags, p, desc):
+	return flags_operand(flags, p, '&= ', desc, True)
 
 
 def uses_file(ff, fn):
@@ -1607,6 +1686,55 @@ vma_pages(v@p)
 
 @script:python depends on has_hooks@
 p << vma_translatable.p;
+@@
+facts(p).allowed.add(key(p))
+
+// A test of the VMA pointer itself: mmap never passes a NULL one, nor
+// mmap_prepare a NULL desc, so the same test of the desc (vma_to_desc) has
+// the same value.  Expressions and statements match in rules of their own.
+@vma_null_test depends on has_hooks@
+idexpression struct vm_area_struct *v;
+expression E;
+position p;
+@@
+(
+!v@p
+|
+v@p == NULL
+|
+v@p != NULL
+|
+NULL == v@p
+|
+NULL != v@p
+|
+v@p && E
+|
+E && v@p
+|
+v@p || E
+|
+E || v@p
+)
+
+@script:python depends on has_hooks@
+p << vma_null_test.p;
+@@
+facts(p).allowed.add(key(p))
+
+@vma_truth_test depends on has_hooks@
+idexpression struct vm_area_struct *v;
+statement S, S2;
+position p;
+@@
+(
+if (v@p) S else S2
+|
+if (v@p) S
+)
+
+@script:python depends on has_hooks@
+p << vma_truth_test.p;
 @@
 facts(p).allowed.add(key(p))
 
@@ -2014,16 +2142,49 @@ p << hook_alias.p;
 @@
 facts(p).aliases[fn] = value
 
+// The names a desc may take (DESC_NAMES) that a function already uses or
+// declares, as a local or a parameter.
 @desc_name depends on has_hooks@
-identifier desc_id =~ "^desc$";
+identifier desc_id =~ "^(desc|vma_desc)$";
 position p;
 @@
 desc_id@p
 
 @script:python depends on has_hooks@
 p << desc_name.p;
+d << desc_name.desc_id;
 @@
-facts(p).desc_users.add(p[0].current_element)
+facts(p).desc_users.setdefault(p[0].current_element, set()).add(d)
+
+@desc_name_declared depends on has_hooks@
+identifier desc_id =~ "^(desc|vma_desc)$";
+type T;
+position p;
+@@
+(
+T desc_id@p;
+|
+T desc_id@p = ...;
+)
+
+@script:python depends on has_hooks@
+p << desc_name_declared.p;
+d << desc_name_declared.desc_id;
+@@
+facts(p).desc_users.setdefault(p[0].current_element, set()).add(d)
+
+@desc_name_parameter depends on has_hooks@
+identifier fn, desc_id =~ "^(desc|vma_desc)$";
+type T, T2;
+position p;
+@@
+T2 fn(..., T desc_id@p, ...) { ... }
+
+@script:python depends on has_hooks@
+p << desc_name_parameter.p;
+d << desc_name_parameter.desc_id;
+@@
+facts(p).desc_users.setdefault(p[0].current_element, set()).add(d)
 
 // The name a conversion gives the new hook, already taken in the file: a
 // function defined or declared with it, or any use of it.
@@ -2105,12 +2266,14 @@ v << vma_fn.v;
 p << vma_fn.p;
 cfn;
 cv;
+cdesc;
 @@
 coccinelle.cfn = on_desc(facts(p), fn)
 coccinelle.cv = v
+coccinelle.cdesc = desc_of(facts(p), fn)
 
 // The flag helpers are written as the target's desc takes them: a
-// vm_flags_t word (wfn) or vma_flags_t bits (bfn).
+// vm_flags_t word (wfn) or vma_flags_t bits (bfn), on the desc named fdesc.
 @script:python converted_flags depends on has_hooks@
 fn << vma_fn.fn;
 v << vma_fn.v;
@@ -2118,16 +2281,19 @@ p << vma_fn.p;
 wfn;
 bfn;
 fv;
+fdesc;
 @@
 ff = facts(p)
 name = on_desc(ff, fn)
 coccinelle.wfn = SKIP if uses_bits(ff) else name
 coccinelle.bfn = name if uses_bits(ff) else SKIP
 coccinelle.fv = v
+coccinelle.fdesc = desc_of(ff, fn)
 
 // Mainline: the converted handlers whose populate call becomes an action
 // over the whole mapping (full_fn), over a range (range_fn), the
-// vm_iomap_memory() equivalent (iomap_fn), or a page array (map_fn).
+// vm_iomap_memory() equivalent (iomap_fn), or a page array (map_fn); the
+// desc is named adesc.
 @script:python action_fn depends on has_hooks@
 fn << vma_fn.fn;
 v << vma_fn.v;
@@ -2137,6 +2303,7 @@ range_fn;
 iomap_fn;
 map_fn;
 av;
+adesc;
 @@
 ff = facts(p)
 name = on_desc(ff, fn)
@@ -2146,6 +2313,7 @@ coccinelle.range_fn = name if action in ('mmap_action_remap', 'mmap_action_iorem
 coccinelle.iomap_fn = name if action == 'mmap_action_simple_ioremap' else SKIP
 coccinelle.map_fn = name if action == 'mmap_action_map_kernel_pages_full' else SKIP
 coccinelle.av = v
+coccinelle.adesc = desc_of(ff, fn)
 
 // END shared
 
@@ -2204,10 +2372,12 @@ p << vma_fn.p;
 fp << handler_shape.fp;
 hfn;
 hfp;
+hdesc;
 @@
 ff = facts(p)
 coccinelle.hfn = fn if fn in decide(ff)[1] and fn in ff.hooks else SKIP
 coccinelle.hfp = fp
+coccinelle.hdesc = desc_of(ff, fn)
 
 // A helper that now takes a desc gets a name that says so (hnew), unless
 // the file already uses that name.
@@ -2216,11 +2386,13 @@ fn << vma_fn.fn;
 p << vma_fn.p;
 hfn;
 hnew;
+hdesc;
 @@
 ff = facts(p)
 converted = fn in decide(ff)[1] and fn not in ff.hooks
 coccinelle.hfn = fn if converted else SKIP
 coccinelle.hnew = helper_prepare_name(ff, fn) if converted else SKIP
+coccinelle.hdesc = desc_of(ff, fn)
 
 @script:python needs_file_local depends on has_hooks@
 fn << vma_fn.fn;
@@ -2228,11 +2400,13 @@ p << vma_fn.p;
 fp << handler_shape.fp;
 hfn;
 hfp;
+hdesc;
 @@
 ff = facts(p)
 wanted = fn in decide(ff)[1] and fn in ff.hooks and uses_file(ff, fn)
 coccinelle.hfn = fn if wanted else SKIP
 coccinelle.hfp = fp
+coccinelle.hdesc = desc_of(ff, fn)
 
 // A file that converts a handler also converts its tests of another
 // file's f_op->mmap: a converted file_operations has no .mmap, so the
@@ -2341,10 +2515,10 @@ position p : script:python() { mapped_removes(p) };
 // first rewrites: its positions must be those of the file as read (and
 // twin_fn binds one function at a time, never a caller with its callee).
 @twin_call depends on patch && has_hooks@
-identifier converted_fn.cfn, callee;
+identifier converted_fn.cfn, converted_fn.cdesc, callee;
 expression list args;
 position p : script:python(callee) { callee in facts(p).twins };
-fresh identifier CALL = script:python(p, callee) { twin_call(p, callee) };
+fresh identifier CALL = script:python(p, callee, cdesc) { twin_call(p, callee, cdesc) };
 @@
 cfn(...) {
 <...
@@ -2355,10 +2529,10 @@ cfn(...) {
 
 // Mainline with vma_flags_t: flags are set, cleared and tested by bit.
 @flags_set_to_bits depends on patch && has_hooks@
-identifier converted_flags.bfn, converted_flags.fv;
+identifier converted_flags.bfn, converted_flags.fv, converted_flags.fdesc;
 expression F;
 position p;
-fresh identifier BITS = script:python(F, p) { bits_to_set(F, p) };
+fresh identifier BITS = script:python(F, p, fdesc) { bits_to_set(F, p, fdesc) };
 @@
 bfn(...) {
 <...
@@ -2368,10 +2542,10 @@ bfn(...) {
 }
 
 @flags_clear_to_bits depends on patch && has_hooks@
-identifier converted_flags.bfn, converted_flags.fv;
+identifier converted_flags.bfn, converted_flags.fv, converted_flags.fdesc;
 expression F;
 position p;
-fresh identifier BITS = script:python(F, p) { bits_to_clear(F, p) };
+fresh identifier BITS = script:python(F, p, fdesc) { bits_to_clear(F, p, fdesc) };
 @@
 bfn(...) {
 <...
@@ -2381,11 +2555,11 @@ bfn(...) {
 }
 
 @flags_mod_to_bits depends on patch && has_hooks@
-identifier converted_flags.bfn, converted_flags.fv;
+identifier converted_flags.bfn, converted_flags.fv, converted_flags.fdesc;
 expression F, G;
 position p;
-fresh identifier SET = script:python(F, p) { bits_to_set(F, p) };
-fresh identifier CLEAR = script:python(G, p) { bits_to_clear(G, p) };
+fresh identifier SET = script:python(F, p, fdesc) { bits_to_set(F, p, fdesc) };
+fresh identifier CLEAR = script:python(G, p, fdesc) { bits_to_clear(G, p, fdesc) };
 @@
 bfn(...) {
 <...
@@ -2397,11 +2571,11 @@ bfn(...) {
 
 // Alone in an if condition, a compound test needs no parentheses of its own.
 @flags_compare_in_if depends on patch && has_hooks@
-identifier converted_flags.bfn, converted_flags.fv;
+identifier converted_flags.bfn, converted_flags.fv, converted_flags.fdesc;
 expression F, E;
 statement S;
-fresh identifier EQ = script:python(F, E) { bits_equal(F, E, True) };
-fresh identifier NE = script:python(F, E) { bits_differ(F, E, True) };
+fresh identifier EQ = script:python(F, E, fdesc) { bits_equal(F, E, fdesc, True) };
+fresh identifier NE = script:python(F, E, fdesc) { bits_differ(F, E, fdesc, True) };
 @@
 bfn(...) {
 <...
@@ -2420,10 +2594,10 @@ bfn(...) {
 }
 
 @flags_compare_to_bits depends on patch && has_hooks@
-identifier converted_flags.bfn, converted_flags.fv;
+identifier converted_flags.bfn, converted_flags.fv, converted_flags.fdesc;
 expression F, E;
-fresh identifier EQ = script:python(F, E) { bits_equal(F, E) };
-fresh identifier NE = script:python(F, E) { bits_differ(F, E) };
+fresh identifier EQ = script:python(F, E, fdesc) { bits_equal(F, E, fdesc) };
+fresh identifier NE = script:python(F, E, fdesc) { bits_differ(F, E, fdesc) };
 @@
 bfn(...) {
 <...
@@ -2438,11 +2612,11 @@ bfn(...) {
 }
 
 @flags_write_to_bits depends on patch && has_hooks@
-identifier converted_flags.bfn, converted_flags.fv;
+identifier converted_flags.bfn, converted_flags.fv, converted_flags.fdesc;
 expression F;
 position p;
-fresh identifier SET = script:python(F, p) { bits_to_set(F, p) };
-fresh identifier CLEAR = script:python(F, p) { bits_to_clear(F, p) };
+fresh identifier SET = script:python(F, p, fdesc) { bits_to_set(F, p, fdesc) };
+fresh identifier CLEAR = script:python(F, p, fdesc) { bits_to_clear(F, p, fdesc) };
 @@
 bfn(...) {
 <...
@@ -2458,9 +2632,9 @@ bfn(...) {
 
 // !! made a truth value of the bits: vma_desc_test() is one already.
 @flags_truth_to_bits depends on patch && has_hooks@
-identifier converted_flags.bfn, converted_flags.fv;
+identifier converted_flags.bfn, converted_flags.fv, converted_flags.fdesc;
 expression F;
-fresh identifier TEST = script:python(F) { bits_test(F) };
+fresh identifier TEST = script:python(F, fdesc) { bits_test(F, fdesc) };
 @@
 bfn(...) {
 <...
@@ -2472,30 +2646,30 @@ bfn(...) {
 // The helpers that read the flags word take the desc form the tree has
 // (FLAG_HELPERS): a converted function uses only those.
 @flags_helper_to_bits depends on patch && has_hooks@
-identifier converted_flags.bfn, converted_flags.fv;
+identifier converted_flags.bfn, converted_flags.fv, converted_flags.fdesc;
 @@
 bfn(...) {
 <...
 (
 - is_nommu_shared_mapping(fv->vm_flags)
-+ is_nommu_shared_vma_flags(&desc->vma_flags)
++ is_nommu_shared_vma_flags(&fdesc->vma_flags)
 |
 - is_cow_mapping(fv->vm_flags)
-+ vma_desc_is_cow_mapping(desc)
++ vma_desc_is_cow_mapping(fdesc)
 |
 - is_shared_maywrite(fv->vm_flags)
-+ is_shared_maywrite(&desc->vma_flags)
++ is_shared_maywrite(&fdesc->vma_flags)
 |
 - vm_get_page_prot(fv->vm_flags)
-+ vma_get_page_prot(desc->vma_flags)
++ vma_get_page_prot(fdesc->vma_flags)
 )
 ...>
 }
 
 @flags_test_to_bits depends on patch && has_hooks@
-identifier converted_flags.bfn, converted_flags.fv;
+identifier converted_flags.bfn, converted_flags.fv, converted_flags.fdesc;
 expression F;
-fresh identifier TEST = script:python(F) { bits_test(F) };
+fresh identifier TEST = script:python(F, fdesc) { bits_test(F, fdesc) };
 @@
 bfn(...) {
 <...
@@ -2516,72 +2690,72 @@ bfn(...) {
 // it stood; a failure mapped to one code becomes the action's
 // error_override.
 @remap_to_action depends on patch && has_hooks@
-identifier action_fn.full_fn, action_fn.av;
+identifier action_fn.full_fn, action_fn.av, action_fn.adesc;
 expression A, PFN, S, P, E;
 @@
 full_fn(...) {
 <...
 (
 - return remap_pfn_range(av, A, PFN, S, P);
-+ mmap_action_remap_full(desc, PFN);
++ mmap_action_remap_full(adesc, PFN);
 + return 0;
 |
 - if (remap_pfn_range(av, A, PFN, S, P))
 -	return E;
-+ mmap_action_remap_full(desc, PFN);
-+ desc->action.error_override = E;
++ mmap_action_remap_full(adesc, PFN);
++ adesc->action.error_override = E;
 |
 - if (remap_pfn_range(av, A, PFN, S, P)) {
 -	return E;
 - }
-+ mmap_action_remap_full(desc, PFN);
-+ desc->action.error_override = E;
++ mmap_action_remap_full(adesc, PFN);
++ adesc->action.error_override = E;
 |
 - return io_remap_pfn_range(av, A, PFN, S, P);
-+ mmap_action_ioremap_full(desc, PFN);
++ mmap_action_ioremap_full(adesc, PFN);
 + return 0;
 |
 - if (io_remap_pfn_range(av, A, PFN, S, P))
 -	return E;
-+ mmap_action_ioremap_full(desc, PFN);
-+ desc->action.error_override = E;
++ mmap_action_ioremap_full(adesc, PFN);
++ adesc->action.error_override = E;
 |
 - if (io_remap_pfn_range(av, A, PFN, S, P)) {
 -	return E;
 - }
-+ mmap_action_ioremap_full(desc, PFN);
-+ desc->action.error_override = E;
++ mmap_action_ioremap_full(adesc, PFN);
++ adesc->action.error_override = E;
 )
 ...>
 }
 
 // Part of the mapping: only where the error is returned as is.
 @remap_range_to_action depends on patch && has_hooks@
-identifier action_fn.range_fn, action_fn.av;
+identifier action_fn.range_fn, action_fn.av, action_fn.adesc;
 expression A, PFN, S, P;
 @@
 range_fn(...) {
 <...
 (
 - return remap_pfn_range(av, A, PFN, S, P);
-+ mmap_action_remap(desc, A, PFN, S);
++ mmap_action_remap(adesc, A, PFN, S);
 + return 0;
 |
 - return io_remap_pfn_range(av, A, PFN, S, P);
-+ mmap_action_ioremap(desc, A, PFN, S);
++ mmap_action_ioremap(adesc, A, PFN, S);
 + return 0;
 )
 ...>
 }
 
 @iomap_to_action depends on patch && has_hooks@
-identifier action_fn.iomap_fn, action_fn.av;
+identifier action_fn.iomap_fn, action_fn.av, action_fn.adesc;
 expression PHYS, LEN;
 @@
 iomap_fn(...) {
 <...
 - return vm_iomap_memory(av, PHYS, LEN);
-+ mmap_action_simple_ioremap(desc, PHYS, LEN);
++ mmap_action_simple_ioremap(adesc, PHYS, LEN);
 + return 0;
 ...>
 }
@@ -2590,22 +2764,22 @@ iomap_fn(...) {
 // an offset or a size past its end; vm_map_pages_zero() from its start.
 // The action maps from the array it is given and checks neither.
 @map_pages_to_action depends on patch && has_hooks@
-identifier action_fn.map_fn, action_fn.av;
+identifier action_fn.map_fn, action_fn.av, action_fn.adesc;
 expression PAGES, NUM;
 @@
 map_fn(...) {
 <...
 (
 - return vm_map_pages(av, PAGES, NUM);
-+ if (desc->pgoff >= NUM || vma_desc_pages(desc) > NUM - desc->pgoff)
++ if (adesc->pgoff >= NUM || vma_desc_pages(adesc) > NUM - adesc->pgoff)
 +	return -ENXIO;
-+ mmap_action_map_kernel_pages_full(desc, PAGES + desc->pgoff);
++ mmap_action_map_kernel_pages_full(adesc, PAGES + adesc->pgoff);
 + return 0;
 |
 - return vm_map_pages_zero(av, PAGES, NUM);
-+ if (vma_desc_pages(desc) > NUM)
++ if (vma_desc_pages(adesc) > NUM)
 +	return -ENXIO;
-+ mmap_action_map_kernel_pages_full(desc, PAGES);
++ mmap_action_map_kernel_pages_full(adesc, PAGES);
 + return 0;
 )
 ...>
@@ -2657,8 +2831,8 @@ wtfn(...) {
 identifier twin_fn.btfn, twin_fn.tv;
 expression F, E;
 statement S;
-fresh identifier EQ = script:python(F, E) { on_flags(bits_equal(F, E, True)) };
-fresh identifier NE = script:python(F, E) { on_flags(bits_differ(F, E, True)) };
+fresh identifier EQ = script:python(F, E) { core_equal(F, E, True) };
+fresh identifier NE = script:python(F, E) { core_differ(F, E, True) };
 @@
 btfn(...) {
 <...
@@ -2679,8 +2853,8 @@ btfn(...) {
 @twin_flags_compare depends on patch && has_hooks@
 identifier twin_fn.btfn, twin_fn.tv;
 expression F, E;
-fresh identifier EQ = script:python(F, E) { on_flags(bits_equal(F, E)) };
-fresh identifier NE = script:python(F, E) { on_flags(bits_differ(F, E)) };
+fresh identifier EQ = script:python(F, E) { core_equal(F, E) };
+fresh identifier NE = script:python(F, E) { core_differ(F, E) };
 @@
 btfn(...) {
 <...
@@ -2697,7 +2871,7 @@ btfn(...) {
 @twin_flags_test depends on patch && has_hooks@
 identifier twin_fn.btfn, twin_fn.tv;
 expression F;
-fresh identifier TEST = script:python(F) { on_flags(bits_test(F)) };
+fresh identifier TEST = script:python(F) { core_test(F) };
 @@
 btfn(...) {
 <...
@@ -2801,48 +2975,48 @@ parameter list before;
 // The flag helpers become plain |= and &= ~ on desc->vm_flags, wrapped at
 // 80 columns the way the kernel wraps long flag lists.
 @flags_set_to_desc depends on patch && has_hooks@
-identifier converted_flags.wfn, converted_flags.fv;
+identifier converted_flags.wfn, converted_flags.fv, converted_flags.fdesc;
 expression F;
 position p;
-fresh identifier SET = script:python(F, p) { flags_to_set(F, p) };
+fresh identifier SET = script:python(F, p, fdesc) { flags_to_set(F, p, fdesc) };
 @@
 wfn(...) {
 <...
 - vm_flags_set@p(fv, F);
-+ desc->vm_flags |= SET;
++ fdesc->vm_flags |= SET;
 ...>
 }
 
 @flags_clear_to_desc depends on patch && has_hooks@
-identifier converted_flags.wfn, converted_flags.fv;
+identifier converted_flags.wfn, converted_flags.fv, converted_flags.fdesc;
 expression F;
 position p;
-fresh identifier CLEAR = script:python(F, p) { flags_to_clear(F, p) };
+fresh identifier CLEAR = script:python(F, p, fdesc) { flags_to_clear(F, p, fdesc) };
 @@
 wfn(...) {
 <...
 - vm_flags_clear@p(fv, F);
-+ desc->vm_flags &= CLEAR;
++ fdesc->vm_flags &= CLEAR;
 ...>
 }
 
 @flags_mod_to_desc depends on patch && has_hooks@
-identifier converted_flags.wfn, converted_flags.fv;
+identifier converted_flags.wfn, converted_flags.fv, converted_flags.fdesc;
 expression F, G;
 position p;
-fresh identifier SET = script:python(F, p) { flags_to_set(F, p) };
-fresh identifier CLEAR = script:python(G, p) { flags_to_clear(G, p) };
+fresh identifier SET = script:python(F, p, fdesc) { flags_to_set(F, p, fdesc) };
+fresh identifier CLEAR = script:python(G, p, fdesc) { flags_to_clear(G, p, fdesc) };
 @@
 wfn(...) {
 <...
 - vm_flags_mod@p(fv, F, G);
-+ desc->vm_flags |= SET;
-+ desc->vm_flags &= CLEAR;
++ fdesc->vm_flags |= SET;
++ fdesc->vm_flags &= CLEAR;
 ...>
 }
 
 @fields_to_desc depends on patch && has_hooks@
-identifier converted_fn.cfn, converted_fn.cv;
+identifier converted_fn.cfn, converted_fn.cv, converted_fn.cdesc;
 expression F;
 type T;
 identifier gen = {generic_file_mmap, generic_file_readonly_mmap};
@@ -2853,84 +3027,84 @@ cfn(...) {
 <...
 (
 - (cv->vm_end - cv->vm_start)
-+ vma_desc_size(desc)
++ vma_desc_size(cdesc)
 |
 // a cast as wide as unsigned long changes no value of the difference
 - (u64)cv->vm_end - cv->vm_start
-+ (u64)vma_desc_size(desc)
++ (u64)vma_desc_size(cdesc)
 |
 - (__u64)cv->vm_end - cv->vm_start
-+ (__u64)vma_desc_size(desc)
++ (__u64)vma_desc_size(cdesc)
 |
 - (uint64_t)cv->vm_end - cv->vm_start
-+ (uint64_t)vma_desc_size(desc)
++ (uint64_t)vma_desc_size(cdesc)
 |
 - (size_t)cv->vm_end - cv->vm_start
-+ (size_t)vma_desc_size(desc)
++ (size_t)vma_desc_size(cdesc)
 |
 - (unsigned long)cv->vm_end - cv->vm_start
-+ (unsigned long)vma_desc_size(desc)
++ (unsigned long)vma_desc_size(cdesc)
 |
 - (unsigned long long)cv->vm_end - cv->vm_start
-+ (unsigned long long)vma_desc_size(desc)
++ (unsigned long long)vma_desc_size(cdesc)
 |
 - cv->vm_end - cv->vm_start
-+ vma_desc_size(desc)
++ vma_desc_size(cdesc)
 |
 - vma_pages(cv)
-+ vma_desc_pages(desc)
++ vma_desc_pages(cdesc)
 |
 // the whole cast, or spatch writes a space after it: (u64) desc->pgoff
 - (T)cv->vm_start
-+ (T)desc->start
++ (T)cdesc->start
 |
 - (T)cv->vm_end
-+ (T)desc->end
++ (T)cdesc->end
 |
 - (T)cv->vm_pgoff
-+ (T)desc->pgoff
++ (T)cdesc->pgoff
 |
 - cv->vm_start
-+ desc->start
++ cdesc->start
 |
 - cv->vm_end
-+ desc->end
++ cdesc->end
 |
 - cv->vm_pgoff
-+ desc->pgoff
++ cdesc->pgoff
 |
 - cv->vm_flags
-+ desc->vm_flags
++ cdesc->vm_flags
 |
 - cv->vm_page_prot
-+ desc->page_prot
++ cdesc->page_prot
 |
 - cv->vm_ops
-+ desc->vm_ops
++ cdesc->vm_ops
 |
 - cv->vm_private_data
-+ desc->private_data
++ cdesc->private_data
 |
 - cv->vm_file
-+ desc->vm_file
++ cdesc->vm_file
 |
 - cv->vm_mm
-+ desc->mm
++ cdesc->mm
 |
 - gen(F, cv)
-+ gen_prepare(desc)
++ gen_prepare(cdesc)
 )
 ...>
 }
 
 // What is left of the VMA are arguments of helpers converted alongside.
 @vma_to_desc depends on patch && has_hooks@
-identifier converted_fn.cfn, converted_fn.cv;
+identifier converted_fn.cfn, converted_fn.cv, converted_fn.cdesc;
 @@
 cfn(...) {
 <...
 - cv
-+ desc
++ cdesc
 ...>
 }
 
@@ -2939,13 +3113,12 @@ cfn(...) {
 // A local that held the size of the mapping for the remap is unused once
 // mmap_action_*_full() takes the size from the desc: it goes.
 @unused_size_local depends on patch && has_hooks@
-identifier action_fn.full_fn, x;
+identifier action_fn.full_fn, action_fn.adesc, x;
 type T;
-symbol desc;
 @@
 full_fn(...) {
 ... when != x
-- T x = vma_desc_size(desc);
+- T x = vma_desc_size(adesc);
 ... when != x
 }
 
@@ -2977,11 +3150,11 @@ hfn@q@fd(...) {
 // Added right after the brace (an anchor before '...'), the local lands
 // above a comment that opens the body instead of between it and its code.
 @file_local_before_decl depends on patch && has_hooks@
-identifier needs_file_local.hfn, needs_file_local.hfp;
+identifier needs_file_local.hfn, needs_file_local.hfp, needs_file_local.hdesc;
 position file_first_decl.fd;
 @@
 hfn@fd(...) {
-+ struct file *hfp = desc->file;
++ struct file *hfp = hdesc->file;
   ... when any
 }
 
@@ -3009,34 +3182,34 @@ hfn@d(...) {
 }
 
 @file_local_alone depends on patch && has_hooks@
-identifier needs_file_local.hfn, needs_file_local.hfp;
+identifier needs_file_local.hfn, needs_file_local.hfp, needs_file_local.hdesc;
 position file_still_used_here.q;
 position q0 != file_opens_with_decl.d;
 @@
 hfn@q@q0(...) {
-+ struct file *hfp = desc->file;
++ struct file *hfp = hdesc->file;
 +
   ... when any
 }
 
 @handler_header depends on patch && has_hooks@
-identifier converted_handler.hfn, converted_handler.hfp, v;
+identifier converted_handler.hfn, converted_handler.hfp, v, converted_handler.hdesc;
 fresh identifier fn_prepare = hfn ## "_prepare";
 type T;
 @@
 T
 - hfn(struct file *hfp, struct vm_area_struct *v)
-+ fn_prepare(struct vm_area_desc *desc)
++ fn_prepare(struct vm_area_desc *hdesc)
 { ... }
 
 @handler_prototype depends on patch && has_hooks@
-identifier converted_handler.hfn;
+identifier converted_handler.hfn, converted_handler.hdesc;
 fresh identifier fn_prepare = hfn ## "_prepare";
 type T;
 @@
 T
 - hfn(...);
-+ fn_prepare(struct vm_area_desc *desc);
++ fn_prepare(struct vm_area_desc *hdesc);
 
 // checkpatch --strict asks that a prototype it sees changed lose its extern,
 // as upstream's conversions did (cifs, ceph).
@@ -3055,7 +3228,7 @@ parameter list ps;
   T hp(ps);
 
 @helper_header depends on patch && has_hooks@
-identifier converted_helper.hfn, converted_helper.hnew, v;
+identifier converted_helper.hfn, converted_helper.hnew, v, converted_helper.hdesc;
 type T;
 @@
 T
@@ -3063,11 +3236,11 @@ T
 + hnew
   (...,
 - struct vm_area_struct *v
-+ struct vm_area_desc *desc
++ struct vm_area_desc *hdesc
  , ...) { ... }
 
 @helper_prototype depends on patch && has_hooks@
-identifier converted_helper.hfn, converted_helper.hnew, v;
+identifier converted_helper.hfn, converted_helper.hnew, v, converted_helper.hdesc;
 type T;
 @@
 T
@@ -3075,11 +3248,11 @@ T
 + hnew
   (...,
 - struct vm_area_struct *v
-+ struct vm_area_desc *desc
++ struct vm_area_desc *hdesc
  , ...);
 
 @helper_prototype_unnamed depends on patch && has_hooks@
-identifier converted_helper.hfn, converted_helper.hnew;
+identifier converted_helper.hfn, converted_helper.hnew, converted_helper.hdesc;
 type T;
 @@
 T
@@ -3087,7 +3260,7 @@ T
 + hnew
   (...,
 - struct vm_area_struct *
-+ struct vm_area_desc *desc
++ struct vm_area_desc *hdesc
  , ...);
 
 // Every caller of a converted helper is converted with it.

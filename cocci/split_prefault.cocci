@@ -135,6 +135,11 @@ GENERIC = {
 	'generic_file_readonly_mmap': 'generic_file_readonly_mmap_prepare',
 }
 SKIP = 'mmap_convert_nothing_to_rewrite'
+# The name of the struct vm_area_desc * a converted function takes: desc,
+# as upstream names it, or the next name when the function, or one
+# converted with it, already uses that one (desc_name()).  The desc_name*
+# rules look for the same names.
+DESC_NAMES = ('desc', 'vma_desc')
 
 # Which API the output is written for.  'v1': mmap_prepare + mmap_complete
 # (+ mmap_abort) with desc->vm_flags and desc->mmap_context.  'mainline'
@@ -252,33 +257,33 @@ def flag_bits(flags):
 	return bits
 
 
-def bits_call(flags, p, call):
-	"""Arguments of vma_desc_set_flags() and friends, desc first, wrapped
-	at 80 columns with continuation lines under the first argument (one
-	identifier, so that spatch keeps the spacing)."""
+def bits_call(flags, p, call, desc):
+	"""Arguments of vma_desc_set_flags() and friends, the desc (named
+	desc) first, wrapped at 80 columns with continuation lines under the
+	first argument (one identifier, so that spatch keeps the spacing)."""
 	align = 8 * int(p[0].column) + len(call + '(')
-	return wrap_list(['desc'] + flag_bits(flags), ', ', align, ');')
+	return wrap_list([desc] + flag_bits(flags), ', ', align, ');')
 
 
-def bits_to_set(flags, p):
-	return bits_call(flags, p, 'vma_desc_set_flags')
+def bits_to_set(flags, p, desc):
+	return bits_call(flags, p, 'vma_desc_set_flags', desc)
 
 
-def bits_to_clear(flags, p):
-	return bits_call(flags, p, 'vma_desc_clear_flags')
+def bits_to_clear(flags, p, desc):
+	return bits_call(flags, p, 'vma_desc_clear_flags', desc)
 
 
-def bits_test(flags):
+def bits_test(flags, desc):
 	"""vma_desc_test(desc, ...) for one bit, vma_desc_test_any() for more."""
 	bits = flag_bits(flags)
 	name = 'vma_desc_test' if len(bits) == 1 else 'vma_desc_test_any'
-	return '%s(desc, %s)' % (name, ', '.join(bits))
+	return '%s(%s, %s)' % (name, desc, ', '.join(bits))
 
 
-def bits_compare(flags, value, op, alone=False):
-	"""(vma->vm_flags & flags) OP value as vma_desc_test_all/any(), or
-	None when value has a bit that flags has not.  A compound test is
-	parenthesized unless it stands alone in a condition."""
+def bits_compare(flags, value, op, desc, alone=False):
+	"""(vma->vm_flags & flags) OP value as vma_desc_test_all/any() of the
+	desc named desc, or None when value has a bit that flags has not.  A
+	compound test is parenthesized unless it stands alone in a condition."""
 	mask, want = flag_bits(flags), flag_bits(value)
 	if value.strip() == '0':
 		want = []
@@ -287,11 +292,11 @@ def bits_compare(flags, value, op, alone=False):
 	rest = [bit for bit in mask if bit not in want]
 	if not want:
 		# == 0: none of the bits; != 0: any of them
-		return ('!' if op == '==' else '') + bits_test(flags)
+		return ('!' if op == '==' else '') + bits_test(flags, desc)
 
 	def test(bits, kind):
 		name = 'vma_desc_test' if len(bits) == 1 else 'vma_desc_test_' + kind
-		return '%s(desc, %s)' % (name, ', '.join(bits))
+		return '%s(%s, %s)' % (name, desc, ', '.join(bits))
 	if op == '==':
 		parts = [test(want, 'all')] + ['!' + test(rest, 'any')] * bool(rest)
 		text = ' && '.join(parts)
@@ -301,12 +306,12 @@ def bits_compare(flags, value, op, alone=False):
 	return '(%s)' % text if len(parts) > 1 and not alone else text
 
 
-def bits_equal(flags, value, alone=False):
-	return bits_compare(flags, value, '==', alone)
+def bits_equal(flags, value, desc, alone=False):
+	return bits_compare(flags, value, '==', desc, alone)
 
 
-def bits_differ(flags, value, alone=False):
-	return bits_compare(flags, value, '!=', alone)
+def bits_differ(flags, value, desc, alone=False):
+	return bits_compare(flags, value, '!=', desc, alone)
 
 
 # Helpers of include/linux/mm.h that read a vm_flags_t word, and the form
@@ -375,7 +380,8 @@ class FileFacts:
 		self.generic = {}	# key of the VMA -> key of its file argument
 		self.refs = {}		# function -> [(where, key)]
 		self.exports = set()	# keys of EXPORT_SYMBOL arguments
-		self.desc_users = set()	# functions already using the name desc
+		self.desc_users = {}	# function -> the DESC_NAMES it already uses
+		self.desc_names = None	# function -> the name of its desc (desc_of())
 		self.hook_names = {}	# NAME_prepare -> first line naming it
 		self.def_pos = {}	# function -> position of its first definition
 		self.flag_tests = {}	# key of vma->vm_flags in a flag test -> flags
@@ -524,7 +530,7 @@ def bits_blocker(ff, fn, k):
 			'no %s() for a desc: convert by hand'
 			% (fn, helper, k[0], FLAG_HELPERS[helper][0]))
 	if k in ff.flag_compares:
-		if bits_compare(*ff.flag_compares[k], op='==') is None:
+		if bits_compare(*ff.flag_compares[k], op='==', desc=DESC_NAMES[0]) is None:
 			return ('blocked:unknown-vma-use(vm_flags)',
 				'%s compares vma->vm_flags & %s with %s (line %d), which has '
 				'no vma_desc_test*() form: convert by hand'
@@ -943,11 +949,12 @@ def blocked_use(ff, fn, seen):
 	if fn in seen:
 		return None
 	seen.add(fn)
-	if fn in ff.desc_users:
-		return ('blocked:unknown-vma-use(desc)',
-			'%s already uses the name desc; rename it, then rerun' % fn)
 	names = vma_param(ff, fn)
 	found = []
+	if not free_desc_names(ff, fn):
+		found.append(('blocked:unknown-vma-use(desc)',
+			      '%s already uses %s, the names its struct vm_area_desc '
+			      'could take; rename one, then rerun' % (fn, ' and '.join(DESC_NAMES))))
 	for (where, name, k) in ff.vma_uses:
 		if where == fn and name in names:
 			why = use_blocker(ff, fn, name, k, seen)
@@ -964,6 +971,58 @@ def blocked_use(ff, fn, seen):
 	if not found:
 		return None
 	return min(found, key=lambda why: PRIORITY.index(why[0].split('(')[0]))
+
+
+def free_desc_names(ff, fn):
+	"""The DESC_NAMES that fn does not use yet."""
+	return [name for name in DESC_NAMES if name not in ff.desc_users.get(fn, ())]
+
+
+def desc_name(ff, group):
+	"""{function: the name of its desc} for functions converted together
+	(a handler and the helpers that take its desc): the first of
+	DESC_NAMES that none of them uses, so that they read alike; else each
+	its own (blocked_use() refuses a function that uses them all)."""
+	for name in DESC_NAMES:
+		if not any(name in ff.desc_users.get(fn, ()) for fn in group):
+			return dict.fromkeys(group, name)
+	return dict((fn, (free_desc_names(ff, fn) + [DESC_NAMES[0]])[0]) for fn in group)
+
+
+def desc_groups(ff, functions):
+	"""The functions in groups converted together: those linked by
+	passing their VMA (now their desc) from one to the other."""
+	linked = dict((fn, helpers_of(ff, fn, set()) & set(functions)) for fn in functions)
+	groups, seen = [], set()
+	for fn in sorted(functions):
+		group, todo = set(), [fn]
+		while todo:
+			f = todo.pop()
+			if f not in group and f not in seen:
+				group.add(f)
+				todo += sorted(linked[f] | {g for g in functions if f in linked[g]})
+		if group:
+			groups.append(sorted(group))
+			seen |= group
+	return groups
+
+
+def desc_of(ff, fn):
+	"""The name of the desc fn takes once converted (the first of
+	DESC_NAMES for a function that is not: no rule writes it).  The Python
+	of split_prefault.cocci replaces it, as on_desc()."""
+	decide(ff)
+	return ff.desc_names.get(fn, DESC_NAMES[0])
+
+
+def desc_note(ff, h, names):
+	"""What the report of h says when its desc is not named desc; names:
+	desc_name() of its group."""
+	if names[h] == DESC_NAMES[0]:
+		return ''
+	users = [fn for fn in sorted(names) if DESC_NAMES[0] in ff.desc_users.get(fn, ())]
+	return '; its desc is named %s, as %s already use%s the name %s' % (
+		names[h], ' and '.join(users), '' if len(users) > 1 else 's', DESC_NAMES[0])
 
 
 def helpers_of(ff, fn, out):
@@ -1097,6 +1156,12 @@ def decide(ff):
 		convert |= helpers_of(ff, h, set())
 	twins_of(ff, status, convert)
 	convert -= set(ff.twins)
+	ff.desc_names = {}
+	for group in desc_groups(ff, convert):
+		names = desc_name(ff, group)
+		ff.desc_names.update(names)
+		for h in [fn for fn in group if fn in ff.hooks]:
+			status[h] = (status[h][0], status[h][1] + desc_note(ff, h, names))
 	ff.decision = (status, convert)
 	return ff.decision
 
@@ -1110,16 +1175,16 @@ def decide(ff):
 # ---------------------------------------------------------------------------
 
 # The fields a core takes, in upstream's order: field -> (parameter, type,
-# desc expression); mainline with vma_flags_t reads the flags by bit.
+# desc member); mainline with vma_flags_t reads the flags by bit.
 TWIN_FIELDS = collections.OrderedDict([
-	('vm_flags', ('vm_flags', 'vm_flags_t', 'desc->vm_flags')),
-	('vm_start', ('start', 'unsigned long', 'desc->start')),
-	('vm_end', ('end', 'unsigned long', 'desc->end')),
-	('vm_pgoff', ('pgoff', 'pgoff_t', 'desc->pgoff')),
-	('vm_file', ('file', 'struct file *', 'desc->vm_file')),
-	('vm_page_prot', ('page_prot', 'pgprot_t', 'desc->page_prot')),
+	('vm_flags', ('vm_flags', 'vm_flags_t', 'vm_flags')),
+	('vm_start', ('start', 'unsigned long', 'start')),
+	('vm_end', ('end', 'unsigned long', 'end')),
+	('vm_pgoff', ('pgoff', 'pgoff_t', 'pgoff')),
+	('vm_file', ('file', 'struct file *', 'vm_file')),
+	('vm_page_prot', ('page_prot', 'pgprot_t', 'page_prot')),
 ])
-TWIN_BITS = ('flags', 'vma_flags_t', 'desc->vma_flags', 'flags')
+TWIN_BITS = ('flags', 'vma_flags_t', 'vma_flags', 'flags')
 # VMA helpers that read one field: what a core calls on that field instead.
 ACCESSORS = {'vma_is_dax': ('vm_file',), 'vma_pages': ('vm_start', 'vm_end')}
 
@@ -1128,7 +1193,7 @@ TwinPlan = collections.namedtuple('TwinPlan',
 
 
 def twin_field(ff, fld):
-	"""(parameter, type, desc expression, VMA field) of one field of a core."""
+	"""(parameter, type, desc member, VMA field) of one field of a core."""
 	if fld == 'vm_flags' and uses_bits(ff):
 		return TWIN_BITS
 	return TWIN_FIELDS[fld] + (fld,)
@@ -1292,21 +1357,35 @@ def twin_header(ff, fn):
 	return first.group(1).strip(), text[len(first.group(1)):]
 
 
-def twin_call(p, fn):
-	"""A call of fn in converted code: the core with the desc fields."""
+def twin_call(p, fn, desc=DESC_NAMES[0]):
+	"""A call of fn in converted code: the core with the fields of the
+	desc named desc."""
 	ff = facts(p)
 	plan = ff.twins[fn]
 	line, col = int(p[0].line), int(p[0].column)
 	args, rest = call_at(ff, line, col)
-	fields = [twin_field(ff, f)[2] for f in plan.fields]
+	fields = ['%s->%s' % (desc, twin_field(ff, f)[2]) for f in plan.fields]
 	args = args[:plan.index] + fields + args[plan.index + 1:]
 	start = len(source(ff).split('\n')[line - 1][:col].expandtabs(8))
 	return twin_text(ff, plan, args, start, ')' + rest)
 
 
-def on_flags(test):
-	"""A vma_desc_test*() of the desc, written on a core's flags."""
-	return re.sub(r'\bvma_desc_test(_any|_all)?\(desc, ', r'vma_flags_test\1(&flags, ', test)
+def on_flags(test, desc=DESC_NAMES[0]):
+	"""A vma_desc_test*() of the desc named desc, written on a core's flags."""
+	return re.sub(r'\bvma_desc_test(_any|_all)?\(%s, ' % desc, r'vma_flags_test\1(&flags, ', test)
+
+
+def core_test(flags):
+	"""bits_test() on a core's flags."""
+	return on_flags(bits_test(flags, DESC_NAMES[0]))
+
+
+def core_equal(flags, value, alone=False):
+	return on_flags(bits_equal(flags, value, DESC_NAMES[0], alone))
+
+
+def core_differ(flags, value, alone=False):
+	return on_flags(bits_differ(flags, value, DESC_NAMES[0], alone))
 
 
 def file_is_dax_text(ff):
@@ -1394,30 +1473,30 @@ def wrap_list(parts, sep, align, end):
 	return ('\n' + '\t' * tabs + ' ' * spaces).join(lines)
 
 
-def flags_operand(flags, p, op, negate=False):
-	"""Right-hand side of desc->vm_flags OP, wrapped like kernel code:
-	continuation lines line up with the first flag."""
+def flags_operand(flags, p, op, desc, negate=False):
+	"""Right-hand side of desc->vm_flags OP (the desc named desc), wrapped
+	like kernel code: continuation lines line up with the first flag."""
 	# kernel code is indented with tabs
-	return flags_operand_at(flags, 8 * int(p[0].column), op, negate)
+	return flags_operand_at(flags, 8 * int(p[0].column), op, desc, negate)
 
 
-def flags_operand_at(flags, indent, op, negate=False):
+def flags_operand_at(flags, indent, op, desc, negate=False):
 	"""flags_operand() for a statement starting at column indent."""
 	flags = ' '.join(flags.split())
 	opening, closing = '', ''
 	if negate:
 		opening = '~' if re.match(r'^\w+$', flags) else '~('
 		closing = '' if opening == '~' else ')'
-	align = indent + len('desc->vm_flags ' + op + opening)
+	align = indent + len(desc + '->vm_flags ' + op + opening)
 	return opening + wrap_list(flags.split(' | '), ' | ', align, closing + ';') + closing
 
 
-def flags_to_set(flags, p):
-	return flags_operand(flags, p, '|= ')
+def flags_to_set(flags, p, desc):
+	return flags_operand(flags, p, '|= ', desc)
 
 
-def flags_to_clear(flags, p):
-	return flags_operand(flags, p, '&= ', True)
+def flags_to_clear(flags, p, desc):
+	return flags_operand(flags, p, '&= ', desc, True)
 
 
 def uses_file(ff, fn):
@@ -1607,6 +1686,55 @@ vma_pages(v@p)
 
 @script:python depends on has_hooks@
 p << vma_translatable.p;
+@@
+facts(p).allowed.add(key(p))
+
+// A test of the VMA pointer itself: mmap never passes a NULL one, nor
+// mmap_prepare a NULL desc, so the same test of the desc (vma_to_desc) has
+// the same value.  Expressions and statements match in rules of their own.
+@vma_null_test depends on has_hooks@
+idexpression struct vm_area_struct *v;
+expression E;
+position p;
+@@
+(
+!v@p
+|
+v@p == NULL
+|
+v@p != NULL
+|
+NULL == v@p
+|
+NULL != v@p
+|
+v@p && E
+|
+E && v@p
+|
+v@p || E
+|
+E || v@p
+)
+
+@script:python depends on has_hooks@
+p << vma_null_test.p;
+@@
+facts(p).allowed.add(key(p))
+
+@vma_truth_test depends on has_hooks@
+idexpression struct vm_area_struct *v;
+statement S, S2;
+position p;
+@@
+(
+if (v@p) S else S2
+|
+if (v@p) S
+)
+
+@script:python depends on has_hooks@
+p << vma_truth_test.p;
 @@
 facts(p).allowed.add(key(p))
 
@@ -2014,16 +2142,49 @@ p << hook_alias.p;
 @@
 facts(p).aliases[fn] = value
 
+// The names a desc may take (DESC_NAMES) that a function already uses or
+// declares, as a local or a parameter.
 @desc_name depends on has_hooks@
-identifier desc_id =~ "^desc$";
+identifier desc_id =~ "^(desc|vma_desc)$";
 position p;
 @@
 desc_id@p
 
 @script:python depends on has_hooks@
 p << desc_name.p;
+d << desc_name.desc_id;
 @@
-facts(p).desc_users.add(p[0].current_element)
+facts(p).desc_users.setdefault(p[0].current_element, set()).add(d)
+
+@desc_name_declared depends on has_hooks@
+identifier desc_id =~ "^(desc|vma_desc)$";
+type T;
+position p;
+@@
+(
+T desc_id@p;
+|
+T desc_id@p = ...;
+)
+
+@script:python depends on has_hooks@
+p << desc_name_declared.p;
+d << desc_name_declared.desc_id;
+@@
+facts(p).desc_users.setdefault(p[0].current_element, set()).add(d)
+
+@desc_name_parameter depends on has_hooks@
+identifier fn, desc_id =~ "^(desc|vma_desc)$";
+type T, T2;
+position p;
+@@
+T2 fn(..., T desc_id@p, ...) { ... }
+
+@script:python depends on has_hooks@
+p << desc_name_parameter.p;
+d << desc_name_parameter.desc_id;
+@@
+facts(p).desc_users.setdefault(p[0].current_element, set()).add(d)
 
 // The name a conversion gives the new hook, already taken in the file: a
 // function defined or declared with it, or any use of it.
@@ -2105,12 +2266,14 @@ v << vma_fn.v;
 p << vma_fn.p;
 cfn;
 cv;
+cdesc;
 @@
 coccinelle.cfn = on_desc(facts(p), fn)
 coccinelle.cv = v
+coccinelle.cdesc = desc_of(facts(p), fn)
 
 // The flag helpers are written as the target's desc takes them: a
-// vm_flags_t word (wfn) or vma_flags_t bits (bfn).
+// vm_flags_t word (wfn) or vma_flags_t bits (bfn), on the desc named fdesc.
 @script:python converted_flags depends on has_hooks@
 fn << vma_fn.fn;
 v << vma_fn.v;
@@ -2118,16 +2281,19 @@ p << vma_fn.p;
 wfn;
 bfn;
 fv;
+fdesc;
 @@
 ff = facts(p)
 name = on_desc(ff, fn)
 coccinelle.wfn = SKIP if uses_bits(ff) else name
 coccinelle.bfn = name if uses_bits(ff) else SKIP
 coccinelle.fv = v
+coccinelle.fdesc = desc_of(ff, fn)
 
 // Mainline: the converted handlers whose populate call becomes an action
 // over the whole mapping (full_fn), over a range (range_fn), the
-// vm_iomap_memory() equivalent (iomap_fn), or a page array (map_fn).
+// vm_iomap_memory() equivalent (iomap_fn), or a page array (map_fn); the
+// desc is named adesc.
 @script:python action_fn depends on has_hooks@
 fn << vma_fn.fn;
 v << vma_fn.v;
@@ -2137,6 +2303,7 @@ range_fn;
 iomap_fn;
 map_fn;
 av;
+adesc;
 @@
 ff = facts(p)
 name = on_desc(ff, fn)
@@ -2146,6 +2313,7 @@ coccinelle.range_fn = name if action in ('mmap_action_remap', 'mmap_action_iorem
 coccinelle.iomap_fn = name if action == 'mmap_action_simple_ioremap' else SKIP
 coccinelle.map_fn = name if action == 'mmap_action_map_kernel_pages_full' else SKIP
 coccinelle.av = v
+coccinelle.adesc = desc_of(ff, fn)
 
 // ---------------------------------------------------------------------------
 // The split itself (cocci/src/split_prefault.py).
@@ -2521,9 +2689,11 @@ class Edits:
         return ''.join(out)
 
 
-def wrap_flags(flags, col, op):
-    """'desc->vm_flags OP FLAGS;' wrapped at 80 columns like kernel code."""
-    return 'desc->vm_flags %s %s;' % (op, flags_operand_at(flags, col, op + ' ', op == '&='))
+def wrap_flags(flags, col, op, desc):
+    """'desc->vm_flags OP FLAGS;' (the desc named desc) wrapped at 80
+    columns like kernel code."""
+    return '%s->vm_flags %s %s;' % (desc, op, flags_operand_at(flags, col, op + ' ', desc,
+                                                               op == '&='))
 
 
 def spelled(expr):
@@ -2645,6 +2815,7 @@ class Handler:
     name: str
     vma: str                    # name of the VMA parameter
     filep: str                  # name of the file parameter
+    desc: str = DESC_NAMES[0]   # name of the desc prepare takes (desc_name())
     # cut: the body, and where it is cut in two
     head: int = 0               # start of the header line
     name_at: int = 0
@@ -2706,13 +2877,15 @@ class Handler:
         return ' '.join(self.tok_text(w, a, b).split())
 
 
-def split_handler(text, name, line, vma, filep, kind='mmap', acquire=None, untranslatable=()):
+def split_handler(text, name, line, vma, filep, kind='mmap', acquire=None, untranslatable=(),
+                  desc=DESC_NAMES[0]):
     """Split the definition of handler name (its name on line) into
     mmap_prepare + mmap_complete; acquire: what acquire_blocker() found to
     move to complete.  Returns a Split, raises Blocked.  Prepare is written
     on the VMA: the translation rules of the shared part rewrite it on the
-    desc, except the uses listed in untranslatable."""
-    h = Handler(text, name, vma, filep, acquire=acquire, untranslatable=untranslatable)
+    desc (named desc), except the uses listed in untranslatable."""
+    h = Handler(text, name, vma, filep, desc=desc, acquire=acquire,
+                untranslatable=untranslatable)
     read_body(h, line)
     check_body_not_empty(h)
     check_hook_names_free(h)
@@ -3105,15 +3278,15 @@ IOMAP_CHECKS = [
     '\t%(pages)s = (%(len)s + ~PAGE_MASK) >> PAGE_SHIFT;',
     '\tif (%(pfn)s + %(pages)s < %(pfn)s)',
     '\t\treturn -EINVAL;',
-    '\tif (desc->pgoff > %(pages)s)',
+    '\tif (%(desc)s->pgoff > %(pages)s)',
     '\t\treturn -EINVAL;',
-    '\t%(pfn)s += desc->pgoff;',
-    '\t%(pages)s -= desc->pgoff;',
-    '\tif (vma_desc_pages(desc) > %(pages)s)',
+    '\t%(pfn)s += %(desc)s->pgoff;',
+    '\t%(pages)s -= %(desc)s->pgoff;',
+    '\tif (vma_desc_pages(%(desc)s) > %(pages)s)',
     '\t\treturn -EINVAL;',
     '\t',
-    '\tio_remap_pfn_range_prepare(desc, %(pfn)s, vma_desc_size(desc));',
-    '\tdesc->mmap_context = (void *)%(pfn)s;',
+    '\tio_remap_pfn_range_prepare(%(desc)s, %(pfn)s, vma_desc_size(%(desc)s));',
+    '\t%(desc)s->mmap_context = (void *)%(pfn)s;',
     '\treturn 0;',
 ]
 
@@ -3131,6 +3304,7 @@ def split_iomap(h):
     for x in ('start', 'len', 'pfn', 'pages'):
         names[x] = next(n for n in (x, 'iomap_' + x, 'vm_iomap_' + x)
                         if not re.search(r'\b%s\b' % n, body_text))
+    names['desc'] = h.desc
     last = h.tail[0]
     names['START'] = h.expr_text(last.toks, *h.iomap[0])
     names['LEN'] = h.expr_text(last.toks, *h.iomap[1])
@@ -3150,7 +3324,7 @@ def split_iomap(h):
     body += '\n' + '\n'.join(IOMAP_CHECKS).replace('\t\n', '\n') % names
     if h.filep and any(t.text == h.filep and t.kind == 'ident'
                        for st in h.prep + h.tail for t in st.toks):
-        body = '\tstruct file *%s = desc->file;\n' % h.filep + body
+        body = '\tstruct file *%s = %s->file;\n' % (h.filep, h.desc) + body
     complete = '\treturn ' + wrap_call('io_remap_pfn_range_complete', [
         h.vma, '%s->vm_start' % h.vma, '(unsigned long)context',
         '%s->vm_end - %s->vm_start' % (h.vma, h.vma), '%s->vm_page_prot' % h.vma], 15)
@@ -3519,7 +3693,7 @@ def choose_context(h):
             h.ctx_fields = h.carried
     elif len(h.carried) > 1:
         h.ctx_fields = h.carried
-    if any(x in ('ctx', 'desc') for x in h.locals) and h.ctx_fields:
+    if 'ctx' in h.locals and h.ctx_fields:
         raise Blocked(order('name-taken'), '%s already has a local named ctx; rename it, '
                       'then rerun' % h.name)
 
@@ -3582,7 +3756,7 @@ def drop_unused_declarations(h, edits, used):
 def prepare_ending(h, edits):
     """The lines prepare ends with: the context handed over, the prepare
     side of each populate call, return 0, the copied error paths."""
-    text, ctx_name = h.text, h.ctx_name
+    text, ctx_name, desc = h.text, h.ctx_name, h.desc
     out = []
     if h.carried:
         if h.ctx_fields:
@@ -3590,30 +3764,30 @@ def prepare_ending(h, edits):
                     '\tif (!%s)' % ctx_name, '\t\treturn -ENOMEM;']
             for x in h.carried:
                 out.append('\t%s->%s = %s;' % (ctx_name, x,
-                                               'desc->pgoff' if x == h.pgoff_name else x))
-            out.append('\tdesc->mmap_context = %s;' % ctx_name)
+                                               desc + '->pgoff' if x == h.pgoff_name else x))
+            out.append('\t%s->mmap_context = %s;' % (desc, ctx_name))
         else:
             x = h.carried[0]
             if x == h.pfn_name:
                 rst, pa, pb = h.remap
                 # on one line: split_wrap_pfn wraps it once on the desc
                 out.append('\t%s = %s;' % (h.pfn_name, h.expr_text(rst.toks, pa, pb)))
-                out.append('\tdesc->mmap_context = (void *)%s;' % h.pfn_name)
+                out.append('\t%s->mmap_context = (void *)%s;' % (desc, h.pfn_name))
             elif x == h.pgoff_name:
-                out.append('\tdesc->mmap_context = (void *)desc->pgoff;')
+                out.append('\t%s->mmap_context = (void *)%s->pgoff;' % (desc, desc))
             elif h.locals[x][0].stars and 'const' not in h.locals[x][0].type_text:
-                out.append('\tdesc->mmap_context = %s;' % x)
+                out.append('\t%s->mmap_context = %s;' % (desc, x))
             else:
-                out.append('\tdesc->mmap_context = (void *)%s;' % x)
+                out.append('\t%s->mmap_context = (void *)%s;' % (desc, x))
     done = set()
     for (fn, args, st) in h.effects:
         if fn == 'flags':
-            line = '\t' + wrap_flags(args, 8, '|=')
+            line = '\t' + wrap_flags(args, 8, '|=', desc)
         else:
             texts = [h.expr_text(st.toks, a, b) for (a, b) in args]
             if h.pfn_name:
                 texts[0] = h.pfn_name
-            line = '\t%s(%s);' % (fn, ', '.join(['desc'] + texts))   # split_wrap_call
+            line = '\t%s(%s);' % (fn, ', '.join([desc] + texts))   # split_wrap_call
         if line not in done:
             done.add(line)
             out.append(line)
@@ -3647,7 +3821,7 @@ def render_prepare(h):
     written = body + '\n'.join(out)
     if h.filep and re.search(r'\b%s\b' % re.escape(h.filep), re.sub(
             r'/\*.*?\*/|"(?:\\.|[^"\\])*"', '', written, flags=re.S)):
-        body = '\tstruct file *%s = desc->file;\n' % h.filep + \
+        body = '\tstruct file *%s = %s->file;\n' % (h.filep, h.desc) + \
             ('' if decls or h.ctx_fields or h.pfn_name else '\n') + body
     if prep:
         # as far apart from the checks as the populate call was
@@ -3780,8 +3954,8 @@ def render_split(h, prepare, complete):
     text_out = text_out.lstrip('\t')
     if h.proto:
         # the storage class and type of the first come from the prototype
-        split.prototypes = '%s_prepare(struct vm_area_desc *desc);\n%s' % (
-            h.name, complete_header)
+        split.prototypes = '%s_prepare(struct vm_area_desc *%s);\n%s' % (
+            h.name, h.desc, complete_header)
         if split.abort:
             split.prototypes += ';\n' + abort_header
     if not text_out.endswith(';'):
@@ -4072,6 +4246,7 @@ def split_decide(ff):
     status, _ = decide(ff)
     out, splits = {}, {}
     ff.split_helpers = {}
+    ff.split_descs = {}
     hook_keys = {pos for uses in ff.hooks.values() for (_, _, pos) in uses}
     for h, (code, reason) in status.items():
         if code == 'converted:prepare':
@@ -4090,8 +4265,10 @@ def split_decide(ff):
         if why:
             out[h] = why
             continue
+        # the handler and the helpers that take its desc name it alike
+        descs = desc_name(ff, [h] + sorted(helpers))
         try:
-            done = split_definitions(ff, h, helpers, acquire=ff.moved.get(h))
+            done = split_definitions(ff, h, helpers, acquire=ff.moved.get(h), desc=descs[h])
         except Blocked as why:
             out[h] = (why.code, why.reason)
             continue
@@ -4106,26 +4283,29 @@ def split_decide(ff):
             continue
         abort = any(sp.abort for (_, sp) in done)
         ff.split_helpers.update(helpers)
-        out[h] = ('converted:abort' if abort else 'converted:complete', variants_reason(h, done))
+        ff.split_descs.update(descs)
+        out[h] = ('converted:abort' if abort else 'converted:complete',
+                  variants_reason(h, done) + desc_note(ff, h, descs))
         for pos, sp in done:
             splits[pos] = sp
     ff.split_decision = (out, splits)
     return ff.split_decision
 
 
-def split_definitions(ff, h, helpers, acquire=None):
-    """[(position, Split)] of every definition of h.  #ifdef variants are
-    each written on their own: the ones that populate are split, the others
-    become a plain NAME_prepare; the initializer names the same hooks in
-    every configuration, so a variant without a hook another one has
-    defines it NULL, as the kernel writes an operation a configuration
-    leaves out ('#define foo_compat_ioctl NULL')."""
+def split_definitions(ff, h, helpers, acquire=None, desc=DESC_NAMES[0]):
+    """[(position, Split)] of every definition of h, its desc named desc.
+    #ifdef variants are each written on their own: the ones that populate
+    are split, the others become a plain NAME_prepare; the initializer
+    names the same hooks in every configuration, so a variant without a
+    hook another one has defines it NULL, as the kernel writes an
+    operation a configuration leaves out ('#define foo_compat_ioctl NULL')."""
     text = source(ff)
     defs = ff.defs[h]
     if len(defs) == 1:
         (v, _, fp, _, pos), = defs
         return [(pos, split_handler(text, h, pos[0], v, fp, acquire=acquire,
-                                    untranslatable=untranslatable(ff, h, v, helpers)))]
+                                    untranslatable=untranslatable(ff, h, v, helpers),
+                                    desc=desc))]
     check_variants_not_declared(text, h, defs)
     split = [d for d in defs if populates(text, h, d.pos[0], d.vma)]
     check_one_populating_variant(h, defs, split)
@@ -4135,9 +4315,9 @@ def split_definitions(ff, h, helpers, acquire=None):
         if (v, _, fp, _, pos) in split:
             # a variant without the acquire refuses it (move_acquire)
             done.append((pos, split_handler(text, h, pos[0], v, fp, acquire=acquire,
-                                            untranslatable=others)))
+                                            untranslatable=others, desc=desc)))
         else:
-            done.append((pos, plain_prepare(text, h, pos[0], v, fp, others)))
+            done.append((pos, plain_prepare(text, h, pos[0], v, fp, others, desc)))
     hooks = set().union(*(sp.hooks for (_, sp) in done))
     for (_, sp) in done:
         sp.null_hooks = sorted(hooks - sp.hooks, key=['complete', 'abort'].index)
@@ -4179,11 +4359,11 @@ def populates(text, name, line, vma):
         if h.toks else False
 
 
-def plain_prepare(text, name, line, vma, filep, untranslatable=()):
+def plain_prepare(text, name, line, vma, filep, untranslatable=(), desc=DESC_NAMES[0]):
     """The #ifdef variant of a split handler that does not populate: its
-    body, which the shared translation rules put on the desc, as
-    mmap_to_prepare.cocci writes a prepare."""
-    h = Handler(text, name, vma, filep, untranslatable=untranslatable)
+    body, which the shared translation rules put on the desc (named desc),
+    as mmap_to_prepare.cocci writes a prepare."""
+    h = Handler(text, name, vma, filep, desc=desc, untranslatable=untranslatable)
     read_body(h, line)
     check_body_not_empty(h)
     check_hook_names_free(h)
@@ -4192,7 +4372,8 @@ def plain_prepare(text, name, line, vma, filep, untranslatable=()):
     body = render(text, Edits(text), h.stmts)
     if filep and filep in variables(h.toks):
         decl = h.stmts[0].decl
-        body = '\tstruct file *%s = desc->file;\n%s%s' % (filep, '' if decl else '\n', body)
+        body = '\tstruct file *%s = %s->file;\n%s%s' % (filep, desc, '' if decl else '\n',
+                                                         body)
     split = Split()
     split.hooks = set()
     split.body = body.lstrip('\t')[:-1]
@@ -4254,6 +4435,13 @@ def on_desc(ff, fn):
     if split_status(ff, fn) in ('converted:complete', 'converted:abort'):
         return fn + '_prepare'
     return fn if fn in ff.split_helpers else SKIP
+
+
+def desc_of(ff, fn):
+    """The name of the desc fn takes once split, or converted as a helper
+    of a split handler (replacing the desc_of() of the shared part)."""
+    split_decide(ff)
+    return ff.split_descs.get(fn, DESC_NAMES[0])
 
 
 def report_split(ff, h, p, emit):
@@ -4325,11 +4513,13 @@ fn << vma_fn.fn;
 p << vma_fn.p;
 sfn;
 body;
+sdesc;
 @@
 sp = split_of(facts(p), fn, p)
 sp = sp if sp and 'complete' in sp.hooks else None
 coccinelle.sfn = fn if sp else SKIP
 coccinelle.body = sp.body if sp else SKIP
+coccinelle.sdesc = desc_of(facts(p), fn)
 
 // An #ifdef variant that does not populate becomes a plain prepare, and
 // defines NULL the hooks its populating twin has ('NAME_complete NULL' and
@@ -4341,11 +4531,13 @@ p << vma_fn.p;
 pfn;
 pbody;
 nulls;
+pdesc;
 @@
 names = ['%s_%s' % (fn, hook) for hook in split_null_hooks(facts(p), fn, p)]
 coccinelle.pfn = fn if names else SKIP
 coccinelle.pbody = split_of(facts(p), fn, p).body if names else SKIP
 coccinelle.nulls = ' NULL\n#define '.join(names) if names else SKIP
+coccinelle.pdesc = desc_of(facts(p), fn)
 
 @script:python split_context depends on has_hooks@
 fn << vma_fn.fn;
@@ -4420,14 +4612,14 @@ position p : script:python() { split_removes(p) };
 // apart once the file has changed).  Renamed here, it leaves the old name
 // to its twin for the rules below.
 @split_plain_definition depends on patch && has_hooks@
-identifier split_plain.pfn, split_plain.pbody, split_plain.nulls, f, v;
+identifier split_plain.pfn, split_plain.pbody, split_plain.nulls, split_plain.pdesc, f, v;
 fresh identifier fn_prepare = pfn ## "_prepare";
 expression E;
 type T;
 @@
 T
 - pfn(struct file *f, struct vm_area_struct *v)
-+ fn_prepare(struct vm_area_desc *desc)
++ fn_prepare(struct vm_area_desc *pdesc)
   {
 + pbody;
 - return E;
@@ -4458,13 +4650,13 @@ identifier split_proto.pfn;
 - static int pfn(...);
 
 @split_definition depends on patch && has_hooks@
-identifier split_fn.sfn, split_fn.body, f, v;
+identifier split_fn.sfn, split_fn.body, split_fn.sdesc, f, v;
 fresh identifier fn_prepare = sfn ## "_prepare";
 type T;
 @@
 T
 - sfn(struct file *f, struct vm_area_struct *v)
-+ fn_prepare(struct vm_area_desc *desc)
++ fn_prepare(struct vm_area_desc *sdesc)
   {
 + body;
   ...
@@ -4478,48 +4670,48 @@ T
 // The flag helpers become plain |= and &= ~ on desc->vm_flags, wrapped at
 // 80 columns the way the kernel wraps long flag lists.
 @flags_set_to_desc depends on patch && has_hooks@
-identifier converted_flags.wfn, converted_flags.fv;
+identifier converted_flags.wfn, converted_flags.fv, converted_flags.fdesc;
 expression F;
 position p;
-fresh identifier SET = script:python(F, p) { flags_to_set(F, p) };
+fresh identifier SET = script:python(F, p, fdesc) { flags_to_set(F, p, fdesc) };
 @@
 wfn(...) {
 <...
 - vm_flags_set@p(fv, F);
-+ desc->vm_flags |= SET;
++ fdesc->vm_flags |= SET;
 ...>
 }
 
 @flags_clear_to_desc depends on patch && has_hooks@
-identifier converted_flags.wfn, converted_flags.fv;
+identifier converted_flags.wfn, converted_flags.fv, converted_flags.fdesc;
 expression F;
 position p;
-fresh identifier CLEAR = script:python(F, p) { flags_to_clear(F, p) };
+fresh identifier CLEAR = script:python(F, p, fdesc) { flags_to_clear(F, p, fdesc) };
 @@
 wfn(...) {
 <...
 - vm_flags_clear@p(fv, F);
-+ desc->vm_flags &= CLEAR;
++ fdesc->vm_flags &= CLEAR;
 ...>
 }
 
 @flags_mod_to_desc depends on patch && has_hooks@
-identifier converted_flags.wfn, converted_flags.fv;
+identifier converted_flags.wfn, converted_flags.fv, converted_flags.fdesc;
 expression F, G;
 position p;
-fresh identifier SET = script:python(F, p) { flags_to_set(F, p) };
-fresh identifier CLEAR = script:python(G, p) { flags_to_clear(G, p) };
+fresh identifier SET = script:python(F, p, fdesc) { flags_to_set(F, p, fdesc) };
+fresh identifier CLEAR = script:python(G, p, fdesc) { flags_to_clear(G, p, fdesc) };
 @@
 wfn(...) {
 <...
 - vm_flags_mod@p(fv, F, G);
-+ desc->vm_flags |= SET;
-+ desc->vm_flags &= CLEAR;
++ fdesc->vm_flags |= SET;
++ fdesc->vm_flags &= CLEAR;
 ...>
 }
 
 @fields_to_desc depends on patch && has_hooks@
-identifier converted_fn.cfn, converted_fn.cv;
+identifier converted_fn.cfn, converted_fn.cv, converted_fn.cdesc;
 expression F;
 type T;
 identifier gen = {generic_file_mmap, generic_file_readonly_mmap};
@@ -4530,84 +4722,84 @@ cfn(...) {
 <...
 (
 - (cv->vm_end - cv->vm_start)
-+ vma_desc_size(desc)
++ vma_desc_size(cdesc)
 |
 // a cast as wide as unsigned long changes no value of the difference
 - (u64)cv->vm_end - cv->vm_start
-+ (u64)vma_desc_size(desc)
++ (u64)vma_desc_size(cdesc)
 |
 - (__u64)cv->vm_end - cv->vm_start
-+ (__u64)vma_desc_size(desc)
++ (__u64)vma_desc_size(cdesc)
 |
 - (uint64_t)cv->vm_end - cv->vm_start
-+ (uint64_t)vma_desc_size(desc)
++ (uint64_t)vma_desc_size(cdesc)
 |
 - (size_t)cv->vm_end - cv->vm_start
-+ (size_t)vma_desc_size(desc)
++ (size_t)vma_desc_size(cdesc)
 |
 - (unsigned long)cv->vm_end - cv->vm_start
-+ (unsigned long)vma_desc_size(desc)
++ (unsigned long)vma_desc_size(cdesc)
 |
 - (unsigned long long)cv->vm_end - cv->vm_start
-+ (unsigned long long)vma_desc_size(desc)
++ (unsigned long long)vma_desc_size(cdesc)
 |
 - cv->vm_end - cv->vm_start
-+ vma_desc_size(desc)
++ vma_desc_size(cdesc)
 |
 - vma_pages(cv)
-+ vma_desc_pages(desc)
++ vma_desc_pages(cdesc)
 |
 // the whole cast, or spatch writes a space after it: (u64) desc->pgoff
 - (T)cv->vm_start
-+ (T)desc->start
++ (T)cdesc->start
 |
 - (T)cv->vm_end
-+ (T)desc->end
++ (T)cdesc->end
 |
 - (T)cv->vm_pgoff
-+ (T)desc->pgoff
++ (T)cdesc->pgoff
 |
 - cv->vm_start
-+ desc->start
++ cdesc->start
 |
 - cv->vm_end
-+ desc->end
++ cdesc->end
 |
 - cv->vm_pgoff
-+ desc->pgoff
++ cdesc->pgoff
 |
 - cv->vm_flags
-+ desc->vm_flags
++ cdesc->vm_flags
 |
 - cv->vm_page_prot
-+ desc->page_prot
++ cdesc->page_prot
 |
 - cv->vm_ops
-+ desc->vm_ops
++ cdesc->vm_ops
 |
 - cv->vm_private_data
-+ desc->private_data
++ cdesc->private_data
 |
 - cv->vm_file
-+ desc->vm_file
++ cdesc->vm_file
 |
 - cv->vm_mm
-+ desc->mm
++ cdesc->mm
 |
 - gen(F, cv)
-+ gen_prepare(desc)
++ gen_prepare(cdesc)
 )
 ...>
 }
 
 // What is left of the VMA are arguments of helpers converted alongside.
 @vma_to_desc depends on patch && has_hooks@
-identifier converted_fn.cfn, converted_fn.cv;
+identifier converted_fn.cfn, converted_fn.cv, converted_fn.cdesc;
 @@
 cfn(...) {
 <...
 - cv
-+ desc
++ cdesc
 ...>
 }
 
@@ -4739,15 +4931,17 @@ fn << vma_fn.fn;
 p << vma_fn.p;
 shfn;
 shnew;
+shdesc;
 @@
 ff = facts(p)
 split_decide(ff)
 new = ff.split_helpers.get(fn)
 coccinelle.shfn = fn if new else SKIP
 coccinelle.shnew = new if new else SKIP
+coccinelle.shdesc = desc_of(ff, fn)
 
 @split_helper_header depends on patch && has_hooks@
-identifier split_helper.shfn, split_helper.shnew, v;
+identifier split_helper.shfn, split_helper.shnew, split_helper.shdesc, v;
 type T;
 @@
 T
@@ -4755,11 +4949,11 @@ T
 + shnew
   (...,
 - struct vm_area_struct *v
-+ struct vm_area_desc *desc
++ struct vm_area_desc *shdesc
  , ...) { ... }
 
 @split_helper_prototype depends on patch && has_hooks@
-identifier split_helper.shfn, split_helper.shnew, v;
+identifier split_helper.shfn, split_helper.shnew, split_helper.shdesc, v;
 type T;
 @@
 T
@@ -4767,7 +4961,7 @@ T
 + shnew
   (...,
 - struct vm_area_struct *v
-+ struct vm_area_desc *desc
++ struct vm_area_desc *shdesc
  , ...);
 
 // The calls of a converted helper, prepare's among them.

@@ -366,9 +366,11 @@ class Edits:
         return ''.join(out)
 
 
-def wrap_flags(flags, col, op):
-    """'desc->vm_flags OP FLAGS;' wrapped at 80 columns like kernel code."""
-    return 'desc->vm_flags %s %s;' % (op, flags_operand_at(flags, col, op + ' ', op == '&='))
+def wrap_flags(flags, col, op, desc):
+    """'desc->vm_flags OP FLAGS;' (the desc named desc) wrapped at 80
+    columns like kernel code."""
+    return '%s->vm_flags %s %s;' % (desc, op, flags_operand_at(flags, col, op + ' ', desc,
+                                                               op == '&='))
 
 
 def spelled(expr):
@@ -490,6 +492,7 @@ class Handler:
     name: str
     vma: str                    # name of the VMA parameter
     filep: str                  # name of the file parameter
+    desc: str = DESC_NAMES[0]   # name of the desc prepare takes (desc_name())
     # cut: the body, and where it is cut in two
     head: int = 0               # start of the header line
     name_at: int = 0
@@ -551,13 +554,15 @@ class Handler:
         return ' '.join(self.tok_text(w, a, b).split())
 
 
-def split_handler(text, name, line, vma, filep, kind='mmap', acquire=None, untranslatable=()):
+def split_handler(text, name, line, vma, filep, kind='mmap', acquire=None, untranslatable=(),
+                  desc=DESC_NAMES[0]):
     """Split the definition of handler name (its name on line) into
     mmap_prepare + mmap_complete; acquire: what acquire_blocker() found to
     move to complete.  Returns a Split, raises Blocked.  Prepare is written
     on the VMA: the translation rules of the shared part rewrite it on the
-    desc, except the uses listed in untranslatable."""
-    h = Handler(text, name, vma, filep, acquire=acquire, untranslatable=untranslatable)
+    desc (named desc), except the uses listed in untranslatable."""
+    h = Handler(text, name, vma, filep, desc=desc, acquire=acquire,
+                untranslatable=untranslatable)
     read_body(h, line)
     check_body_not_empty(h)
     check_hook_names_free(h)
@@ -950,15 +955,15 @@ IOMAP_CHECKS = [
     '\t%(pages)s = (%(len)s + ~PAGE_MASK) >> PAGE_SHIFT;',
     '\tif (%(pfn)s + %(pages)s < %(pfn)s)',
     '\t\treturn -EINVAL;',
-    '\tif (desc->pgoff > %(pages)s)',
+    '\tif (%(desc)s->pgoff > %(pages)s)',
     '\t\treturn -EINVAL;',
-    '\t%(pfn)s += desc->pgoff;',
-    '\t%(pages)s -= desc->pgoff;',
-    '\tif (vma_desc_pages(desc) > %(pages)s)',
+    '\t%(pfn)s += %(desc)s->pgoff;',
+    '\t%(pages)s -= %(desc)s->pgoff;',
+    '\tif (vma_desc_pages(%(desc)s) > %(pages)s)',
     '\t\treturn -EINVAL;',
     '\t',
-    '\tio_remap_pfn_range_prepare(desc, %(pfn)s, vma_desc_size(desc));',
-    '\tdesc->mmap_context = (void *)%(pfn)s;',
+    '\tio_remap_pfn_range_prepare(%(desc)s, %(pfn)s, vma_desc_size(%(desc)s));',
+    '\t%(desc)s->mmap_context = (void *)%(pfn)s;',
     '\treturn 0;',
 ]
 
@@ -976,6 +981,7 @@ def split_iomap(h):
     for x in ('start', 'len', 'pfn', 'pages'):
         names[x] = next(n for n in (x, 'iomap_' + x, 'vm_iomap_' + x)
                         if not re.search(r'\b%s\b' % n, body_text))
+    names['desc'] = h.desc
     last = h.tail[0]
     names['START'] = h.expr_text(last.toks, *h.iomap[0])
     names['LEN'] = h.expr_text(last.toks, *h.iomap[1])
@@ -995,7 +1001,7 @@ def split_iomap(h):
     body += '\n' + '\n'.join(IOMAP_CHECKS).replace('\t\n', '\n') % names
     if h.filep and any(t.text == h.filep and t.kind == 'ident'
                        for st in h.prep + h.tail for t in st.toks):
-        body = '\tstruct file *%s = desc->file;\n' % h.filep + body
+        body = '\tstruct file *%s = %s->file;\n' % (h.filep, h.desc) + body
     complete = '\treturn ' + wrap_call('io_remap_pfn_range_complete', [
         h.vma, '%s->vm_start' % h.vma, '(unsigned long)context',
         '%s->vm_end - %s->vm_start' % (h.vma, h.vma), '%s->vm_page_prot' % h.vma], 15)
@@ -1364,7 +1370,7 @@ def choose_context(h):
             h.ctx_fields = h.carried
     elif len(h.carried) > 1:
         h.ctx_fields = h.carried
-    if any(x in ('ctx', 'desc') for x in h.locals) and h.ctx_fields:
+    if 'ctx' in h.locals and h.ctx_fields:
         raise Blocked(order('name-taken'), '%s already has a local named ctx; rename it, '
                       'then rerun' % h.name)
 
@@ -1427,7 +1433,7 @@ def drop_unused_declarations(h, edits, used):
 def prepare_ending(h, edits):
     """The lines prepare ends with: the context handed over, the prepare
     side of each populate call, return 0, the copied error paths."""
-    text, ctx_name = h.text, h.ctx_name
+    text, ctx_name, desc = h.text, h.ctx_name, h.desc
     out = []
     if h.carried:
         if h.ctx_fields:
@@ -1435,30 +1441,30 @@ def prepare_ending(h, edits):
                     '\tif (!%s)' % ctx_name, '\t\treturn -ENOMEM;']
             for x in h.carried:
                 out.append('\t%s->%s = %s;' % (ctx_name, x,
-                                               'desc->pgoff' if x == h.pgoff_name else x))
-            out.append('\tdesc->mmap_context = %s;' % ctx_name)
+                                               desc + '->pgoff' if x == h.pgoff_name else x))
+            out.append('\t%s->mmap_context = %s;' % (desc, ctx_name))
         else:
             x = h.carried[0]
             if x == h.pfn_name:
                 rst, pa, pb = h.remap
                 # on one line: split_wrap_pfn wraps it once on the desc
                 out.append('\t%s = %s;' % (h.pfn_name, h.expr_text(rst.toks, pa, pb)))
-                out.append('\tdesc->mmap_context = (void *)%s;' % h.pfn_name)
+                out.append('\t%s->mmap_context = (void *)%s;' % (desc, h.pfn_name))
             elif x == h.pgoff_name:
-                out.append('\tdesc->mmap_context = (void *)desc->pgoff;')
+                out.append('\t%s->mmap_context = (void *)%s->pgoff;' % (desc, desc))
             elif h.locals[x][0].stars and 'const' not in h.locals[x][0].type_text:
-                out.append('\tdesc->mmap_context = %s;' % x)
+                out.append('\t%s->mmap_context = %s;' % (desc, x))
             else:
-                out.append('\tdesc->mmap_context = (void *)%s;' % x)
+                out.append('\t%s->mmap_context = (void *)%s;' % (desc, x))
     done = set()
     for (fn, args, st) in h.effects:
         if fn == 'flags':
-            line = '\t' + wrap_flags(args, 8, '|=')
+            line = '\t' + wrap_flags(args, 8, '|=', desc)
         else:
             texts = [h.expr_text(st.toks, a, b) for (a, b) in args]
             if h.pfn_name:
                 texts[0] = h.pfn_name
-            line = '\t%s(%s);' % (fn, ', '.join(['desc'] + texts))   # split_wrap_call
+            line = '\t%s(%s);' % (fn, ', '.join([desc] + texts))   # split_wrap_call
         if line not in done:
             done.add(line)
             out.append(line)
@@ -1492,7 +1498,7 @@ def render_prepare(h):
     written = body + '\n'.join(out)
     if h.filep and re.search(r'\b%s\b' % re.escape(h.filep), re.sub(
             r'/\*.*?\*/|"(?:\\.|[^"\\])*"', '', written, flags=re.S)):
-        body = '\tstruct file *%s = desc->file;\n' % h.filep + \
+        body = '\tstruct file *%s = %s->file;\n' % (h.filep, h.desc) + \
             ('' if decls or h.ctx_fields or h.pfn_name else '\n') + body
     if prep:
         # as far apart from the checks as the populate call was
@@ -1625,8 +1631,8 @@ def render_split(h, prepare, complete):
     text_out = text_out.lstrip('\t')
     if h.proto:
         # the storage class and type of the first come from the prototype
-        split.prototypes = '%s_prepare(struct vm_area_desc *desc);\n%s' % (
-            h.name, complete_header)
+        split.prototypes = '%s_prepare(struct vm_area_desc *%s);\n%s' % (
+            h.name, h.desc, complete_header)
         if split.abort:
             split.prototypes += ';\n' + abort_header
     if not text_out.endswith(';'):
@@ -1917,6 +1923,7 @@ def split_decide(ff):
     status, _ = decide(ff)
     out, splits = {}, {}
     ff.split_helpers = {}
+    ff.split_descs = {}
     hook_keys = {pos for uses in ff.hooks.values() for (_, _, pos) in uses}
     for h, (code, reason) in status.items():
         if code == 'converted:prepare':
@@ -1935,8 +1942,10 @@ def split_decide(ff):
         if why:
             out[h] = why
             continue
+        # the handler and the helpers that take its desc name it alike
+        descs = desc_name(ff, [h] + sorted(helpers))
         try:
-            done = split_definitions(ff, h, helpers, acquire=ff.moved.get(h))
+            done = split_definitions(ff, h, helpers, acquire=ff.moved.get(h), desc=descs[h])
         except Blocked as why:
             out[h] = (why.code, why.reason)
             continue
@@ -1951,26 +1960,29 @@ def split_decide(ff):
             continue
         abort = any(sp.abort for (_, sp) in done)
         ff.split_helpers.update(helpers)
-        out[h] = ('converted:abort' if abort else 'converted:complete', variants_reason(h, done))
+        ff.split_descs.update(descs)
+        out[h] = ('converted:abort' if abort else 'converted:complete',
+                  variants_reason(h, done) + desc_note(ff, h, descs))
         for pos, sp in done:
             splits[pos] = sp
     ff.split_decision = (out, splits)
     return ff.split_decision
 
 
-def split_definitions(ff, h, helpers, acquire=None):
-    """[(position, Split)] of every definition of h.  #ifdef variants are
-    each written on their own: the ones that populate are split, the others
-    become a plain NAME_prepare; the initializer names the same hooks in
-    every configuration, so a variant without a hook another one has
-    defines it NULL, as the kernel writes an operation a configuration
-    leaves out ('#define foo_compat_ioctl NULL')."""
+def split_definitions(ff, h, helpers, acquire=None, desc=DESC_NAMES[0]):
+    """[(position, Split)] of every definition of h, its desc named desc.
+    #ifdef variants are each written on their own: the ones that populate
+    are split, the others become a plain NAME_prepare; the initializer
+    names the same hooks in every configuration, so a variant without a
+    hook another one has defines it NULL, as the kernel writes an
+    operation a configuration leaves out ('#define foo_compat_ioctl NULL')."""
     text = source(ff)
     defs = ff.defs[h]
     if len(defs) == 1:
         (v, _, fp, _, pos), = defs
         return [(pos, split_handler(text, h, pos[0], v, fp, acquire=acquire,
-                                    untranslatable=untranslatable(ff, h, v, helpers)))]
+                                    untranslatable=untranslatable(ff, h, v, helpers),
+                                    desc=desc))]
     check_variants_not_declared(text, h, defs)
     split = [d for d in defs if populates(text, h, d.pos[0], d.vma)]
     check_one_populating_variant(h, defs, split)
@@ -1980,9 +1992,9 @@ def split_definitions(ff, h, helpers, acquire=None):
         if (v, _, fp, _, pos) in split:
             # a variant without the acquire refuses it (move_acquire)
             done.append((pos, split_handler(text, h, pos[0], v, fp, acquire=acquire,
-                                            untranslatable=others)))
+                                            untranslatable=others, desc=desc)))
         else:
-            done.append((pos, plain_prepare(text, h, pos[0], v, fp, others)))
+            done.append((pos, plain_prepare(text, h, pos[0], v, fp, others, desc)))
     hooks = set().union(*(sp.hooks for (_, sp) in done))
     for (_, sp) in done:
         sp.null_hooks = sorted(hooks - sp.hooks, key=['complete', 'abort'].index)
@@ -2024,11 +2036,11 @@ def populates(text, name, line, vma):
         if h.toks else False
 
 
-def plain_prepare(text, name, line, vma, filep, untranslatable=()):
+def plain_prepare(text, name, line, vma, filep, untranslatable=(), desc=DESC_NAMES[0]):
     """The #ifdef variant of a split handler that does not populate: its
-    body, which the shared translation rules put on the desc, as
-    mmap_to_prepare.cocci writes a prepare."""
-    h = Handler(text, name, vma, filep, untranslatable=untranslatable)
+    body, which the shared translation rules put on the desc (named desc),
+    as mmap_to_prepare.cocci writes a prepare."""
+    h = Handler(text, name, vma, filep, desc=desc, untranslatable=untranslatable)
     read_body(h, line)
     check_body_not_empty(h)
     check_hook_names_free(h)
@@ -2037,7 +2049,8 @@ def plain_prepare(text, name, line, vma, filep, untranslatable=()):
     body = render(text, Edits(text), h.stmts)
     if filep and filep in variables(h.toks):
         decl = h.stmts[0].decl
-        body = '\tstruct file *%s = desc->file;\n%s%s' % (filep, '' if decl else '\n', body)
+        body = '\tstruct file *%s = %s->file;\n%s%s' % (filep, desc, '' if decl else '\n',
+                                                         body)
     split = Split()
     split.hooks = set()
     split.body = body.lstrip('\t')[:-1]
@@ -2099,6 +2112,13 @@ def on_desc(ff, fn):
     if split_status(ff, fn) in ('converted:complete', 'converted:abort'):
         return fn + '_prepare'
     return fn if fn in ff.split_helpers else SKIP
+
+
+def desc_of(ff, fn):
+    """The name of the desc fn takes once split, or converted as a helper
+    of a split handler (replacing the desc_of() of the shared part)."""
+    split_decide(ff)
+    return ff.split_descs.get(fn, DESC_NAMES[0])
 
 
 def report_split(ff, h, p, emit):

@@ -7,9 +7,10 @@ about both, and a reviewer sends it back.  convert.py therefore finishes
 each converted file here: in the comment right above a renamed function,
 the old name becomes the new one (`file_operations::mmap` too), the
 removed parameters' entries go, and the VMA's becomes `@desc: describing
-what to map` (upstream's words); elsewhere in the file, a comment that
-names the old function with `()` names the new one, once no code uses the
-old name.
+what to map` (upstream's words; the name is the one the new header gives
+the desc, `vma_desc` where the function already used `desc`); elsewhere
+in the file, a comment that names the old function with `()` names the
+new one, once no code uses the old name.
 """
 
 import re

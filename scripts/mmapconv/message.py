@@ -209,6 +209,14 @@ def function_body(source, name):
     return d.body if d else ''
 
 
+def desc_param(source, name):
+    """The name of the struct vm_area_desc * that the definition of name
+    takes: desc, unless the function already used that name."""
+    m = re.search(r'\b%s\s*\(\s*struct\s+vm_area_desc\s*\*\s*(\w+)\s*\)' % re.escape(name),
+                  source)
+    return m.group(1) if m else 'desc'
+
+
 def strip_parens(expr):
     expr = ' '.join(expr.split())
     while expr.startswith('(') and expr.endswith(')') and expr.count('(') == 1:
@@ -217,32 +225,34 @@ def strip_parens(expr):
 
 
 class Body:
-    """What a converted prepare (or complete, abort) function does."""
+    """What a converted prepare (or complete, abort) function does; desc:
+    the name of its struct vm_area_desc *."""
 
-    def __init__(self, text):
+    def __init__(self, text, desc='desc'):
         self.text = text
+        d = re.escape(desc)
         self.errors = list(dict.fromkeys(re.findall(r'\breturn\s+(-E[A-Z0-9]+)', text)))
         self.errors += [e for e in dict.fromkeys(re.findall(r'=\s*(-E[A-Z0-9]+)\s*;', text))
                         if e not in self.errors]
         self.set_flags = [strip_parens(f) for f in
-                          re.findall(r'desc->vm_flags\s*\|=\s*([^;]+);', text)]
+                          re.findall(r'\b%s->vm_flags\s*\|=\s*([^;]+);' % d, text)]
         self.clear_flags = [strip_parens(f) for f in
-                            re.findall(r'desc->vm_flags\s*&=\s*~\s*([^;]+);', text)]
+                            re.findall(r'\b%s->vm_flags\s*&=\s*~\s*([^;]+);' % d, text)]
         # mainline: vma_desc_set_flags(desc, VMA_A_BIT, ...), read as VM_A | ...
         for call, out in (('set', self.set_flags), ('clear', self.clear_flags)):
-            for bits in re.findall(r'\bvma_desc_%s_flags\s*\(\s*desc\s*,([^;]*)\)\s*;'
-                                   % call, text):
+            for bits in re.findall(r'\bvma_desc_%s_flags\s*\(\s*%s\s*,([^;]*)\)\s*;'
+                                   % (call, d), text):
                 out.append(' | '.join('VM_' + b for b in
                                       re.findall(r'\bVMA_(\w+)_BIT\b', bits)))
         self.actions = list(dict.fromkeys(re.findall(r'\b(mmap_action_\w+)\s*\(', text)))
-        m = re.search(r'desc->action\.error_override\s*=\s*(-E[A-Z0-9]+)', text)
+        m = re.search(r'\b%s->action\.error_override\s*=\s*(-E[A-Z0-9]+)' % d, text)
         self.error_override = m.group(1) if m else None
         self.fields = {}
-        for field, value in re.findall(r'desc->(vm_ops|private_data|page_prot|pgoff|'
-                                       r'vm_file|mmap_context)\s*=(?!=)\s*([^;]+);', text):
+        for field, value in re.findall(r'\b%s->(vm_ops|private_data|page_prot|pgoff|'
+                                       r'vm_file|mmap_context)\s*=(?!=)\s*([^;]+);' % d, text):
             self.fields.setdefault(field, strip_parens(value))
         self.prepare_helpers = list(dict.fromkeys(
-            re.findall(r'\b(\w+_prepare)\s*\(\s*desc\b', text)))
+            re.findall(r'\b(\w+_prepare)\s*\(\s*%s\b' % d, text)))
         if self.error_override:
             self.errors = [e for e in self.errors if e != self.error_override] or []
         self.calls = list(dict.fromkeys(re.findall(r'\b(\w+)\s*\(', text)))
@@ -417,7 +427,7 @@ def commit_message(subject, path, handlers, diff, source, cocci, signoff, others
         names = {kind: next((n for n in hooks.get(kind, []) if n.startswith(h.handler)),
                             None) for kind in ('mmap_prepare', 'mmap_complete', 'mmap_abort')}
         prepare = names['mmap_prepare'] or h.handler + '_prepare'
-        pbody = Body(function_body(source, prepare))
+        pbody = Body(function_body(source, prepare), desc_param(source, prepare))
         if h.status == statuses.ACTION:
             split = True
             paragraphs.append(describe_action(h, prepare, pbody,

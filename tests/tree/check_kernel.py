@@ -82,6 +82,10 @@ def allowed_uses(vma, helpers):
         r'\bvm_flags_(set|clear|mod)\(\s*%s\s*,' % v,
         r'\bvma_pages\(\s*%s\s*\)' % v,
         r'\bgeneric_file_(readonly_)?mmap\(\s*\w+\s*,\s*%s\s*\)' % v,
+        # a test of the pointer itself, which a desc takes as it is
+        r'!\s*%s\b(?!\s*->)' % v, r'\b%s\s*[!=]=\s*NULL\b' % v, r'\bNULL\s*[!=]=\s*%s\b' % v,
+        r'\bif\s*\(\s*%s\s*\)' % v, r'(&&|\|\|)\s*%s\s*(?=&&|\|\||\))' % v,
+        r'\b%s\s*(&&|\|\|)' % v,
     ]
     if helpers:
         forms.append(r'\b(%s)\([^;]*\b%s\b' % ('|'.join(map(re.escape, helpers)), v))

@@ -42,7 +42,7 @@ SPLIT_COCCI = os.path.join(TOP, 'cocci', 'split_prefault.cocci')
 COCCICHECK_FOLDERS = ['drivers/ptp', 'drivers/xen', 'drivers/vhost']
 V1_API = re.compile(r'\b(mmap_complete|mmap_abort|mmap_context|'
                     r'(io_)?remap_pfn_range_(prepare|complete))\b')
-ACTION = re.compile(r'\bmmap_action_\w+\s*\(\s*desc\b')
+ACTION = re.compile(r'\bmmap_action_\w+\s*\(\s*(?:desc|vma_desc)\b')
 
 
 class Checker(check_kernel.Checker):

@@ -77,6 +77,16 @@ class Twins(unittest.TestCase):
         self.assertEqual(call, '__dxd_check_vma(filp->private_data, desc->vm_flags, '
                          'desc->start,\n\t\t\t     __func__)')
 
+    def test_prepare_calls_the_core_with_the_fields_of_its_desc_name(self):
+        ff = facts(HELPER)
+        sp.FACTS['dxd.c'] = ff
+        try:
+            call = sp.twin_call([Position(13, 6)], 'dxd_check_vma', 'vma_desc')
+        finally:
+            del sp.FACTS['dxd.c']
+        self.assertEqual(call, '__dxd_check_vma(filp->private_data, vma_desc->vm_flags,\n'
+                         '\t\t\t     vma_desc->start, __func__)')
+
     def test_vma_is_dax_outside_a_tree_is_spelled_out(self):
         self.assertEqual(sp.file_is_dax_text(facts(HELPER)),
                          '(file && IS_DAX(file->f_mapping->host))')
