@@ -27,7 +27,9 @@
 //# may populate; the others become plain prepares that #define the hooks
 //# they lack NULL.  spatch keeps the preprocessor lines of a body where
 //# they are: a #define between statements so opens the body of prepare,
-//# when that keeps what the code means; other lines are refused.
+//# when that keeps what the code means; other lines are refused, and so is
+//# a body that is one #ifdef with an #else, which convert.py writes as one
+//# definition per branch itself.
 //# Generated: edit cocci/src/ and mmap_to_prepare.cocci, then run
 //# scripts/gen_cocci.py.
 //
