@@ -25,8 +25,11 @@
 //# vm_iomap_memory() is split only as the last statement of a handler,
 //# its checks written out in prepare.  Of #ifdef variants of a handler one
 //# may populate; the others become plain prepares that #define the hooks
-//# they lack NULL.  Preprocessor lines inside a body that is split are
-//# refused: spatch keeps them where they are.
+//# they lack NULL.  spatch keeps the preprocessor lines of a body where
+//# they are: a #define between statements so opens the body of prepare,
+//# when that keeps what the code means; other lines are refused, and so is
+//# a body that is one #ifdef with an #else, which convert.py writes as one
+//# definition per branch itself.
 //# Generated: edit cocci/src/ and mmap_to_prepare.cocci, then run
 //# scripts/gen_cocci.py.
 //
@@ -2785,6 +2788,7 @@ class Split:
         self.hooks = {'complete'}     # hooks besides prepare this definition defines
         self.null_hooks = []      # hooks another #ifdef variant has: '#define NAME_hook NULL'
         self.pfn_name = None      # the pfn prepare computes once for complete
+        self.anchor = None        # (line, column) of the statement the hooks replace
 
 
 def is_pure(toks, i, j, ok_ident):
@@ -2858,6 +2862,10 @@ class Handler:
     acquire_stmt: Stmt = None   # its statement
     # VMA uses the shared translation rules do not rewrite: [(line, column, callee)]
     untranslatable: tuple = ()
+    # preprocessor lines of the body (check_directives)
+    directives: list = None
+    defines: list = None        # #define lines between top-level statements
+    deferred: Blocked = None    # the refusal of the other lines, made last
 
     def line_of(self, tok):
         return self.text.count('\n', 0, tok.start) + 1
@@ -2887,10 +2895,22 @@ def split_handler(text, name, line, vma, filep, kind='mmap', acquire=None, untra
     h = Handler(text, name, vma, filep, desc=desc, acquire=acquire,
                 untranslatable=untranslatable)
     read_body(h, line)
+    try:
+        return split_body(h)
+    except Blocked as why:
+        # a body read without the lines of its conditionals: what does
+        # not parse is the doing of the preprocessor
+        if h.directives and why.code == order('unreadable'):
+            raise directive_refusal(h, h.directives)
+        raise
+
+
+def split_body(h):
     check_body_not_empty(h)
     check_hook_names_free(h)
     find_forward_declaration(h)
     cut(h)
+    check_defines(h)
     if h.iomap:
         return split_iomap(h)
     find_populate_calls(h)
@@ -2904,6 +2924,7 @@ def split_handler(text, name, line, vma, filep, kind='mmap', acquire=None, untra
     classify_values(h)
     carry_pfn(h)
     choose_context(h)
+    check_no_deferred(h)
     return render_split(h, render_prepare(h), render_complete(h))
 
 
@@ -2911,23 +2932,63 @@ def split_handler(text, name, line, vma, filep, kind='mmap', acquire=None, untra
 
 def read_body(h, line):
     h.head, h.name_at, h.lbrace, h.rbrace = find_function(h.text, h.name, line)
-    directives = []
-    h.toks = tokenize(h.text, h.lbrace + 1, h.rbrace, directives)
-    if directives:
-        refuse_directives(h, directives)
+    h.directives = []
+    h.toks = tokenize(h.text, h.lbrace + 1, h.rbrace, h.directives)
+    if h.directives:
+        check_directives(h)
 
 
-# Preprocessor lines in a body: spatch keeps them in place while the split
-# removes the statements around them and writes the hooks above, so they
-# would end up at the end of the last hook.
+# Preprocessor lines in a body: spatch keeps them where they stand while the
+# split removes the statements around them (no rule can match or remove
+# one), and the hooks replace a statement.  A line nested in a statement
+# goes with it.
 CONDITIONALS = ('if', 'ifdef', 'ifndef', 'elif', 'else', 'endif')
 
 
+def directive_word(d):
+    """The word after the hash: define, ifdef, endif..."""
+    rest = d.text.lstrip()[1:]
+    return rest.split(None, 1)[0] if rest.strip() else ''
+
+
+def check_directives(h):
+    """What the split can do with the preprocessor lines of a body.  The
+    define lines between top-level statements stay where spatch keeps
+    them, above every statement it removes: so they open the body of
+    prepare, the hooks replacing its last statement (h.defines, checked by
+    check_defines()).  Conditionals nested in a statement without #else
+    leave the code of one configuration when their lines are dropped: the
+    split reads that code, so that a reason of the code itself comes
+    first, and refuses the lines last (h.deferred).  Anything else is
+    refused now."""
+    dirs = h.directives
+    if any(directive_word(d) in ('else', 'elif') for d in dirs):
+        raise directive_refusal(h, dirs)
+    spans = []
+    i = 0
+    try:
+        while i < len(h.toks):
+            j = statement_end(h.toks, i)
+            spans.append((h.toks[i].start, h.toks[j - 1].end))
+            i = j
+    except Blocked:
+        raise directive_refusal(h, dirs)
+    top = [d for d in dirs if not any(a < d.start < b for (a, b) in spans)]
+    if any(directive_word(d) != 'define' for d in top):
+        raise directive_refusal(h, dirs)
+    h.defines = top
+    nested = [d for d in dirs if d not in top]
+    h.deferred = directive_refusal(h, nested) if nested else None
+
+
 def refuse_directives(h, directives):
+    raise directive_refusal(h, directives)
+
+
+def directive_refusal(h, directives):
     """The reason a body with preprocessor lines is left alone, in the
     terms of what a developer can change."""
-    def word(d):
-        return d.text.lstrip()[1:].split(None, 1)[0] if d.text.lstrip()[1:].strip() else ''
+    word = directive_word
 
     def line(d):
         return h.text.count('\n', 0, d.start) + 1
@@ -2936,32 +2997,32 @@ def refuse_directives(h, directives):
             and word(directives[-1]) == 'endif' and not h.text[directives[-1].end:h.rbrace].strip() \
             and any(word(d) in ('else', 'elif') and depth_at(directives, d) == 1
                     for d in directives):
-        raise Blocked(order('preprocessor'),
-                      'the whole body of %s is %s (line %d) with an #else: write each '
-                      'branch as a definition of %s of its own (#ifdef around the '
-                      'functions), then rerun: each is then analysed on its own'
-                      % (h.name, ' '.join(first.text.split()), line(first), h.name))
+        return Blocked(order('preprocessor'),
+                       'the whole body of %s is %s (line %d) with an #else: write each '
+                       'branch as a definition of %s of its own (#ifdef around the '
+                       'functions), then rerun: each is then analysed on its own'
+                       % (h.name, ' '.join(first.text.split()), line(first), h.name))
     defines = [d for d in directives if word(d) in ('define', 'undef')]
     if defines and not any(word(d) in CONDITIONALS for d in directives):
         d = defines[0]
-        raise Blocked(order('preprocessor'),
-                      '%s has %s inside its body (line %d); spatch leaves preprocessor '
-                      'lines in place while the split moves the statements around them: '
-                      'move it above the function, then rerun'
-                      % (h.name, ' '.join(d.text.split()), line(d)))
+        return Blocked(order('preprocessor'),
+                       '%s has %s inside its body (line %d); spatch leaves preprocessor '
+                       'lines in place while the split moves the statements around them: '
+                       'move it above the function, then rerun'
+                       % (h.name, ' '.join(d.text.split()), line(d)))
     cond = next((d for d in directives if word(d) in CONDITIONALS), first)
-    raise Blocked(order('preprocessor'),
-                  '%s has %s inside its body (line %d); spatch leaves preprocessor lines '
-                  'in place while the split moves the statements around them: test the '
-                  'option with IS_ENABLED() instead, or split it by hand'
-                  % (h.name, ' '.join(cond.text.split()), line(cond)))
+    return Blocked(order('preprocessor'),
+                   '%s has %s inside its body (line %d); spatch leaves preprocessor lines '
+                   'in place while the split moves the statements around them: test the '
+                   'option with IS_ENABLED() instead, or split it by hand'
+                   % (h.name, ' '.join(cond.text.split()), line(cond)))
 
 
 def depth_at(directives, d):
     """Nesting depth of the conditional d belongs to (1: outermost)."""
     depth = 0
     for x in directives:
-        w = x.text.lstrip()[1:].split(None, 1)[0] if x.text.lstrip()[1:].strip() else ''
+        w = directive_word(x)
         if w in ('if', 'ifdef', 'ifndef'):
             depth += 1
         if x is d:
@@ -2969,6 +3030,103 @@ def depth_at(directives, d):
         if w == 'endif':
             depth -= 1
     return depth
+
+
+# the name and the parameters of a define line (the hash is chr(35): the
+# lexer of spatch reads a hash followed by define as a directive, even here)
+HASH_DEFINE = chr(35) + 'define'
+DEFINE = re.compile(r'\x23\s*define\s+([A-Za-z_]\w*)(\([^)]*\))?')
+# comments and string and character literals (the characters that open
+# and close a C comment, two slashes, a quote or an apostrophe would end
+# or hide this code for the lexer of spatch)
+NOT_CODE = re.compile(r'[/][*].*?[*][/]|[/][/][^\n]*|' + '|'.join(
+    r'%s(?:\\.|[^%s\\\n])*%s' % (q, q, q) for q in (chr(34), chr(39))), re.S)
+
+
+def code_only(text):
+    """text with its comments and literals blanked, offsets kept."""
+    return NOT_CODE.sub(lambda m: re.sub(r'[^\n]', ' ', m.group()), text)
+
+
+def check_defines(h):
+    """A #define of the body ends up at the top of prepare, above the
+    hooks (check_directives).  That keeps what the code means when nothing
+    between the top of the body and the old place of the line names it
+    (nothing in the file before it, to be safe), the file neither defines
+    nor undefines it elsewhere, and what it expands to reads neither the
+    parameters nor the locals of the handler, which the hooks declare
+    otherwise; and the layout holds when a statement follows it (the hooks
+    replace the last one) and no comment stands between it and that
+    statement, which spatch would keep with the line, away from its
+    statement.  The context object, above the function, is checked when
+    it is written (render_split)."""
+    if not h.defines:
+        return
+    code = code_only(h.text)
+    last = h.stmts[-1]
+    for d in h.defines:
+        m = DEFINE.match(d.text.lstrip())
+        if not m:
+            raise directive_refusal(h, [d])
+        if d.start > last.start or len(h.stmts) > 1 and h.stmts[-2].label:
+            raise directive_refusal(h, [d])
+        name = m.group(1)
+        nxt = next(st for st in h.stmts if st.start > d.start)
+        # from the last preprocessor line above that statement
+        below = h.text[max(x.end for x in h.directives if x.end <= nxt.start):nxt.start]
+        params = set(re.findall(r'\w+', m.group(2) or ''))
+        reads = set(re.findall(r'[A-Za-z_]\w*', code_only(d.text.lstrip()[m.end():]))) - params
+        handler = ({h.vma, h.filep} | set(h.locals)) - {None}
+        earlier = re.search(r'\b%s\b' % re.escape(name), code[:d.start])
+        again = [x for x in re.finditer(r'^[ \t]*\x23[ \t]*(?:define|undef)[ \t]+%s\b'
+                                        % re.escape(name), code, re.M)
+                 if x.start() != line_start(h.text, d.start)]
+        if earlier:
+            why = ('%s is also named at line %d, above it: at the top of %s_prepare the '
+                   'line would change what the code between means; give it a name of its '
+                   'own, then rerun' % (name, h.text.count('\n', 0, earlier.start()) + 1,
+                                        h.name))
+        elif again:
+            why = ('the file defines or undefines %s again at line %d; give each '
+                   'definition a name of its own, then rerun'
+                   % (name, h.text.count('\n', 0, again[0].start()) + 1))
+        elif reads & handler:
+            why = ('its text reads %s, of %s itself, which the split cannot see it use; '
+                   'write it out where it is used, then rerun'
+                   % (', '.join(sorted(reads & handler)), h.name))
+        elif re.search(r'[/][*]|[/][/]', below):
+            why = ('the comment below it would stay with it at the top of %s_prepare, away '
+                   'from the statement it describes; move the comment, then rerun' % h.name)
+        else:
+            continue
+        raise Blocked(order('preprocessor'), '%s has %s inside its body (line %d), which the '
+                      'split moves to the top of %s_prepare: %s'
+                      % (h.name, ' '.join(d.text.split()), h.line_of(d), h.name, why))
+
+
+def define_names(h):
+    return [DEFINE.match(d.text.lstrip()).group(1) for d in h.defines or []]
+
+
+def cut_defines(h, edits):
+    """Prepare is written without the #define lines of the body and what
+    spatch keeps with them, the comments and blank lines up to the
+    statements around: it leaves those where they stand, above the hooks."""
+    for d in h.defines or []:
+        prev = [st for st in h.stmts if st.end < d.start]
+        nxt = next(st for st in h.stmts if st.start > d.start)
+        if not prev:
+            continue
+        a, b = line_end(h.text, prev[-1].end) + 1, line_start(h.text, nxt.start)
+        blank = re.search(r'\n[ \t]*\n', '\n' + h.text[a:b])
+        edits.replace(a, b, '\n' if blank else '')
+
+
+def check_no_deferred(h):
+    """The preprocessor lines nested in statements (check_directives),
+    once nothing else has stopped the split."""
+    if h.deferred:
+        raise h.deferred
 
 
 def cut(h):
@@ -3311,7 +3469,9 @@ def split_iomap(h):
     h.prims = [('vm_iomap_memory', last, 1)]
     h.carried, h.ctx_fields, h.pfn_name = [names['pfn']], [], names['pfn']
     check_prepare_uses(h, h.prep)
+    check_no_deferred(h)
     edits = Edits(h.text)
+    cut_defines(h, edits)
     decls = [st for st in h.prep if st.decl]
     checks = [st for st in h.prep if not st.decl]
     new_decls = '\tphys_addr_t %s;\n\tunsigned long %s, %s, %s;\n' % (
@@ -3331,7 +3491,8 @@ def split_iomap(h):
     split = render_split(h, body, complete)
     split.reason = ('%s becomes %s_prepare (checks and VMA setup, then those of '
                     'vm_iomap_memory()) and %s_complete (io_remap_pfn_range_complete()); '
-                    'the pfn travels in mmap_context' % (h.name, h.name, h.name))
+                    'the pfn travels in mmap_context' % (h.name, h.name, h.name)) + \
+        defines_reason(h)
     return split
 
 
@@ -3802,6 +3963,7 @@ def render_prepare(h):
     text, prep = h.text, h.prep
     check_prepare_uses(h, prep + h.label_block)
     edits = Edits(text)
+    cut_defines(h, edits)
     drop_acquire(h, edits)
     drop_unused_declarations(h, edits, prepare_locals_used(h, edits))
     body = edits.render(comment_above(text, line_start(text, prep[0].start)),
@@ -3965,6 +4127,22 @@ def render_split(h, prepare, complete):
     # where spatch finds each top-level statement and declaration it removes
     split.remove = {(h.text.count('\n', 0, st.start) + 1,
                      st.start - line_start(h.text, st.start)) for st in h.stmts}
+    if h.defines:
+        # kept where they stand by spatch: the hooks replace the last
+        # statement, below them, rather than follow the brace
+        last = h.stmts[-1]
+        split.anchor = (h.text.count('\n', 0, last.start) + 1,
+                        last.start - line_start(h.text, last.start))
+        split.remove.discard(split.anchor)
+        names = define_names(h)
+        named = [n for n in names if split.context_struct and
+                 re.search(r'\b%s\b' % re.escape(n), split.context_struct)]
+        if named:
+            raise Blocked(order('preprocessor'),
+                          '%s has %s %s inside its body, which the split moves to the '
+                          'top of %s_prepare, below the context object that names it; '
+                          'move it above the function, then rerun'
+                          % (h.name, HASH_DEFINE, named[0], h.name))
     what = ', '.join('%s()' % p for p in ([h.acquire[0]] if h.acquire else []) +
                      split.primitives)
     split.reason = '%s becomes %s_prepare (checks and VMA setup) and %s_complete (%s)' % (
@@ -3975,7 +4153,15 @@ def render_split(h, prepare, complete):
             '' if len(h.carried) > 1 else 's')
     if split.abort:
         split.reason += ', allocated by prepare and freed by complete or %s_abort' % h.name
+    split.reason += defines_reason(h)
     return split
+
+
+def defines_reason(h):
+    if not h.defines:
+        return ''
+    return '; %s moves to the top of %s_prepare' % (
+        ' and '.join(HASH_DEFINE + ' ' + n for n in define_names(h)), h.name)
 
 
 def comment_start(text, stmts, n):
@@ -4365,6 +4551,9 @@ def plain_prepare(text, name, line, vma, filep, untranslatable=(), desc=DESC_NAM
     as mmap_to_prepare.cocci writes a prepare."""
     h = Handler(text, name, vma, filep, desc=desc, untranslatable=untranslatable)
     read_body(h, line)
+    if h.directives:
+        # the body follows the brace, above what spatch keeps
+        refuse_directives(h, h.directives)
     check_body_not_empty(h)
     check_hook_names_free(h)
     cut_nothing(h)
@@ -4457,6 +4646,21 @@ def split_removes(p):
     return any(where in sp.remove for sp in split_decide(ff)[1].values())
 
 
+def split_anchor(p):
+    """Is p the last statement of a body with #define lines, which the
+    hooks replace (render_split)?"""
+    return anchored(p) is not None
+
+
+def split_anchor_text(p):
+    return anchored(p).body
+
+
+def anchored(p):
+    where = (int(p[0].line), int(p[0].column))
+    return next((sp for sp in split_decide(facts(p))[1].values() if sp.anchor == where), None)
+
+
 def split_of(ff, fn, p):
     return split_decide(ff)[1].get(key(p))
 
@@ -4516,10 +4720,21 @@ body;
 sdesc;
 @@
 sp = split_of(facts(p), fn, p)
-sp = sp if sp and 'complete' in sp.hooks else None
+sp = sp if sp and 'complete' in sp.hooks and not sp.anchor else None
 coccinelle.sfn = fn if sp else SKIP
 coccinelle.body = sp.body if sp else SKIP
 coccinelle.sdesc = desc_of(facts(p), fn)
+
+// A body with #define lines, which spatch keeps where they stand: the
+// hooks replace its last statement (split_remove), below them, and
+// split_definition_kept renames the header.
+@script:python split_kept depends on has_hooks@
+fn << vma_fn.fn;
+p << vma_fn.p;
+kfn;
+@@
+sp = split_of(facts(p), fn, p)
+coccinelle.kfn = fn if sp and sp.anchor else SKIP
 
 // An #ifdef variant that does not populate becomes a plain prepare, and
 // defines NULL the hooks its populating twin has ('NAME_complete NULL' and
@@ -4590,21 +4805,34 @@ position vma_fn.p;
 * sfn@p(...)
   { ... }
 
+@depends on context && !patch && has_hooks@
+identifier split_kept.kfn;
+position vma_fn.p;
+@@
+* kfn@p(...)
+  { ... }
+
 // ---------------------------------------------------------------------------
 // Patch mode: the context object, the functions, then the wiring.
 // ---------------------------------------------------------------------------
 
 // First, before anything moves: spatch gives positions in the file as it
-// was read.
+// was read.  In a body with #define lines, the hooks take the place of
+// the last statement (split_anchor).
 @split_remove depends on patch && has_hooks@
 statement S;
 declaration D;
 position p : script:python() { split_removes(p) };
+position q : script:python() { split_anchor(q) };
+fresh identifier HOOKS = script:python(q) { split_anchor_text(q) };
 @@
 (
 - D@p
 |
 - S@p
+|
+- S@q
++ HOOKS;
 )
 
 // An #ifdef variant that does not populate: the definition of the handler
@@ -4661,6 +4889,16 @@ T
 + body;
   ...
   }
+
+@split_definition_kept depends on patch && has_hooks@
+identifier split_kept.kfn, f, v;
+fresh identifier fn_prepare = kfn ## "_prepare";
+type T;
+@@
+T
+- kfn(struct file *f, struct vm_area_struct *v)
++ fn_prepare(struct vm_area_desc *desc)
+  { ... }
 
 // The prepare half is still written on the VMA: the translation rules of
 // mmap_to_prepare.cocci rewrite it on the desc, as they do a handler that

@@ -7,6 +7,7 @@ import tempfile
 
 from . import COCCI_DIR, UserError
 from . import verdicts
+from . import branches
 from . import comments
 from . import crossfile
 from . import guard
@@ -112,6 +113,9 @@ def convert(kdir, paths=(), jobs=2, timeout=120, cache_dir=None, target=None):
     crossfile.convert_helpers(kdir, handlers, diffs, run,
                                           lambda path, text: text_diff(kdir, path, text),
                                           busy)
+    branches.convert_all(kdir, handlers, diffs, run,
+                         lambda path, text: text_diff(kdir, path, text),
+                         {p for h in handlers for p in h.together})
     check_global_handlers(kdir, handlers, diffs, together)
     for path in errors:
         diffs.pop(path, None)

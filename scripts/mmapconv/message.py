@@ -12,6 +12,7 @@ import os
 import re
 import textwrap
 
+from . import branches
 from . import csource
 from . import statuses
 
@@ -424,6 +425,12 @@ def commit_message(subject, path, handlers, diff, source, cocci, signoff, others
     for h in handlers:
         if h.status == statuses.GENERIC:
             continue
+        condition = branches.condition_of(h.reason)
+        if condition:
+            paragraphs.append('The whole body of %s() is one %s with an #else, two handlers '
+                              'in one definition: it is written as one definition per branch, '
+                              'under the same preprocessor lines, and each is converted on its '
+                              'own.' % (h.handler, condition))
         names = {kind: next((n for n in hooks.get(kind, []) if n.startswith(h.handler)),
                             None) for kind in ('mmap_prepare', 'mmap_complete', 'mmap_abort')}
         prepare = names['mmap_prepare'] or h.handler + '_prepare'

@@ -154,6 +154,17 @@ class Messages(unittest.TestCase):
         self.assertTrue(text.endswith('\n\nSigned-off-by: A U Thor <a@example.org>\n'))
         self.assertTrue(all(len(line) <= 72 for line in text.splitlines()[:-1]))
 
+    def test_a_body_written_as_one_definition_per_branch_is_said(self):
+        h = handler('bar_mmap', 'converted:abort')
+        h.reason = ('its body, one #ifdef CONFIG_MMU (line 10) with an #else, becomes one '
+                    'definition per branch: bar_mmap becomes bar_mmap_prepare')
+        text = message.commit_message('misc: bar: convert', 'drivers/misc/bar.c', [h],
+                                      SPLIT_DIFF, SPLIT_SOURCE, ['cocci/split_prefault.cocci'],
+                                      'A <a@b>')
+        self.assertIn('The whole body of bar_mmap() is one #ifdef CONFIG_MMU with an #else, '
+                      'two handlers in one definition: it is written as one definition per '
+                      'branch', ' '.join(text.split()))
+
     def test_alike_handlers_share_a_paragraph(self):
         source = ''.join('static int %s_mmap_prepare(struct vm_area_desc *desc)\n{\n'
                          '\tdesc->vm_flags |= VM_IO;\n\treturn 0;\n}\n' % n for n in 'abc')

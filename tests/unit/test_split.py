@@ -190,11 +190,66 @@ class Preprocessor(unittest.TestCase):
         self.assertEqual(why.exception.code, 'blocked:order(preprocessor)')
         return why.exception.reason
 
-    def test_a_define_is_to_move_above_the_function(self):
-        reason = self.refusal('#define FOO_BAR 4\n\treturn remap_pfn_range(vma, vma->vm_start, '
-                              'FOO_BAR, PAGE_SIZE, vma->vm_page_prot);\n')
-        self.assertIn('#define FOO_BAR 4 inside its body (line 3)', reason)
+    DEFINE = ('\tstruct foo_dev *fd = file->private_data;\n\n'
+              '\t/* the BAR that maps */\n#define FOO_BAR 4\n\n'
+              '\tif (vma->vm_pgoff)\n\t\treturn -EINVAL;\n'
+              '\treturn remap_pfn_range(vma, vma->vm_start, fd->pfn[FOO_BAR], PAGE_SIZE,\n'
+              '\t\t\t       vma->vm_page_prot);\n')
+
+    def test_a_define_stays_where_spatch_keeps_it_above_the_hooks(self):
+        s = split(self.DEFINE)
+        # spatch keeps the line, its comment and the blank line below at
+        # the top of the body: the hooks replace the last statement
+        self.assertEqual(s.anchor, (10, 1))
+        self.assertNotIn(s.anchor, s.remove)
+        self.assertEqual(s.remove, {(3, 1), (8, 1)})
+        self.assertNotIn('FOO_BAR 4', s.body)
+        self.assertNotIn('the BAR that maps', s.body)
+        # a blank line still parts the declarations from the checks
+        self.assertIn('private_data;\n\n\tif (vma->vm_pgoff)', s.body)
+        self.assertIn('remap_pfn_range_prepare(desc, fd->pfn[FOO_BAR]);', s.body)
+        self.assertIn('#define FOO_BAR moves to the top of foo_mmap_prepare', s.reason)
+
+    def test_a_define_named_above_it_is_refused(self):
+        text = ('static int foo_bar = FOO_BAR;\n'
+                'static int foo_mmap(struct file *file, struct vm_area_struct *vma)\n{\n%s}\n'
+                % self.DEFINE)
+        with self.assertRaises(sp.Blocked) as why:
+            sp.split_handler(text, 'foo_mmap', 2, 'vma', 'file')
+        self.assertIn('FOO_BAR is also named at line 1, above it', why.exception.reason)
+
+    def test_a_define_that_reads_a_local_is_refused(self):
+        reason = self.refusal(self.DEFINE.replace('#define FOO_BAR 4', '#define FOO_BAR fd->bar'))
+        self.assertIn('#define FOO_BAR fd->bar inside its body (line 6)', reason)
+        self.assertIn('its text reads fd, of foo_mmap itself', reason)
+
+    def test_a_define_with_a_comment_below_it_is_refused(self):
+        reason = self.refusal(self.DEFINE.replace('#define FOO_BAR 4\n\n',
+                                                  '#define FOO_BAR 4\n\t/* no offset */\n'))
+        self.assertIn('the comment below it would stay with it', reason)
+
+    def test_an_undef_is_to_move_above_the_function(self):
+        reason = self.refusal(self.DEFINE.replace('\treturn remap', '#undef FOO_BAR\n\treturn remap'))
+        self.assertIn('#define FOO_BAR 4 inside its body (line 6)', reason)
         self.assertIn('move it above the function', reason)
+
+    def test_a_nested_ifdef_lets_the_reason_of_the_code_come_first(self):
+        # without its lines, the body is the code of one configuration: the
+        # remap on some paths only is what stops the split
+        body = ('\tif (vma->vm_pgoff) {\n#ifdef CONFIG_FOO_DEBUG\n\t\tpr_debug("x");\n#endif\n'
+                '\t\treturn remap_pfn_range(vma, vma->vm_start, 1, PAGE_SIZE,\n'
+                '\t\t\t\t       vma->vm_page_prot);\n\t}\n\treturn 0;\n')
+        with self.assertRaises(sp.Blocked) as why:
+            split(body)
+        self.assertEqual(why.exception.code, 'blocked:order(conditional)')
+
+    def test_a_nested_ifdef_is_refused_last(self):
+        reason = self.refusal('\tif (vma->vm_pgoff) {\n#ifdef CONFIG_FOO_DEBUG\n'
+                              '\t\tpr_debug("x");\n#endif\n\t\treturn -EINVAL;\n\t}\n'
+                              '\treturn remap_pfn_range(vma, vma->vm_start, 1, PAGE_SIZE,\n'
+                              '\t\t\t       vma->vm_page_prot);\n')
+        self.assertIn('#ifdef CONFIG_FOO_DEBUG inside its body (line 4)', reason)
+        self.assertIn('IS_ENABLED()', reason)
 
     def test_a_body_that_is_one_ifdef_else_is_two_definitions(self):
         reason = self.refusal('#ifdef CONFIG_MMU\n\treturn remap_pfn_range(vma, vma->vm_start, '

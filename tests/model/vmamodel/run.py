@@ -4,8 +4,11 @@
 
 Each tests/fixtures/NAME.c that has a NAME.res (the conversion for the v1
 target of docs/api.md) or a NAME.mainline.res (for the mainline target, as
-Linux 7.2 has it), and each pair under tests/model/vmamodel/mutants/, is compiled twice
-into shared objects (the legacy file and its conversion), each in its own
+Linux 7.2 has it), each C file that a tree fixture with a support/TREE.h
+converts (trees/TREE/before/PATH.c, and after/PATH.c or
+after.mainline/PATH.c), and each pair under tests/model/vmamodel/mutants/,
+is compiled twice into shared objects (the legacy file and its
+conversion), each in its own
 translation unit that includes the fixture unchanged and exports the
 file_operations and proc_ops objects the fixture defines; a mainline
 conversion is built with VMM_MAINLINE, against the other desc.  vmamodel
@@ -186,11 +189,13 @@ def fixture_cases(fixtures, names, skips):
         for f in sorted(os.listdir(SUPPORT)):
             name = f.split('.')[0]
             if not any(os.path.exists(os.path.join(fixtures, name + ext))
-                       for ext in ('.res', MAINLINE + '.res')):
+                       for ext in ('.res', MAINLINE + '.res')) and \
+                    not os.path.isdir(os.path.join(fixtures, 'trees', name)):
                 case = Case(name, None, None, None)
                 case.error = 'support/%s is left over: there is no %s.res' % (f, name)
                 case.log = ''
                 cases.append(case)
+    cases += tree_cases(fixtures, names, skips, skipped)
     for f in sorted(os.listdir(fixtures)):
         if not f.endswith('.res'):
             continue
@@ -212,6 +217,40 @@ def fixture_cases(fixtures, names, skips):
             cases.append(Case(name + '[!CONFIG]', legacy, converted, support,
                               variant=True, mainline=mainline))
     return cases, skipped
+
+
+def tree_cases(fixtures, names, skips, skipped):
+    """trees/NAME/before/PATH.c and its conversion after/PATH.c (v1) or
+    after.mainline/PATH.c, for each C file convert.py changes in the tree
+    fixture NAME, as trees/NAME/PATH[.mainline], when support/NAME.h says
+    what the files of the tree use (the files of a tree may also include
+    its own headers, which the model does not build: crossfile)."""
+    cases = []
+    trees = os.path.join(fixtures, 'trees')
+    for tree in sorted(os.listdir(trees)) if os.path.isdir(trees) else []:
+        if names and tree not in names or not support_files(SUPPORT, tree):
+            continue
+        for suffix in ('', MAINLINE):
+            after = os.path.join(trees, tree, 'after' + suffix)
+            for folder, _, files in sorted(os.walk(after)):
+                for f in sorted(files):
+                    path = os.path.relpath(os.path.join(folder, f), after)
+                    legacy = os.path.join(trees, tree, 'before', path)
+                    if not f.endswith('.c') or not os.path.exists(legacy):
+                        continue
+                    name = 'trees/%s/%s%s' % (tree, path, suffix)
+                    if name in skips:
+                        skipped.append((name, skips[name]))
+                        continue
+                    converted = os.path.join(folder, f)
+                    support = support_files(SUPPORT, tree)
+                    configs = sorted(set(CONFIG.findall(read(legacy) + read(converted))))
+                    cases.append(Case(name, legacy, converted, support, configs,
+                                      mainline=bool(suffix)))
+                    if configs:
+                        cases.append(Case(name + '[!CONFIG]', legacy, converted, support,
+                                          variant=True, mainline=bool(suffix)))
+    return cases
 
 
 def mutant_cases():
