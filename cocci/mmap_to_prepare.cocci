@@ -835,16 +835,16 @@ def acquire_blocker(ff, fn, take, k):
 		return refuse('%s, which it takes, is used after it; moved to %s, '
 			      'the acquire would come after that use' % (touched[0], hook),
 			      'move that use above it, then rerun, or convert by hand')
-	if is_mainline(ff):
-		why = mapped_blocker(ff, fn, hook)
-		if why:
-			return refuse(why)
 	ff.moved[fn] = (take, k, [decls[x] for x in sorted(decls, key=fnbody.find)],
 			(at, at + stmt.end()), dict((x, start + re.search(
 				r'\S', fnbody[m.start():]).start() + m.start())
 				for x in decls for m in [re.search(
 					r'^[ \t]*(?:const\s+)?(?:struct\s+)?\w+[\s*]+%s\s*=' % x,
 					fnbody, re.M)]))
+	why = mapped_blocker(ff, fn, hook) if is_mainline(ff) else None
+	if why:
+		del ff.moved[fn]
+		return refuse(*why) if isinstance(why, tuple) else refuse(why)
 	return None
 
 
@@ -920,6 +920,17 @@ def mapped_blocker(ff, fn, hook):
 	if mapped_name(name) in ff.hook_names or re.search(
 			r'\b%s\b' % mapped_name(name), source(ff)):
 		return '%s already exists in this file' % mapped_name(name)
+	# spatch removes a comment with the statement below it only when a
+	# blank line follows that statement; else the comment would stay in
+	# prepare, above the next statement, as well as go to the hook
+	take, k, _, (a, b), _ = ff.moved[fn]
+	text = source(ff)
+	lines = text.split('\n')
+	after = text[b:].split('\n', 2)
+	if k[0] > 1 and re.match(r'^\s*([/][*].*[*][/]|[/][/].*)\s*$', lines[k[0] - 2]) \
+	   and not after[0].strip().strip(';') and len(after) > 1 and after[1].strip():
+		return ('the comment above it would stay in prepare as well as go to '
+			'the hook', 'add a blank line after that statement, then rerun')
 	return None
 
 
