@@ -15,6 +15,9 @@ new one, once no code uses the old name.
 
 import re
 
+# the parameter a converted function names its desc with
+DESC_PARAM = re.compile(r'\bstruct\s+vm_area_desc\s*\*\s*(\w+)')
+
 # the first line of a function header the conversion added or removed
 ADDED_NAME = re.compile(r'^\+.*?\b([A-Za-z_]\w*)\s*\(')
 REMOVED_NAME = re.compile(r'^-.*?\b([A-Za-z_]\w*)\s*\(')
@@ -50,7 +53,7 @@ def renames(diff):
         m = ADDED_NAME.match(row)
         if not m:
             continue
-        desc = re.search(r'\bstruct\s+vm_area_desc\s*\*\s*(\w+)', header_text(rows, i, '+'))
+        desc = DESC_PARAM.search(header_text(rows, i, '+'))
         if not desc:
             continue
         new = m.group(1)

@@ -107,15 +107,16 @@ def convert(kdir, paths=(), jobs=2, timeout=120, cache_dir=None, target=None):
 
     def run(folder, names):
         return convert_staged(folder, names, jobs, timeout, cache, target.modes())
-    together = crossfile.convert_all(kdir, handlers, diffs, run,
-                                     lambda path, text: text_diff(kdir, path, text))
-    busy = {p for h in handlers for p in h.together}
-    crossfile.convert_helpers(kdir, handlers, diffs, run,
-                                          lambda path, text: text_diff(kdir, path, text),
-                                          busy)
-    branches.convert_all(kdir, handlers, diffs, run,
-                         lambda path, text: text_diff(kdir, path, text),
-                         {p for h in handlers for p in h.together})
+
+    def diff_of(path, text):
+        return text_diff(kdir, path, text)
+
+    def grouped():
+        # the files converted with other files so far: each pass leaves them be
+        return {p for h in handlers for p in h.together}
+    together = crossfile.convert_all(kdir, handlers, diffs, run, diff_of)
+    crossfile.convert_helpers(kdir, handlers, diffs, run, diff_of, grouped())
+    branches.convert_all(kdir, handlers, diffs, run, diff_of, grouped())
     check_global_handlers(kdir, handlers, diffs, together)
     for path in errors:
         diffs.pop(path, None)

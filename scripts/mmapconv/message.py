@@ -13,6 +13,7 @@ import re
 import textwrap
 
 from . import branches
+from . import comments
 from . import csource
 from . import statuses
 
@@ -210,12 +211,12 @@ def function_body(source, name):
     return d.body if d else ''
 
 
-def desc_param(source, name):
-    """The name of the struct vm_area_desc * that the definition of name
-    takes: desc, unless the function already used that name."""
-    m = re.search(r'\b%s\s*\(\s*struct\s+vm_area_desc\s*\*\s*(\w+)\s*\)' % re.escape(name),
-                  source)
-    return m.group(1) if m else 'desc'
+def prepare_body(source, name):
+    """The Body of the definition of name in C source, a prepare hook,
+    read with the name its header gives the desc."""
+    d = csource.definition(source, name)
+    m = d and comments.DESC_PARAM.search(d.params)
+    return Body(d.body if d else '', m.group(1) if m else 'desc')
 
 
 def strip_parens(expr):
@@ -230,7 +231,7 @@ class Body:
     the name of its struct vm_area_desc *."""
 
     def __init__(self, text, desc='desc'):
-        self.text = text
+        self.text, self.desc = text, desc
         d = re.escape(desc)
         self.errors = list(dict.fromkeys(re.findall(r'\breturn\s+(-E[A-Z0-9]+)', text)))
         self.errors += [e for e in dict.fromkeys(re.findall(r'=\s*(-E[A-Z0-9]+)\s*;', text))
@@ -434,7 +435,7 @@ def commit_message(subject, path, handlers, diff, source, cocci, signoff, others
         names = {kind: next((n for n in hooks.get(kind, []) if n.startswith(h.handler)),
                             None) for kind in ('mmap_prepare', 'mmap_complete', 'mmap_abort')}
         prepare = names['mmap_prepare'] or h.handler + '_prepare'
-        pbody = Body(function_body(source, prepare), desc_param(source, prepare))
+        pbody = prepare_body(source, prepare)
         if h.status == statuses.ACTION:
             split = True
             paragraphs.append(describe_action(h, prepare, pbody,

@@ -134,9 +134,8 @@ class ReadBack(unittest.TestCase):
                   '\tdesc->vm_flags |= 1;\n'
                   '\tvma_desc->vm_flags |= VM_IO | VM_DONTEXPAND;\n'
                   '\tvma_desc->vm_ops = &foo_vm_ops;\n\treturn 0;\n}\n')
-        name = message.desc_param(source, 'foo_mmap_prepare')
-        self.assertEqual(name, 'vma_desc')
-        body = message.Body(message.function_body(source, 'foo_mmap_prepare'), name)
+        body = message.prepare_body(source, 'foo_mmap_prepare')
+        self.assertEqual(body.desc, 'vma_desc')
         self.assertEqual(body.set_flags, ['VM_IO | VM_DONTEXPAND'])
         self.assertEqual(body.fields, {'vm_ops': '&foo_vm_ops'})
 
